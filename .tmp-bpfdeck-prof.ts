@@ -1,0 +1,15 @@
+import { decodeAll } from '@/lib/bpftrace/decoder';
+import { repairByteEscapes, decodeByteString } from '@/lib/bpftrace/strings';
+const lines = Array.from({length: 2000}, (_, i) => `{"type": "printf", "data": "open comm=cat pid=${i} file=/tmp/h\\uffffffc3\\uffffffa9llo \\uffffffe2\\uffffff9c\\uffffff93 \\uffffffe6\\uffffff97\\uffffffa5 bad\\uffffffffbyte\\n"}`);
+const buf = Buffer.from(lines.join('\n') + '\n');
+const t = (name: string, f: () => void) => { f(); const s = process.hrtime.bigint(); for (let i = 0; i < 60; i++) f(); console.log(name, (Number(process.hrtime.bigint() - s) / 1e6).toFixed(0), 'ms'); };
+t('plain parse', () => { for (const l of lines) JSON.parse(l); });
+t('repair', () => { for (const l of lines) repairByteEscapes(l); });
+const repaired = lines.map(repairByteEscapes);
+t('parse repaired', () => { for (const l of repaired) JSON.parse(l); });
+const strs = repaired.map(l => JSON.parse(l).data as string);
+t('decodeByteString', () => { for (const s of strs) decodeByteString(s); });
+t('latin1 roundtrip', () => { for (const s of strs) Buffer.from(s, 'latin1').toString('utf8'); });
+const te = new TextDecoder();
+t('textdecoder', () => { for (const s of strs) { const b = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i); te.decode(b); } });
+t('decodeAll', () => { decodeAll(buf); });

@@ -1,0 +1,6 @@
+import { route, parseJson } from '@/lib/http';
+import { createHostSchema } from '@/lib/hosts/schemas';
+import { createHost, listHosts } from '@/lib/hosts/service';
+
+export const GET = route(async () => ({ hosts: await listHosts() }));
+export const POST = route(async (req) => ({ host: await createHost(await parseJson(req, createHostSchema)) }));

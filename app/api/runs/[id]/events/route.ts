@@ -1,0 +1,45 @@
+import { idParam, route } from '@/lib/http';
+import { sseResponse } from '@/lib/sse';
+import { runBus } from '@/lib/runs/bus';
+import { getRun, getRunResult } from '@/lib/runs/service';
+import { TERMINAL } from '@/lib/runs/types';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Live run events. The first event is a snapshot (run, progress, partial result), so a page opened
+ * mid-run starts from the current state; then `run`, `progress`, `partial` as they happen, and `done`
+ * (with the final result), after which the stream closes.
+ */
+export const GET = route<{ id: string }>(async (req, { params }) => {
+  const { id } = idParam.parse(params);
+  const run = await getRun(id); // 404 before the stream opens
+  return sseResponse(req, (stream) => {
+    if (TERMINAL.has(run.status)) {
+      void getRunResult(id).then((result) => {
+        stream.send('done', { run, result });
+        stream.close();
+      });
+      return;
+    }
+    const live = runBus.state(id);
+    stream.send('snapshot', { run: live?.run ?? run, progress: live?.progress ?? null, partial: live?.partial ?? null });
+    const unsubscribe = runBus.subscribe(id, (ev) => {
+      if (ev.type === 'run') stream.send('run', ev.run);
+      else if (ev.type === 'progress') stream.send('progress', ev.progress);
+      else if (ev.type === 'partial') stream.send('partial', ev.result);
+      else if (ev.type === 'done') {
+        stream.send('done', { run: ev.run, result: ev.result });
+        stream.close();
+      }
+    });
+    // The run may have ended between getRun() and subscribe(): re-check once.
+    void getRun(id).then(async (now) => {
+      if (TERMINAL.has(now.status) && !stream.closed) {
+        stream.send('done', { run: now, result: await getRunResult(id) });
+        stream.close();
+      }
+    });
+    return unsubscribe;
+  });
+});

@@ -1,0 +1,50 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getHost } from '@/lib/hosts/service';
+import { listRuns } from '@/lib/runs/service';
+import { listTools } from '@/lib/tools/catalog';
+import { AppError } from '@/lib/errors';
+import { HostPanel } from '@/components/hosts/HostPanel';
+import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+
+export const dynamic = 'force-dynamic';
+
+export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const host = await getHost(id).catch((e) => {
+    if (e instanceof AppError && e.code === 'not_found') notFound();
+    throw e;
+  });
+  const runs = await listRuns({ hostId: id, limit: 20 });
+  const tools = listTools().map(({ id, title, summary, overhead, defaultDurationSec, minDurationSec, maxDurationSec }) => ({
+    id, title, summary, overhead, defaultDurationSec, minDurationSec, maxDurationSec,
+  }));
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/hosts" className="text-sm text-slate-500 hover:underline">← Hosts</Link>
+        <h1 className="text-xl font-semibold">{host.name}</h1>
+        <p className="font-mono text-sm text-slate-600">{host.username}@{host.address}:{host.port}</p>
+      </div>
+      <HostPanel initialHost={host} tools={tools} />
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
+        {runs.length === 0 ? (
+          <p className="text-sm text-slate-600">No runs yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 rounded border border-slate-200 bg-white text-sm">
+            {runs.map((r) => (
+              <li key={r.id} className="flex items-center gap-3 px-3 py-2">
+                <RunStatusBadge status={r.status} />
+                <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.toolId}</Link>
+                <span className="text-slate-600">{r.durationSec} s</span>
+                <span className="text-slate-500">{new Date(r.createdAt).toLocaleString()}</span>
+                {r.errorMessage && <span className="truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import './globals.css';
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { Providers } from './providers';
+
+export const metadata = { title: 'bpfdeck', description: 'On-demand eBPF observability for Linux fleets' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <header className="border-b border-slate-200 bg-white">
+          <nav className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+            <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
+            <Link href="/hosts" className="text-sm text-slate-600 hover:text-slate-900">Hosts</Link>
+          </nav>
+        </header>
+        <Providers>
+          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,28 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AppError } from '@/lib/errors';
+import { getRun } from '@/lib/runs/service';
+import { getTool } from '@/lib/tools/catalog';
+import { RunLive } from '@/components/runs/RunLive';
+
+export const dynamic = 'force-dynamic';
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const run = await getRun(id).catch((e) => {
+    if (e instanceof AppError && e.code === 'not_found') notFound();
+    throw e;
+  });
+  const tool = getTool(run.toolId);
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link href={`/hosts/${run.hostId}`} className="text-sm text-slate-500 hover:underline">← {run.hostName}</Link>
+        <h1 className="text-xl font-semibold">
+          {tool?.title ?? run.toolId} on {run.hostName}
+        </h1>
+      </div>
+      <RunLive initialRun={run} />
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+'use client';
+/**
+ * Host actions: pin the host key (explicitly, after seeing its fingerprint), check what the host
+ * supports, and start a tool run.
+ */
+import { useRouter } from 'next/navigation';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '@/lib/api.client';
+import type { PublicHost } from '@/lib/hosts/service';
+import type { PublicRun } from '@/lib/runs/types';
+import { ErrorBox } from '@/components/ui/ErrorBox';
+
+export interface ToolSummary {
+  id: string;
+  title: string;
+  summary: string;
+  overhead: string;
+  defaultDurationSec: number;
+  minDurationSec: number;
+  maxDurationSec: number;
+}
+
+const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
+
+export function HostPanel({ initialHost, tools }: { initialHost: PublicHost; tools: ToolSummary[] }) {
+  const [host, setHost] = useState(initialHost);
+  const router = useRouter();
+  const scan = useMutation({
+    mutationFn: () => api<{ hostKey: { algo: string; fingerprint: string; pinned: string | null; matchesPinned: boolean } }>(`/api/hosts/${host.id}/hostkey/scan`, { body: {} }),
+  });
+  const accept = useMutation({
+    mutationFn: (fingerprint: string) => api<{ host: PublicHost }>(`/api/hosts/${host.id}/hostkey/accept`, { body: { fingerprint, replace: !!host.hostKey } }),
+    onSuccess: ({ host: h }) => {
+      setHost(h);
+      scan.reset();
+      check.mutate();
+    },
+  });
+  const check = useMutation({
+    mutationFn: () => api<{ host: PublicHost }>(`/api/hosts/${host.id}/check`, { body: {} }),
+    onSuccess: ({ host: h }) => setHost(h),
+  });
+  const caps = host.capabilities;
+
+  return (
+    <div className="grid gap-4 md:grid-cols-2">
+      <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Host key</h2>
+        {host.hostKey ? (
+          <p className="text-sm">
+            Pinned <span data-testid="pinned-fingerprint" className="font-mono text-xs">{host.hostKey.fingerprint}</span> ({host.hostKey.algo}) on{' '}
+            {new Date(host.hostKey.pinnedAt).toLocaleString()}. A different key will be refused.
+          </p>
+        ) : (
+          <p className="text-sm text-amber-800">Not pinned yet: bpfdeck will not connect until you have checked and accepted this host&apos;s key.</p>
+        )}
+        <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={scan.isPending} onClick={() => scan.mutate()}>
+          {scan.isPending ? 'Fetching key…' : host.hostKey ? 'Compare with the key offered now' : 'Fetch host key'}
+        </button>
+        {scan.data && (
+          <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="hostkey-offer">
+            <div>The host offers this {scan.data.hostKey.algo} key:</div>
+            <div className="font-mono text-xs" data-testid="offered-fingerprint">{scan.data.hostKey.fingerprint}</div>
+            {scan.data.hostKey.matchesPinned ? (
+              <div className="text-emerald-800">It matches the pinned key.</div>
+            ) : (
+              <>
+                <div>Compare it with <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</code> on the host before accepting.</div>
+                <button type="button" className={`${btn} bg-amber-600 text-white hover:bg-amber-700`} disabled={accept.isPending} onClick={() => accept.mutate(scan.data.hostKey.fingerprint)}>
+                  {host.hostKey ? 'Replace the pinned key with this one' : 'Accept and pin this key'}
+                </button>
+              </>
+            )}
+          </div>
+        )}
+        <ErrorBox error={scan.error ?? accept.error} title="Host key" />
+      </section>
+
+      <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
+        <div className="flex items-center justify-between">
+          <h2 className="font-semibold">What this host supports</h2>
+          <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={!host.hostKey || check.isPending} onClick={() => check.mutate()}>
+            {check.isPending ? 'Checking…' : 'Check host'}
+          </button>
+        </div>
+        {caps ? (
+          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="capabilities">
+            <dt className="text-slate-500">bpftrace</dt>
+            <dd>{caps.bpftraceVersion ?? <span className="text-red-700">{caps.sudoMessage}</span>}</dd>
+            <dt className="text-slate-500">kernel</dt>
+            <dd className="font-mono text-xs">{caps.kernelRelease}</dd>
+            <dt className="text-slate-500">BTF / tracefs</dt>
+            <dd>{caps.btf ? 'BTF yes' : 'BTF no'} · {caps.tracefs ? 'tracefs yes' : 'tracefs no'}</dd>
+            {Object.entries(caps.probes).map(([type, c]) => (
+              <div key={type} className="contents">
+                <dt className="text-slate-500">{type}</dt>
+                <dd className={c?.ok ? 'text-emerald-800' : 'text-slate-600'}>{c?.ok ? 'attaches' : c?.message}</dd>
+              </div>
+            ))}
+            <dt className="text-slate-500">checked</dt>
+            <dd className="text-slate-600">{new Date(caps.checkedAt).toLocaleString()}</dd>
+          </dl>
+        ) : (
+          <p className="text-sm text-slate-600">Not checked yet.</p>
+        )}
+        <ErrorBox error={check.error} title="Host check failed" />
+      </section>
+
+      <section className="space-y-3 md:col-span-2">
+        {tools.map((t) => (
+          <RunToolCard key={t.id} tool={t} host={host} onStarted={(run) => router.push(`/runs/${run.id}`)} />
+        ))}
+      </section>
+    </div>
+  );
+}
+
+function RunToolCard({ tool, host, onStarted }: { tool: ToolSummary; host: PublicHost; onStarted: (r: PublicRun) => void }) {
+  const [durationSec, setDurationSec] = useState(tool.defaultDurationSec);
+  const start = useMutation({
+    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId: host.id, toolId: tool.id, durationSec } }),
+    onSuccess: ({ run }) => onStarted(run),
+  });
+  const options = [10, 15, 20, 30, 45, 60].filter((s) => s >= tool.minDurationSec && s <= tool.maxDurationSec);
+  return (
+    <div className="flex flex-wrap items-center gap-3 rounded border border-slate-200 bg-white p-4">
+      <div className="min-w-64 flex-1">
+        <div className="font-semibold">{tool.title}</div>
+        <div className="text-sm text-slate-600">{tool.summary}</div>
+        <div className="text-xs text-slate-500">overhead: {tool.overhead} · {tool.minDurationSec}-{tool.maxDurationSec} s</div>
+      </div>
+      <label className="text-sm">
+        Duration{' '}
+        <select aria-label="Duration in seconds" value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+          {options.map((s) => (
+            <option key={s} value={s}>{s} s</option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!host.hostKey || start.isPending} onClick={() => start.mutate()}>
+        {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
+      </button>
+      {!host.hostKey && <span className="text-xs text-amber-800">pin the host key first</span>}
+      <div className="w-full"><ErrorBox error={start.error} title={`${tool.title} was not started`} /></div>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '@/lib/api.client';
+import type { ProfileResult } from '@/lib/tools/types';
+import type { PublicRun } from '@/lib/runs/types';
+import { TERMINAL } from '@/lib/runs/types';
+import { ErrorBox } from '@/components/ui/ErrorBox';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { FlameGraph } from '@/components/viz/FlameGraph';
+import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+import { useRunEvents } from '@/components/runs/useRunEvents';
+
+export function RunLive({ initialRun }: { initialRun: PublicRun }) {
+  const { run, progress, result } = useRunEvents(initialRun);
+  const cancel = useMutation({ mutationFn: () => api(`/api/runs/${run.id}/cancel`, { body: {} }) });
+  const done = TERMINAL.has(run.status);
+  const fraction = done ? 1 : progress ? progress.elapsedSec / run.durationSec : 0;
+
+  return (
+    <div className="space-y-4">
+      <section className="space-y-2 rounded border border-slate-200 bg-white p-4" aria-label="Run progress">
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <RunStatusBadge status={run.status} />
+          <span className="text-slate-600">{run.durationSec} s · requested by {run.requestedBy}</span>
+          {progress && !done && (
+            <span data-testid="run-progress-text" className="text-slate-700">
+              {progress.phase} · {progress.elapsedSec.toFixed(0)} s elapsed, {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records
+            </span>
+          )}
+          {done && (
+            <span className="text-slate-700">
+              {run.recordCount.toLocaleString()} records · {(run.rawOutputBytes / 1024).toFixed(1)} KiB raw
+              {run.lostEvents > 0 && <span className="ml-2 font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}
+            </span>
+          )}
+          {!done && (
+            <button
+              type="button"
+              onClick={() => cancel.mutate()}
+              disabled={cancel.isPending || run.cancelRequested}
+              className="ml-auto rounded border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 disabled:opacity-50"
+            >
+              {cancel.isPending || run.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          {done && run.rawOutputBytes > 0 && (
+            <a href={`/api/runs/${run.id}/raw`} className="ml-auto text-indigo-700 hover:underline">Download raw output</a>
+          )}
+        </div>
+        <ProgressBar value={fraction} label="Run progress" />
+        <div className="font-mono text-xs text-slate-500">script sha256 {run.scriptSha256.slice(0, 16)}… · variant {run.variantId}</div>
+        <ErrorBox error={cancel.error} title="Cancel failed" />
+        {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The run failed" />}
+        {run.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>}
+      </section>
+      <ResultView toolId={run.toolId} result={result} done={done} />
+    </div>
+  );
+}
+
+function ResultView({ toolId, result, done }: { toolId: string; result: unknown; done: boolean }) {
+  if (!result) {
+    return <p className="text-sm text-slate-600">{done ? 'No result.' : 'Waiting for the first data from the host…'}</p>;
+  }
+  if (toolId === 'profile') {
+    const r = result as ProfileResult;
+    return (
+      <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
+        <div className="flex flex-wrap gap-4 text-sm text-slate-700">
+          <span data-testid="profile-samples">{r.samplesInTree.toLocaleString()} samples at {r.sampleHz} Hz{done ? '' : ' (so far)'}</span>
+          {r.samplesCounted !== null && r.samplesCounted > r.samplesInTree && (
+            <span className="text-amber-700">{(r.samplesCounted - r.samplesInTree).toLocaleString()} samples counted in the kernel were not received</span>
+          )}
+          {r.stats.lostEvents > 0 && <span className="text-amber-700">{r.stats.lostEvents} events lost</span>}
+          {r.pruned && (
+            <span className="text-slate-500">
+              pruned for display: {r.pruned.nodesBefore.toLocaleString()} → {r.pruned.nodesAfter.toLocaleString()} frames (frames under {(r.pruned.minShare * 100).toFixed(2)}% merged)
+            </span>
+          )}
+        </div>
+        <FlameGraph root={r.root} />
+      </section>
+    );
+  }
+  return <pre className="overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(result, null, 2).slice(0, 20000)}</pre>;
+}

@@ -1,0 +1,142 @@
+'use client';
+/**
+ * Flame graph of a stack tree (d3-flame-graph; its ES module imports its own CSS). Pure: takes the
+ * tree, never fetches. The chart is created once on a ref, `update()`d when the tree changes and `destroy()`ed on unmount. Kernel frames are drawn
+ * in orange, user frames in blue-green, processes in grey, so the two sides of a stack read apart.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { StackNode } from '@/lib/tools/types';
+
+type Chart = {
+  width(w: number): Chart;
+  update(data?: unknown): Chart;
+  search(term: string): void;
+  clear(): void;
+  resetZoom(): void;
+  destroy(): Chart;
+  inverted(b: boolean): Chart;
+};
+
+export interface FlameGraphProps {
+  root: StackNode;
+  /** accessible name of the chart */
+  label?: string;
+  /** height in px of one frame */
+  cellHeightPx?: number;
+}
+
+const COLORS: Record<StackNode['kind'], (name: string) => string> = {
+  root: () => '#94a3b8',
+  process: () => '#cbd5e1',
+  kernel: (n) => `hsl(${20 + (hash(n) % 25)}, 85%, ${58 + (hash(n) % 10)}%)`,
+  user: (n) => `hsl(${160 + (hash(n) % 40)}, 55%, ${55 + (hash(n) % 12)}%)`,
+};
+
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < Math.min(s.length, 24); i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 }: FlameGraphProps) {
+  const holder = useRef<HTMLDivElement>(null);
+  const chart = useRef<Chart | null>(null);
+  const [term, setTerm] = useState('');
+  const [match, setMatch] = useState<{ sum: number; total: number } | null>(null);
+  const [details, setDetails] = useState('');
+  const [inverted, setInverted] = useState(false);
+
+  // Create once.
+  useEffect(() => {
+    let disposed = false;
+    let ro: ResizeObserver | undefined;
+    void Promise.all([import('d3-flame-graph'), import('d3-selection')]).then(([fg, d3]) => {
+      if (disposed || !holder.current) return;
+      const el = holder.current;
+      const c = (fg.default as unknown as () => Record<string, (...a: unknown[]) => unknown>)();
+      c.width(Math.max(320, el.clientWidth));
+      c.cellHeight(cellHeightPx);
+      c.transitionDuration(250);
+      c.minFrameSize(1);
+      c.sort(true);
+      c.setColorMapper((d: unknown, original: unknown) => {
+        const node = d as { data: StackNode; highlight?: boolean };
+        if (node.highlight) return '#e600e6';
+        const kind = node.data.kind ?? 'user';
+        return COLORS[kind] ? COLORS[kind](node.data.name) : (original as string);
+      });
+      c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
+      c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
+      chart.current = c as unknown as Chart;
+      d3.select(el).datum(structuredClone(root)).call(c as never);
+      ro = new ResizeObserver(() => {
+        if (chart.current && el.clientWidth > 0) chart.current.width(el.clientWidth).update();
+      });
+      ro.observe(el);
+    });
+    return () => {
+      disposed = true;
+      ro?.disconnect();
+      chart.current?.destroy();
+      chart.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- created once; data flows through update()
+  }, []);
+
+  // New data (live partial results, a finished run): update in place, keep the search.
+  useEffect(() => {
+    if (!chart.current) return;
+    chart.current.update(structuredClone(root));
+    if (term) chart.current.search(term);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [root]);
+
+  useEffect(() => {
+    chart.current?.inverted(inverted).update();
+  }, [inverted]);
+
+  const runSearch = (t: string) => {
+    setTerm(t);
+    if (!chart.current) return;
+    if (t) chart.current.search(t);
+    else {
+      chart.current.clear();
+      setMatch(null);
+    }
+  };
+
+  return (
+    <figure className="space-y-2" aria-label={label}>
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <input
+          type="search"
+          value={term}
+          onChange={(e) => runSearch(e.target.value)}
+          placeholder="Search frames (regex)"
+          aria-label="Search frames"
+          className="w-64 rounded border border-slate-300 px-2 py-1"
+        />
+        {match && term && (
+          <span data-testid="flame-search-share" className="text-slate-700">
+            matched {match.sum.toLocaleString()} of {match.total.toLocaleString()} samples (
+            {match.total ? ((100 * match.sum) / match.total).toFixed(1) : '0.0'}%)
+          </span>
+        )}
+        <button type="button" onClick={() => chart.current?.resetZoom()} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
+          Reset zoom
+        </button>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> Icicle
+        </label>
+        <span className="ml-auto flex items-center gap-3 text-xs text-slate-600">
+          <span><span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(170,55%,60%)' }} />user</span>
+          <span><span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(30,85%,62%)' }} />kernel</span>
+        </span>
+      </div>
+      <div ref={holder} data-testid="flamegraph" className="w-full overflow-hidden rounded border border-slate-200 bg-white" />
+      <figcaption className="min-h-5 font-mono text-xs text-slate-600" aria-live="polite">
+        {details || 'Click a frame to zoom; hover for details.'}
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * Executes one run: connect (pinned key), preflight if stale, choose the variant, push and run the
+ * script, decode and parse the output as it streams, publish live progress, store everything.
+ * Every outcome ends in a terminal status with a message a person can act on.
+ */
+import zlib from 'node:zlib';
+import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/db/generated/client';
+import { config } from '@/lib/env';
+import { AppError } from '@/lib/errors';
+import { createDecoder } from '@/lib/bpftrace/decoder';
+import type { BtRecord } from '@/lib/bpftrace/types';
+import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
+import { chooseVariant, getTool, loadScript } from '@/lib/tools/catalog';
+import { saveCapabilities, withConnection } from '@/lib/hosts/service';
+import { runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
+import { runBus } from '@/lib/runs/bus';
+import { toPublicRun } from '@/lib/runs/public';
+import type { RunProgress, RunStatus } from '@/lib/runs/types';
+
+/** capabilities older than this are checked again before a run */
+const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
+const STDERR_TAIL_BYTES = 8 * 1024;
+const PARTIAL_MIN_INTERVAL_MS = 1000;
+
+export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
+  const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
+  if (!run) return;
+  const tool = getTool(run.toolId);
+  const publishRun = async (data: Prisma.RunUncheckedUpdateInput) => {
+    const updated = await db().run.update({ where: { id: runId }, data, include: { host: { select: { name: true } } } });
+    runBus.publish(runId, { type: 'run', run: toPublicRun(updated) });
+    return updated;
+  };
+
+  const progress: RunProgress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
+  const publishProgress = () => runBus.publish(runId, { type: 'progress', progress: { ...progress } });
+
+  if (!tool) {
+    await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
+    return;
+  }
+  await publishRun({ status: 'connecting' });
+  publishProgress();
+
+  let stderrTail = Buffer.alloc(0);
+  const gzip = zlib.createGzip({ level: 6 });
+  const gzChunks: Buffer[] = [];
+  gzip.on('data', (b: Buffer) => gzChunks.push(b));
+  const gzDone = new Promise<void>((r) => gzip.on('end', () => r()));
+  let rawBytes = 0;
+  let rawTruncated = false;
+  let sawAttached = false;
+  const parser = tool.createParser();
+  const decoder = createDecoder({ version: run.host.preflightJson ? (JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined : undefined });
+  let lastPartialAt = 0;
+  let startedAt = 0;
+  let ticker: NodeJS.Timeout | undefined;
+
+  const onRecords = (records: BtRecord[]) => {
+    let sawMap = false;
+    for (const r of records) {
+      progress.records++;
+      if (r.type === 'attached_probes') sawAttached = true;
+      else if (r.type === 'lost_events') progress.lostEvents += r.events;
+      else if (r.type === 'map' || r.type === 'hist' || r.type === 'stats') sawMap = true;
+      parser.push(r);
+    }
+    const now = Date.now();
+    if (sawMap && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
+      lastPartialAt = now;
+      runBus.publish(runId, { type: 'partial', result: parser.snapshot() });
+    }
+  };
+
+  try {
+    const outcome = await withConnection(run.host, async (client) => {
+      let caps: HostCapabilities | null = run.host.preflightJson ? JSON.parse(run.host.preflightJson) : null;
+      if (!caps || !run.host.preflightAt || Date.now() - run.host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
+        progress.phase = 'checking what the host supports';
+        publishProgress();
+        caps = await runPreflight(client);
+        await saveCapabilities(run.hostId, caps);
+      }
+      const choice = chooseVariant(tool, caps);
+      if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
+      const script = loadScript(choice.variant);
+      await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
+      if (signal.aborted) return null;
+
+      progress.phase = 'starting bpftrace';
+      publishProgress();
+      return runBpftraceRemote(client, {
+        script: script.text,
+        durationSec: run.durationSec,
+        env: tool.env,
+        signal,
+        onStarted: () => {
+          startedAt = Date.now();
+          void publishRun({ status: 'running', startedAt: new Date(startedAt) });
+          progress.phase = 'tracing';
+          ticker = setInterval(() => {
+            progress.elapsedSec = Math.min(run.durationSec, Math.round((Date.now() - startedAt) / 100) / 10);
+            progress.remainingSec = Math.max(0, Math.round((run.durationSec - progress.elapsedSec) * 10) / 10);
+            if (progress.remainingSec === 0 && progress.phase === 'tracing') progress.phase = 'waiting for bpftrace to print its maps';
+            publishProgress();
+          }, 500);
+        },
+        onStdout: (chunk) => {
+          progress.stdoutBytes += chunk.length;
+          if (rawBytes + chunk.length <= config().maxRawOutputBytes) {
+            gzip.write(chunk);
+            rawBytes += chunk.length;
+          } else rawTruncated = true;
+          onRecords(decoder.push(chunk));
+        },
+        onStderr: (chunk) => {
+          stderrTail = Buffer.concat([stderrTail, chunk]);
+          if (stderrTail.length > STDERR_TAIL_BYTES) stderrTail = stderrTail.subarray(stderrTail.length - STDERR_TAIL_BYTES);
+        },
+      });
+    });
+    onRecords(decoder.end());
+    clearInterval(ticker);
+    gzip.end();
+    await gzDone;
+
+    const stderrText = stderrTail.toString('utf8');
+    const result = parser.finish();
+    const base = {
+      exitCode: outcome?.exitCode ?? null,
+      stderrTail: stderrText || null,
+      rawOutputGz: Buffer.concat(gzChunks),
+      rawOutputBytes: rawBytes,
+      rawTruncated,
+      recordCount: progress.records,
+      lostEvents: progress.lostEvents,
+      resultJson: JSON.stringify(result),
+    };
+    if (!outcome || outcome.cancelled) {
+      await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
+    } else if (outcome.exitCode === 0 && !outcome.deadlineHit) {
+      await finish(runId, 'completed', base);
+    } else {
+      await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
+    }
+  } catch (e) {
+    clearInterval(ticker);
+    gzip.end();
+    const msg = e instanceof AppError ? e.message : `internal error: ${(e as Error).message}`;
+    if (!(e instanceof AppError)) console.error(`bpfdeck: run ${runId} failed`, e);
+    await finish(runId, 'failed', { errorMessage: msg, stderrTail: stderrTail.toString('utf8') || null });
+  }
+}
+
+async function finish(runId: string, status: RunStatus, data: Prisma.RunUncheckedUpdateInput): Promise<void> {
+  const updated = await db().run.update({
+    where: { id: runId },
+    data: { ...data, status, endedAt: new Date() },
+    include: { host: { select: { name: true } } },
+  });
+  runBus.publish(runId, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? JSON.parse(updated.resultJson) : null });
+}
+
+/** Lines of bpftrace's stderr worth showing: not the harmless RLIMIT_MEMLOCK notice every run prints. */
+export function meaningfulStderr(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l && !/couldn't set RLIMIT_MEMLOCK/.test(l));
+}
+
+export function explainFailure(code: number | null, sig: string | null, stderr: string, sawAttached: boolean, deadlineHit: boolean): string {
+  const lines = meaningfulStderr(stderr);
+  const text = lines.slice(0, 12).join('\n');
+  if (deadlineHit) return 'bpftrace did not stop after its time limit and SIGINT; bpfdeck closed the connection';
+  if (/^sudo:/m.test(text)) {
+    if (/password is required|not allowed|may not run/i.test(text)) {
+      return `this SSH user may not run bpftrace through sudo without a password:\n${text}`;
+    }
+    if (/command not found/i.test(text)) return `bpftrace is not installed on this host:\n${text}`;
+    return `sudo refused to run bpftrace:\n${text}`;
+  }
+  if (code === 1 && !sawAttached) return `bpftrace rejected the script:\n${text || '(no message)'}`;
+  if (code === 255 && sawAttached) return `bpftrace could not attach its probes on this host:\n${text || '(no message)'}`;
+  if (code === 134) return `bpftrace aborted (SIGABRT); this bpftrace version may not know a probe type the script uses:\n${text}`;
+  if (code === null) return `the remote command ended without an exit status${sig ? ` (signal ${sig})` : ''}${text ? `:\n${text}` : ''}`;
+  return `bpftrace exited with status ${code}${text ? `:\n${text}` : ''}`;
+}

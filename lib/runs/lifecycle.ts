@@ -1,0 +1,22 @@
+/**
+ * Server start and stop. On start, runs that a previous process left in a live state are marked failed
+ * ("server restarted"). On SIGTERM/SIGINT, active runs are stopped cleanly (SIGINT on the host: maps
+ * printed and stored) before the process exits.
+ */
+import { recoverInterruptedRuns, runner } from '@/lib/runs/service';
+
+export async function onServerStart(): Promise<void> {
+  await recoverInterruptedRuns();
+  const g = globalThis as unknown as { __bpfdeckSignals?: boolean };
+  if (g.__bpfdeckSignals) return;
+  g.__bpfdeckSignals = true;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      const n = runner().activeCount();
+      if (n) console.warn(`bpfdeck: ${sig}: stopping ${n} active run(s) before exit`);
+      void runner()
+        .shutdown(20_000)
+        .finally(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import type { Run } from '@/lib/db/client';
+import type { PublicRun, RunStatus } from '@/lib/runs/types';
+
+/** What APIs return about a run: everything but the raw bytes and the result body. */
+export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
+  return {
+    id: r.id,
+    hostId: r.hostId,
+    hostName: r.host?.name ?? '',
+    toolId: r.toolId,
+    variantId: r.variantId,
+    scriptSha256: r.scriptSha256,
+    durationSec: r.durationSec,
+    status: r.status as RunStatus,
+    requestedBy: r.requestedBy,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    endedAt: r.endedAt?.toISOString() ?? null,
+    exitCode: r.exitCode,
+    errorMessage: r.errorMessage,
+    stderrTail: r.stderrTail,
+    cancelRequested: r.cancelRequested,
+    rawOutputBytes: r.rawOutputBytes,
+    rawTruncated: r.rawTruncated,
+    recordCount: r.recordCount,
+    lostEvents: r.lostEvents,
+    hasResult: r.resultJson !== null,
+  };
+}

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+export const startRunSchema = z.object({
+  hostId: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'hostId: not a host id'),
+  toolId: z.string().regex(/^[a-z0-9-]{1,32}$/, 'toolId: not a tool id'),
+  /** whole seconds; the tool's own limits are checked against the catalog */
+  durationSec: z.coerce.number().int('durationSec: whole seconds').min(1).max(3600),
+});
+export type StartRunInput = z.infer<typeof startRunSchema>;

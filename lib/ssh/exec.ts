@@ -1,0 +1,80 @@
+/**
+ * Running fixed commands over an established SSH connection. Commands are built only from constants
+ * and validated values (see lib/ssh/remote-bpftrace.ts); nothing a user typed is ever part of one.
+ */
+import type { Client, ClientChannel } from 'ssh2';
+import { AppError } from '@/lib/errors';
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function openExec(client: Client, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, channel) => {
+      if (err) reject(new AppError('remote_failed', `could not start a remote command: ${err.message}`));
+      else resolve(channel);
+    });
+  });
+}
+
+/** Run a short command and collect its output (bounded by maxBytes per stream and timeoutMs). */
+export async function execCollect(
+  client: Client,
+  command: string,
+  opts: { timeoutMs: number; stdin?: string | Buffer; maxBytes?: number },
+): Promise<ExecResult> {
+  const channel = await openExec(client, command);
+  const maxBytes = opts.maxBytes ?? 1 << 20;
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    let errBytes = 0;
+    let code: number | null = null;
+    let signal: string | null = null;
+    const timer = setTimeout(() => {
+      channel.close();
+      reject(new AppError('remote_failed', `remote command did not finish within ${opts.timeoutMs} ms`));
+    }, opts.timeoutMs);
+    channel.on('data', (b: Buffer) => {
+      if (outBytes < maxBytes) out.push(b);
+      outBytes += b.length;
+    });
+    channel.stderr.on('data', (b: Buffer) => {
+      if (errBytes < maxBytes) err.push(b);
+      errBytes += b.length;
+    });
+    channel.on('exit', (c: number | null, s?: string) => {
+      code = c;
+      signal = s ?? null;
+    });
+    channel.on('close', () => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    if (opts.stdin !== undefined) channel.end(opts.stdin);
+    else channel.end();
+  });
+}
+
+/** Write a file over SFTP with the given mode; resolves false when the server offers no SFTP subsystem. */
+export function sftpWriteFile(client: Client, remotePath: string, content: string, mode: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    client.sftp((err, sftp) => {
+      if (err) {
+        // "Unable to start subsystem: sftp": hardened hosts disable it; the caller falls back to exec.
+        resolve(false);
+        return;
+      }
+      sftp.writeFile(remotePath, content, { mode }, (werr) => {
+        sftp.end();
+        if (werr) reject(new AppError('remote_failed', `could not write ${remotePath} over SFTP: ${werr.message}`));
+        else resolve(true);
+      });
+    });
+  });
+}

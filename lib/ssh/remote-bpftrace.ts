@@ -1,0 +1,130 @@
+/**
+ * Run one bpftrace script on a host, for a fixed time, with nothing left behind.
+ *
+ *  1. `mktemp -d` makes a private (0700) directory; its path is checked against a strict pattern before
+ *     it is used in any later command.
+ *  2. The script is written there over SFTP (or, where the host disables SFTP, through the stdin of a
+ *     fixed `cat` command). Script text never passes through a shell.
+ *  3. A fixed POSIX sh wrapper runs `timeout -s INT <durationSec> sudo -n bpftrace -f json <dir>/tool.bt`:
+ *     - the time limit lives on the host itself: if bpfdeck dies, the run still ends on time;
+ *     - SIGINT (not KILL) so bpftrace prints its maps on the way out, and sudo relays it to bpftrace;
+ *     - a watchdog reads the channel's stdin: EOF (cancel, a dead client, a dead bpfdeck server: sshd
+ *       closes the pipe when the TCP connection goes) sends SIGINT at once. Without it, sshd does not
+ *       signal a command that has no pty, and a quiet bpftrace would run on until its timeout;
+ *     - `-k <graceSec>` kills it if it does not exit after the SIGINT (0.17 can drain for ~20 s);
+ *     - the directory is removed when bpftrace ends, whatever happened.
+ *
+ * stdout (bpftrace's JSON records) and stderr (its diagnostics) arrive on separate streams.
+ */
+import type { Client } from 'ssh2';
+import { AppError } from '@/lib/errors';
+import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';
+
+const TMPDIR_PATTERN = /^\/tmp\/bpfdeck\.[A-Za-z0-9]{10}$/;
+const SCRIPT_NAME = 'tool.bt';
+/** extra env for bpftrace: names and values from our own constants only (sudoers must env_keep BPFTRACE_*) */
+export type BpftraceEnv = Partial<Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES', number>>;
+
+export interface RemoteRunOptions {
+  script: string;
+  durationSec: number;
+  /** seconds allowed after SIGINT before SIGKILL (default 30) */
+  graceSec?: number;
+  env?: BpftraceEnv;
+  onStdout: (chunk: Buffer) => void;
+  onStderr: (chunk: Buffer) => void;
+  /** abort = cancel: bpftrace gets SIGINT, prints its maps and exits; output keeps flowing until then */
+  signal?: AbortSignal;
+  /** called once the remote bpftrace process has been started */
+  onStarted?: () => void;
+}
+
+export interface RemoteRunResult {
+  exitCode: number | null;
+  exitSignal: string | null;
+  cancelled: boolean;
+  /** the client-side deadline (duration + grace + margin) passed and we closed the channel ourselves */
+  deadlineHit: boolean;
+  /** how the script reached the host */
+  pushedBy: 'sftp' | 'exec';
+}
+
+export function buildRunnerCommand(dir: string, durationSec: number, graceSec: number, env: BpftraceEnv = {}): string {
+  if (!TMPDIR_PATTERN.test(dir)) throw new AppError('remote_failed', `unexpected temporary directory name from host: ${JSON.stringify(dir)}`);
+  for (const n of [durationSec, graceSec]) {
+    if (!Number.isInteger(n) || n < 1 || n > 3600) throw new AppError('validation', `invalid duration ${n}`);
+  }
+  const envAssignments = Object.entries(env)
+    .map(([k, v]) => {
+      if (!/^BPFTRACE_[A-Z_]+$/.test(k) || !Number.isInteger(v) || (v as number) < 0) throw new AppError('validation', `invalid bpftrace setting ${k}`);
+      return `${k}=${v}`;
+    })
+    .join(' ');
+  // Every interpolated value above is a checked path or an integer.
+  return [
+    `d='${dir}'`,
+    'cd / || exit 97',
+    'exec 3<&0',
+    `${envAssignments ? `env ${envAssignments} ` : ''}timeout --preserve-status -s INT -k ${graceSec} ${durationSec} sudo -n bpftrace -f json "$d/${SCRIPT_NAME}" </dev/null &`,
+    'p=$!',
+    // Writes to a vanished client must not kill this shell before it cleans up.
+    "trap '' PIPE",
+    '( cat <&3 >/dev/null 2>&1; [ -d "$d" ] && kill -INT $p 2>/dev/null ) &',
+    'exec 3<&-',
+    'wait $p; rc=$?',
+    'rm -rf "$d"',
+    'exit $rc',
+  ].join('\n');
+}
+
+export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions): Promise<RemoteRunResult> {
+  const graceSec = opts.graceSec ?? 30;
+  const mk = await execCollect(client, 'umask 077 && mktemp -d /tmp/bpfdeck.XXXXXXXXXX', { timeoutMs: 10_000 });
+  const dir = mk.stdout.trim();
+  if (mk.code !== 0 || !TMPDIR_PATTERN.test(dir)) {
+    throw new AppError('remote_failed', `could not create a temporary directory on the host: ${(mk.stderr || mk.stdout).trim().slice(0, 300)}`);
+  }
+  let pushedBy: 'sftp' | 'exec' = 'sftp';
+  try {
+    if (!(await sftpWriteFile(client, `${dir}/${SCRIPT_NAME}`, opts.script, 0o600))) {
+      pushedBy = 'exec';
+      const w = await execCollect(client, `umask 077 && cat > '${dir}/${SCRIPT_NAME}'`, { timeoutMs: 15_000, stdin: opts.script });
+      if (w.code !== 0) throw new AppError('remote_failed', `could not write the script on the host: ${w.stderr.trim().slice(0, 300)}`);
+    }
+  } catch (e) {
+    await execCollect(client, `rm -rf '${dir}'`, { timeoutMs: 5_000 }).catch(() => {});
+    throw e;
+  }
+
+  const channel = await openExec(client, buildRunnerCommand(dir, opts.durationSec, graceSec, opts.env));
+  opts.onStarted?.();
+  return new Promise((resolve) => {
+    let exitCode: number | null = null;
+    let exitSignal: string | null = null;
+    let cancelled = false;
+    let deadlineHit = false;
+    const cancel = () => {
+      if (cancelled) return;
+      cancelled = true;
+      channel.end(); // EOF on the watchdog's stdin -> SIGINT to bpftrace on the host
+    };
+    if (opts.signal?.aborted) cancel();
+    opts.signal?.addEventListener('abort', cancel, { once: true });
+    // Last resort on our side: the host's own timeout should always win this race.
+    const deadline = setTimeout(() => {
+      deadlineHit = true;
+      channel.close();
+    }, (opts.durationSec + graceSec + 15) * 1000);
+    channel.on('data', (b: Buffer) => opts.onStdout(b));
+    channel.stderr.on('data', (b: Buffer) => opts.onStderr(b));
+    channel.on('exit', (code: number | null, sig?: string) => {
+      exitCode = code;
+      exitSignal = sig ?? null;
+    });
+    channel.on('close', () => {
+      clearTimeout(deadline);
+      opts.signal?.removeEventListener('abort', cancel);
+      resolve({ exitCode, exitSignal, cancelled, deadlineHit, pushedBy });
+    });
+  });
+}

@@ -1,0 +1,321 @@
+/**
+ * Parser of bpftrace-tools/profile.bt output (see the protocol in its header):
+ *   @stacks[pid, kstack, ustack, comm] = samples   keyed map, every 2 s and at exit; deltas (the script
+ *                                                   clears it after each print), so counts are summed
+ *   @samples = samples counted in the kernel         unkeyed, at exit
+ * into a flame tree: all -> comm -> user frames (outermost first) -> kernel frames (leaf last).
+ * Work is incremental: samples go straight into a trie keyed by frame names; records are not kept.
+ */
+import type { BtRecord } from '@/lib/bpftrace/types';
+import { parseStack } from '@/lib/bpftrace/stacks';
+import type { ProfileResult, ResultStats, StackNode, ToolParser } from '@/lib/tools/types';
+
+export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
+export const DEFAULT_MAX_NODES = 20_000;
+export const DEFAULT_MIN_SHARE = 0.0005;
+export const DEFAULT_MAX_PROCESSES = 100;
+/** process node for @stacks keys that do not split as pid,kstack,ustack,comm */
+export const UNPARSED_KEY_COMM = '[unparsed key]';
+
+export interface ProfileParserOptions {
+  /** sampling rate of profile.bt (profile:hz:N), reported in the result */
+  sampleHz?: number;
+  /** node cap of the trees returned by snapshot()/finish() */
+  maxNodes?: number;
+  /** nodes narrower than this share of all samples are dropped from returned trees (0.0005 = 0.05 %) */
+  minShare?: number;
+  /** length of ProfileResult.processes */
+  maxProcesses?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key splitting
+
+export interface ProfileKey {
+  pid: number;
+  /** stack texts as printed (after the decoder's unescaping) */
+  kstack: string;
+  ustack: string;
+  comm: string;
+}
+
+/**
+ * Read one stack at the start of `s` (which follows a `,`): "" + "," (0.17 empty), "\n," (0.23 empty),
+ * or "\n" + frame lines up to the first "\n," (frame lines start with indentation, so never with ",").
+ * Returns [stack, rest after its ","] or null.
+ */
+function takeStack(s: string): [string, string] | null {
+  if (s.startsWith(',')) return ['', s.slice(1)];
+  if (!s.startsWith('\n')) return null;
+  const end = s.indexOf('\n,');
+  return end === -1 ? null : [s.slice(0, end + 1), s.slice(end + 2)];
+}
+
+/** Split "pid,kstack,ustack,comm"; comm is the rest and may itself hold commas. null if it does not fit. */
+export function splitProfileKey(key: string): ProfileKey | null {
+  const m = /^(\d+),/.exec(key);
+  if (!m) return null;
+  const k = takeStack(key.slice(m[0].length));
+  if (!k) return null;
+  const u = takeStack(k[1]);
+  if (!u) return null;
+  return { pid: Number(m[1]), kstack: k[0], ustack: u[0], comm: u[1] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree helpers (pure, on StackNode)
+
+export interface PruneOptions {
+  maxNodes?: number;
+  minShare?: number;
+}
+
+export interface PruneResult {
+  root: StackNode;
+  nodesBefore: number;
+  nodesAfter: number;
+  /** true when any node was dropped */
+  pruned: boolean;
+}
+
+export function countNodes(root: StackNode): number {
+  let n = 0;
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    n++;
+    for (const c of node.children) stack.push(c);
+  }
+  return n;
+}
+
+/** Max-heap of nodes by value (for best-first selection). */
+class NodeHeap {
+  private items: StackNode[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(n: StackNode): void {
+    const a = this.items;
+    a.push(n);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p].value >= a[i].value) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+  pop(): StackNode {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l].value > a[m].value) m = l;
+        if (r < a.length && a[r].value > a[m].value) m = r;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Prune a flame tree for the browser: drop nodes narrower than minShare of the root's value, then keep
+ * at most maxNodes nodes, the widest ones. A child is never wider than its parent, so taking nodes
+ * widest-first from the root keeps the result connected. Values are inclusive and left as they are:
+ * the samples of dropped children stay in their parent's value (they show as its self time).
+ * Returns a new tree; the input is not modified.
+ */
+export function pruneTree(root: StackNode, opts: PruneOptions = {}): PruneResult {
+  const maxNodes = Math.max(1, opts.maxNodes ?? DEFAULT_MAX_NODES);
+  const minValue = (opts.minShare ?? DEFAULT_MIN_SHARE) * root.value;
+  const nodesBefore = countNodes(root);
+
+  const kept = new Set<StackNode>([root]);
+  const heap = new NodeHeap();
+  const offer = (n: StackNode) => {
+    for (const c of n.children) if (c.value >= minValue && c.value > 0) heap.push(c);
+  };
+  offer(root);
+  while (heap.size > 0 && kept.size < maxNodes) {
+    const n = heap.pop();
+    kept.add(n);
+    offer(n);
+  }
+
+  const copy = (n: StackNode): StackNode => ({
+    name: n.name,
+    value: n.value,
+    kind: n.kind,
+    children: n.children.filter((c) => kept.has(c)).map(copy),
+  });
+  const out = copy(root);
+  return { root: out, nodesBefore, nodesAfter: kept.size, pruned: kept.size < nodesBefore };
+}
+
+export interface FoldedOptions {
+  /** appended to kernel frame names, e.g. "_[k]" for flamegraph.pl --color=java (default none) */
+  kernelSuffix?: string;
+}
+
+/** A frame name safe for the folded format (";" separates frames, the last " " precedes the count). */
+function foldedName(name: string): string {
+  return name.replace(/;/g, ':').replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * Folded stacks ("comm;outer;...;leaf count"), one line per node with self samples (value minus the
+ * children's values), root excluded. This is the input of flamegraph.pl, speedscope, inferno.
+ */
+export function foldedStacks(root: StackNode, opts: FoldedOptions = {}): string[] {
+  const suffix = opts.kernelSuffix ?? '';
+  const lines: string[] = [];
+  const walk = (node: StackNode, path: string) => {
+    let childSum = 0;
+    for (const c of node.children) childSum += c.value;
+    const self = node.value - childSum;
+    if (self > 0 && path !== '') lines.push(`${path} ${self}`);
+    for (const c of node.children) {
+      const name = foldedName(c.name) + (c.kind === 'kernel' ? suffix : '');
+      walk(c, path === '' ? name : `${path};${name}`);
+    }
+  };
+  walk(root, '');
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The incremental trie
+
+interface TrieNode {
+  name: string;
+  kind: StackNode['kind'];
+  value: number;
+  /** keyed by kind + name: a user and a kernel frame of the same name stay apart */
+  children: Map<string, TrieNode>;
+}
+
+function trieNode(name: string, kind: StackNode['kind']): TrieNode {
+  return { name, kind, value: 0, children: new Map() };
+}
+
+function child(parent: TrieNode, name: string, kind: StackNode['kind']): TrieNode {
+  const id = (kind === 'kernel' ? 'k:' : kind === 'user' ? 'u:' : 'p:') + name;
+  let c = parent.children.get(id);
+  if (!c) {
+    c = trieNode(name, kind);
+    parent.children.set(id, c);
+  }
+  return c;
+}
+
+function toStackNode(t: TrieNode): StackNode {
+  const children = [...t.children.values()].map(toStackNode);
+  children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : 1));
+  return { name: t.name, value: t.value, kind: t.kind, children };
+}
+
+export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser<ProfileResult> {
+  const sampleHz = opts.sampleHz ?? PROFILE_DEFAULT_SAMPLE_HZ;
+  const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
+  const minShare = opts.minShare ?? DEFAULT_MIN_SHARE;
+  const maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+
+  const root = trieNode('all', 'root');
+  const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
+  let samplesCounted: number | null = null;
+  /** samples per (pid, comm): a pid may exec and change comm */
+  const perProcess = new Map<string, { pid: number; comm: string; samples: number }>();
+  /** stacks repeat a lot across prints: cache their parsed frames (bounded, cleared when full) */
+  const frameCache = new Map<string, string[]>();
+  const FRAME_CACHE_MAX = 50_000;
+
+  const frames = (stack: string): string[] => {
+    if (stack.length <= 1) return [];
+    let f = frameCache.get(stack);
+    if (!f) {
+      if (frameCache.size >= FRAME_CACHE_MAX) frameCache.clear();
+      f = parseStack(stack);
+      frameCache.set(stack, f);
+    }
+    return f;
+  };
+
+  const addSamples = (key: ProfileKey, count: number) => {
+    root.value += count;
+    let node = child(root, key.comm, 'process');
+    node.value += count;
+    const user = frames(key.ustack);
+    for (let i = user.length - 1; i >= 0; i--) {
+      node = child(node, user[i], 'user');
+      node.value += count;
+    }
+    const kernel = frames(key.kstack);
+    for (let i = kernel.length - 1; i >= 0; i--) {
+      node = child(node, kernel[i], 'kernel');
+      node.value += count;
+    }
+    const pk = `${key.pid}\u0000${key.comm}`;
+    const p = perProcess.get(pk);
+    if (p) p.samples += count;
+    else perProcess.set(pk, { pid: key.pid, comm: key.comm, samples: count });
+  };
+
+  const push = (rec: BtRecord) => {
+    stats.records++;
+    switch (rec.type) {
+      case 'lost_events':
+        stats.lostEvents += rec.events;
+        return;
+      case 'malformed':
+        stats.malformedLines++;
+        return;
+      case 'helper_error':
+        stats.helperErrors++;
+        return;
+      case 'map':
+        if (rec.name === '@stacks' && rec.keyed) {
+          for (const [key, value] of rec.entries) {
+            if (typeof value !== 'number' || !(value > 0)) continue;
+            // A key that does not split (never seen: it would take a wrong key-escape decision) keeps
+            // its samples visible, so the tree still adds up to what bpftrace reported.
+            addSamples(splitProfileKey(key) ?? { pid: 0, kstack: '', ustack: '', comm: UNPARSED_KEY_COMM }, value);
+          }
+        } else if (rec.name === '@samples' && !rec.keyed && typeof rec.value === 'number') {
+          samplesCounted = rec.value; // never cleared by the script: the latest print is the total
+        }
+        return;
+      default:
+        return;
+    }
+  };
+
+  const result = (): ProfileResult => {
+    const pr = pruneTree(toStackNode(root), { maxNodes, minShare });
+    const processes = [...perProcess.values()]
+      .sort((a, b) => b.samples - a.samples || a.pid - b.pid)
+      .slice(0, maxProcesses)
+      .map((p) => ({ ...p }));
+    return {
+      kind: 'profile',
+      sampleHz,
+      samplesCounted,
+      samplesInTree: root.value,
+      root: pr.root,
+      processes,
+      pruned: pr.pruned ? { nodesBefore: pr.nodesBefore, nodesAfter: pr.nodesAfter, minShare, maxNodes } : null,
+      stats: { ...stats },
+    };
+  };
+
+  return { push, snapshot: result, finish: result };
+}
