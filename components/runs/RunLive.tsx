@@ -69,7 +69,7 @@ function ResultView({ toolId, result, done }: { toolId: string; result: unknown;
         <div className="flex flex-wrap gap-4 text-sm text-slate-700">
           <span data-testid="profile-samples">{r.samplesInTree.toLocaleString()} samples at {r.sampleHz} Hz{done ? '' : ' (so far)'}</span>
           {r.samplesCounted !== null && r.samplesCounted > r.samplesInTree && (
-            <span className="text-amber-700">{(r.samplesCounted - r.samplesInTree).toLocaleString()} samples counted in the kernel were not received</span>
+            <span className="text-amber-700">{plural(r.samplesCounted - r.samplesInTree, "sample")} counted in the kernel {r.samplesCounted - r.samplesInTree === 1 ? "was" : "were"} not received (taken while the script switched maps)</span>
           )}
           {r.stats.lostEvents > 0 && <span className="text-amber-700">{r.stats.lostEvents} events lost</span>}
           {r.pruned && (
@@ -83,4 +83,8 @@ function ResultView({ toolId, result, done }: { toolId: string; result: unknown;
     );
   }
   return <pre className="overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(result, null, 2).slice(0, 20000)}</pre>;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -12,14 +12,13 @@ import {
   decodeByteString,
   decodeByteStringsDeep,
   hasByteEscapes,
-  repairAndDecodeLine,
   repairByteEscapes,
   unescapeJsonStringBody,
 } from '@/lib/bpftrace/strings';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
-/** How much of a bad line a `malformed` record keeps. */
-export const MALFORMED_PREVIEW_BYTES = 512;
+/** How much of a bad line a `malformed` record keeps (at most this many chars, plus an ellipsis). */
+export const MALFORMED_PREVIEW_CHARS = 512;
 
 /**
  * Whether map keys are escaped twice, decided once per stream and remembered.
@@ -104,8 +103,7 @@ interface LineContext {
 }
 
 function truncatePreview(line: string): string {
-  // chars, not bytes, but a UTF-8 byte is at most one char: never longer than the byte preview
-  return line.length > MALFORMED_PREVIEW_BYTES ? `${line.slice(0, MALFORMED_PREVIEW_BYTES)}…` : line;
+  return line.length > MALFORMED_PREVIEW_CHARS ? `${line.slice(0, MALFORMED_PREVIEW_CHARS)}…` : line;
 }
 
 function malformed(line: string, reason: string): BtRecord {
@@ -156,14 +154,15 @@ function convertValue(ctx: LineContext, kind: ValueKind, v: unknown): Scalar | S
   }
 }
 
-function keyedEntries(ctx: LineContext, obj: Record<string, unknown>, kind: ValueKind): Array<[string, never]> | null {
+/** Entries of a keyed map in bpftrace's order; null if any value is not of the expected kind. */
+function keyedEntries(ctx: LineContext, obj: Record<string, unknown>, kind: ValueKind): Array<[string, unknown]> | null {
   const keys = Object.keys(obj);
   decideFromKeys(ctx.state, keys);
-  const out: Array<[string, never]> = [];
+  const out: Array<[string, unknown]> = [];
   for (const k of keys) {
     const v = convertValue(ctx, kind, obj[k]);
     if (v === undefined) return null;
-    out.push([mapKey(ctx, k), v as never]);
+    out.push([mapKey(ctx, k), v]);
   }
   return out;
 }
@@ -225,6 +224,7 @@ function normalizeMap(
     kind = 'buckets';
   }
   const entries = isObject(v) ? keyedEntries(ctx, v, kind) : null;
+  // (entries hold values of `kind`, which matches `type`)
   return entries ? ({ type, name, keyed: true, entries } as BtRecord) : unknownRecord(ctx, obj, type);
 }
 
@@ -283,13 +283,8 @@ export function decodeLine(
   // `repaired`: the careful path was taken, parsed strings still hold raw bytes as code units 0x80-0xFF
   let repaired = false;
   if (hasByteEscapes(line)) {
-    const decoded = repairAndDecodeLine(line);
-    if (decoded !== null) {
-      text = decoded;
-    } else {
-      text = repairByteEscapes(line);
-      repaired = true;
-    }
+    text = repairByteEscapes(line);
+    repaired = true;
   }
   let parsed: unknown;
   try {
@@ -319,7 +314,7 @@ export class LineDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   /** set while skipping the rest of a too-long line */
-  private overlong: { preview: Buffer; bytes: number } | null = null;
+  private overlong: { preview: string; bytes: number } | null = null;
 
   constructor(opts: DecoderOptions = {}) {
     this.opts = opts;
@@ -349,7 +344,7 @@ export class LineDecoder {
       const surelyShort = Math.floor(this.maxLineBytes / 3);
       for (const line of lines) {
         if (line.length > surelyShort && Buffer.byteLength(line) > this.maxLineBytes) {
-          out.push(this.tooLong(Buffer.from(line.slice(0, MALFORMED_PREVIEW_BYTES)), Buffer.byteLength(line)));
+          out.push(this.tooLong(line.slice(0, MALFORMED_PREVIEW_CHARS), Buffer.byteLength(line)));
         } else {
           this.emit(line, out);
         }
@@ -362,18 +357,19 @@ export class LineDecoder {
     return out;
   }
 
-  /** Bytes held for an incomplete line (never more than maxLineBytes). */
+  /** Bytes held for an incomplete line: never more than maxLineBytes (a skipped line keeps only its preview). */
   get bufferedBytes(): number {
-    return this.pendingBytes + (this.overlong ? this.overlong.preview.length : 0);
+    return this.pendingBytes;
   }
 
   private addPartial(part: Buffer): void {
     if (this.overlong) {
       this.overlong.bytes += part.length;
     } else if (this.pendingBytes + part.length > this.maxLineBytes) {
-      const head = Buffer.concat([...this.pending, part.subarray(0, MALFORMED_PREVIEW_BYTES)]);
+      // keep the first bytes only (a UTF-8 sequence cut at the end decodes to U+FFFD: fine for a preview)
+      const head = Buffer.concat([...this.pending, part.subarray(0, MALFORMED_PREVIEW_CHARS)]);
       this.overlong = {
-        preview: Buffer.from(head.subarray(0, MALFORMED_PREVIEW_BYTES)),
+        preview: head.toString('utf8', 0, Math.min(head.length, MALFORMED_PREVIEW_CHARS)),
         bytes: this.pendingBytes + part.length,
       };
       this.pending = [];
@@ -384,11 +380,10 @@ export class LineDecoder {
     }
   }
 
-  private tooLong(preview: Buffer, bytes: number): BtRecord {
+  private tooLong(preview: string, bytes: number): BtRecord {
     return {
       type: 'malformed',
-      // a cut UTF-8 sequence at the end of the preview decodes to U+FFFD: fine for a preview
-      line: `${preview.toString('utf8')}…`,
+      line: `${preview}…`,
       reason: `line too long: ${bytes} bytes > maxLineBytes ${this.maxLineBytes}`,
     };
   }

@@ -14,13 +14,13 @@ const BYTE_ESCAPE_MARKER = '\\uffffff';
 
 /** A run of backslashes, then `uffffff` and the byte's two hex digits. */
 const BYTE_ESCAPE_RE = /(\\+)uffffff([0-9a-fA-F]{2})/g;
+/** every marker (fast path: all of them are real escapes) */
+const MARKER_RE = /\\uffffff/g;
 /** `\\uffffff`: an escaped backslash, or an escape escaped once more (0.23 keys) */
 const ESCAPED_BACKSLASH_MARKER = '\\\\uffffff';
 
 /** Any code unit that may be a raw byte (after repair, bytes >= 0x80 are code units 0x80-0xFF). */
 const HIGH_BYTE_RE = /[\x80-\xff]/;
-/** A code unit that is not a byte (latin1 encoding would mangle it). */
-const ABOVE_BYTE_RE = /[^\x00-\xff]/;
 
 /** True when `text` (raw JSON text, or a key before its second unescape) holds a `\uffffffXX` escape. */
 export function hasByteEscapes(text: string): boolean {
@@ -39,31 +39,10 @@ export function repairByteEscapes(jsonText: string): string {
   if (!jsonText.includes(BYTE_ESCAPE_MARKER)) return jsonText;
   // Fast path (no callback): no backslash run of 2+ before `uffffff`, so every marker is a real escape.
   // (bpftrace always follows `\uffffff` with two hex digits; if not, JSON.parse rejects the line)
-  if (!jsonText.includes(ESCAPED_BACKSLASH_MARKER)) return jsonText.replaceAll(BYTE_ESCAPE_MARKER, '\\u00');
+  if (!jsonText.includes(ESCAPED_BACKSLASH_MARKER)) return jsonText.replace(MARKER_RE, '\\u00');
   return jsonText.replace(BYTE_ESCAPE_RE, (match: string, slashes: string, hex: string) =>
     slashes.length % 2 === 1 ? `${slashes.slice(0, -1)}\\u00${hex}` : match,
   );
-}
-
-/** A byte escape below 0x80: never printed by bpftrace (only bytes >= 0x80 are sign-extended). */
-const LOW_BYTE_ESCAPE_RE = /\\uffffff[0-7]/;
-
-/**
- * Repair and UTF-8 decode a whole raw line at once, natively: `\uffffffXX` -> `%XX`, then
- * decodeURIComponent (with the line's own `%` escaped as `%25` first). The result holds the real
- * characters, ready for JSON.parse, with no per-string re-decode. Returns null where this does not
- * apply, and the caller takes the careful path (repairByteEscapes + decodeByteString):
- *  - an escaped backslash before a marker (`\\uffffff`: 0.23 keys, or a literal backslash before a byte),
- *  - a marker for a byte < 0x80 (not bpftrace's: decoding it could inject a `"` or `\`),
- *  - invalid UTF-8 (decodeURIComponent throws; the careful path keeps such bytes as `\xNN`).
- */
-export function repairAndDecodeLine(line: string): string | null {
-  if (line.includes(ESCAPED_BACKSLASH_MARKER) || LOW_BYTE_ESCAPE_RE.test(line)) return null;
-  try {
-    return decodeURIComponent(line.replaceAll('%', '%25').replaceAll(BYTE_ESCAPE_MARKER, '%'));
-  } catch {
-    return null;
-  }
 }
 
 function hexByte(b: number): string {
@@ -71,72 +50,54 @@ function hexByte(b: number): string {
 }
 
 /** Code unit at `i` if it is a UTF-8 continuation byte (0x80-0xBF) within [lo, hi], else -1. */
-function cont(s: string, i: number, lo = 0x80, hi = 0xbf): number {
-  if (i >= s.length) return -1;
-  const c = s.charCodeAt(i);
+function cont(s: string, i: number, lo: number, hi: number): number {
+  const c = i < s.length ? s.charCodeAt(i) : -1;
   return c >= lo && c <= hi ? c & 0x3f : -1;
-}
-
-/**
- * Decode the UTF-8 sequence whose lead byte is the code unit at `i`.
- * Returns [codePoint, length] or null if the bytes there are not a valid, shortest-form sequence
- * (ranges from RFC 3629 / the WHATWG decoder: no overlongs, no surrogates, nothing above U+10FFFF).
- */
-function utf8At(s: string, i: number): [number, number] | null {
-  const b0 = s.charCodeAt(i);
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    const c1 = cont(s, i + 1);
-    return c1 < 0 ? null : [((b0 & 0x1f) << 6) | c1, 2];
-  }
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    const lo = b0 === 0xe0 ? 0xa0 : 0x80;
-    const hi = b0 === 0xed ? 0x9f : 0xbf;
-    const c1 = cont(s, i + 1, lo, hi);
-    const c2 = c1 < 0 ? -1 : cont(s, i + 2);
-    return c2 < 0 ? null : [((b0 & 0x0f) << 12) | (c1 << 6) | c2, 3];
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const lo = b0 === 0xf0 ? 0x90 : 0x80;
-    const hi = b0 === 0xf4 ? 0x8f : 0xbf;
-    const c1 = cont(s, i + 1, lo, hi);
-    const c2 = c1 < 0 ? -1 : cont(s, i + 2);
-    const c3 = c2 < 0 ? -1 : cont(s, i + 3);
-    return c3 < 0 ? null : [((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3, 4];
-  }
-  return null;
 }
 
 /**
  * Re-decode a parsed string whose code units 0x80-0xFF are raw bytes: valid UTF-8 sequences become
  * their characters, every other such byte becomes the visible text `\xNN` (lowercase hex).
  * ASCII (and any code unit above 0xFF) is kept as is; strings without such units are returned untouched.
+ * Validity as in RFC 3629 / the WHATWG decoder: no overlongs, no surrogates, nothing above U+10FFFF.
+ * (A plain loop: faster than a Buffer round trip for the short strings bpftrace prints.)
  */
 export function decodeByteString(s: string): string {
-  if (!HIGH_BYTE_RE.test(s)) return s;
-  // Fast path: native decoding when the bytes are valid UTF-8 (then no U+FFFD comes out).
-  if (!ABOVE_BYTE_RE.test(s)) {
-    const native = Buffer.from(s, 'latin1').toString('utf8');
-    if (!native.includes('\ufffd')) return native;
-  }
+  const first = s.search(HIGH_BYTE_RE);
+  if (first === -1) return s;
   let out = '';
   let copiedUpTo = 0;
-  let i = 0;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80 || c > 0xff) {
-      i++;
-      continue;
+  for (let i = first; i < s.length; i++) {
+    const b0 = s.charCodeAt(i);
+    if (b0 < 0x80 || b0 > 0xff) continue;
+    if (i > copiedUpTo) out += s.slice(copiedUpTo, i);
+    let cp = -1;
+    let len = 1;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      const c1 = cont(s, i + 1, 0x80, 0xbf);
+      if (c1 >= 0) {
+        cp = ((b0 & 0x1f) << 6) | c1;
+        len = 2;
+      }
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      const c1 = cont(s, i + 1, b0 === 0xe0 ? 0xa0 : 0x80, b0 === 0xed ? 0x9f : 0xbf);
+      const c2 = c1 < 0 ? -1 : cont(s, i + 2, 0x80, 0xbf);
+      if (c2 >= 0) {
+        cp = ((b0 & 0x0f) << 12) | (c1 << 6) | c2;
+        len = 3;
+      }
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      const c1 = cont(s, i + 1, b0 === 0xf0 ? 0x90 : 0x80, b0 === 0xf4 ? 0x8f : 0xbf);
+      const c2 = c1 < 0 ? -1 : cont(s, i + 2, 0x80, 0xbf);
+      const c3 = c2 < 0 ? -1 : cont(s, i + 3, 0x80, 0xbf);
+      if (c3 >= 0) {
+        cp = ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+        len = 4;
+      }
     }
-    out += s.slice(copiedUpTo, i);
-    const seq = utf8At(s, i);
-    if (seq) {
-      out += String.fromCodePoint(seq[0]);
-      i += seq[1];
-    } else {
-      out += hexByte(c);
-      i += 1;
-    }
-    copiedUpTo = i;
+    out += cp < 0 ? hexByte(b0) : cp > 0xffff ? String.fromCodePoint(cp) : String.fromCharCode(cp);
+    i += len - 1;
+    copiedUpTo = i + 1;
   }
   return out + s.slice(copiedUpTo);
 }

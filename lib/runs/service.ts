@@ -23,18 +23,21 @@ export function runner(): Runner {
 
 /**
  * Runs left in a live state by a previous process cannot be resumed (their SSH sessions died with it;
- * the hosts stopped bpftrace on their own when the connection dropped). Mark them failed, once.
+ * the hosts stopped bpftrace on their own when the connection dropped). Mark them failed.
+ * Only call this when no run is executing in this process.
  */
+export async function markInterruptedRuns(): Promise<number> {
+  const r = await db().run.updateMany({
+    where: { status: { in: ['queued', 'connecting', 'running'] } },
+    data: { status: 'failed', errorMessage: 'server restarted', endedAt: new Date() },
+  });
+  if (r.count) console.warn(`bpfdeck: marked ${r.count} interrupted run(s) failed (server restarted)`);
+  return r.count;
+}
+
+/** markInterruptedRuns, once per process, before the first run starts. */
 export function recoverInterruptedRuns(): Promise<number> {
-  g.__bpfdeckRecovered ??= db()
-    .run.updateMany({
-      where: { status: { in: ['queued', 'connecting', 'running'] } },
-      data: { status: 'failed', errorMessage: 'server restarted', endedAt: new Date() },
-    })
-    .then((r) => {
-      if (r.count) console.warn(`bpfdeck: marked ${r.count} interrupted run(s) failed (server restarted)`);
-      return r.count;
-    });
+  g.__bpfdeckRecovered ??= markInterruptedRuns();
   return g.__bpfdeckRecovered;
 }
 

@@ -23,7 +23,9 @@ import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';
 const TMPDIR_PATTERN = /^\/tmp\/bpfdeck\.[A-Za-z0-9]{10}$/;
 const SCRIPT_NAME = 'tool.bt';
 /** extra env for bpftrace: names and values from our own constants only (sudoers must env_keep BPFTRACE_*) */
-export type BpftraceEnv = Partial<Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES', number>>;
+export type BpftraceEnv = Partial<
+  Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES' | 'BPFTRACE_CACHE_USER_SYMBOLS', number>
+>;
 
 export interface RemoteRunOptions {
   script: string;
@@ -82,7 +84,10 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
   const mk = await execCollect(client, 'umask 077 && mktemp -d /tmp/bpfdeck.XXXXXXXXXX', { timeoutMs: 10_000 });
   const dir = mk.stdout.trim();
   if (mk.code !== 0 || !TMPDIR_PATTERN.test(dir)) {
-    throw new AppError('remote_failed', `could not create a temporary directory on the host: ${(mk.stderr || mk.stdout).trim().slice(0, 300)}`);
+    throw new AppError(
+      'remote_failed',
+      `could not create a temporary directory on the host (exit ${mk.code}${mk.signal ? `, signal ${mk.signal}` : ''}): ${(mk.stderr || mk.stdout).trim().slice(0, 300)}`,
+    );
   }
   let pushedBy: 'sftp' | 'exec' = 'sftp';
   try {

@@ -1,8 +1,9 @@
 /**
  * Parser of bpftrace-tools/profile.bt output (see the protocol in its header):
- *   @stacks[pid, kstack, ustack, comm] = samples   keyed map, every 2 s and at exit; deltas (the script
- *                                                   clears it after each print), so counts are summed
- *   @samples = samples counted in the kernel         unkeyed, at exit
+ *   @stacks_a / @stacks_b [pid, kstack, ustack, comm] = samples
+ *       keyed maps used in turn, one printed every 2 s and the live one at exit; deltas (the script
+ *       clears a map after printing it), so counts are summed. Plain @stacks (one map) is accepted too.
+ *   @samples = samples counted in the kernel, unkeyed, at exit
  * into a flame tree: all -> comm -> user frames (outermost first) -> kernel frames (leaf last).
  * Work is incremental: samples go straight into a trie keyed by frame names; records are not kept.
  */
@@ -14,8 +15,10 @@ export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
 export const DEFAULT_MIN_SHARE = 0.0005;
 export const DEFAULT_MAX_PROCESSES = 100;
-/** process node for @stacks keys that do not split as pid,kstack,ustack,comm */
+/** process node for stack keys that do not split as pid,kstack,ustack,comm */
 export const UNPARSED_KEY_COMM = '[unparsed key]';
+/** profile.bt's double-buffered stack maps (plain @stacks: the single-map protocol of earlier versions) */
+const STACK_MAPS = new Set(['@stacks_a', '@stacks_b', '@stacks']);
 
 export interface ProfileParserOptions {
   /** sampling rate of profile.bt (profile:hz:N), reported in the result */
@@ -283,7 +286,7 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
         stats.helperErrors++;
         return;
       case 'map':
-        if (rec.name === '@stacks' && rec.keyed) {
+        if (STACK_MAPS.has(rec.name) && rec.keyed) {
           for (const [key, value] of rec.entries) {
             if (typeof value !== 'number' || !(value > 0)) continue;
             // A key that does not split (never seen: it would take a wrong key-escape decision) keeps

@@ -1,0 +1,135 @@
+/**
+ * Host inventory, host key pinning and preflight against the real test fleet (real sshd on 127.0.0.x,
+ * real sudo, real bpftrace 0.17 and 0.23).
+ */
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fleetHost, hostKeyBlob } from './fleet';
+import { registerFleetHost, useTempDataDir } from './helpers';
+
+beforeAll(() => {
+  useTempDataDir('hosts');
+});
+
+async function expectAppError(p: Promise<unknown>, code: string): Promise<Error & { code: string; details?: Record<string, unknown> }> {
+  const { AppError } = await import('@/lib/errors');
+  const e = await p.then(
+    () => {
+      throw new Error(`expected an AppError ${code}, but it succeeded`);
+    },
+    (err) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  expect(e.code, e.message).toBe(code);
+  return e;
+}
+
+describe('host key pinning', () => {
+  it('shows the fingerprint exactly as ssh-keygen -l prints it, and pins it only when accepted', async () => {
+    const { createHost, scanHostKey, getHost, acceptHostKey } = await import('@/lib/hosts/service');
+    const fs = await import('node:fs');
+    const { fleetClientKeyPath } = await import('./fleet');
+    const f = fleetHost('fleet11');
+    const h = await createHost({ name: 'pin-me', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') });
+    expect((await getHost(h.id)).hostKey).toBeNull();
+    const offered = await scanHostKey(h.id);
+    const keygen = execFileSync('ssh-keygen', ['-l', '-f', f.hostKeyPath], { encoding: 'utf8' }); // "256 SHA256:... comment (ED25519)"
+    expect(keygen.split(' ')[1]).toBe(offered.fingerprint);
+    expect(offered.algo).toBe('ssh-ed25519');
+    // scanning pins nothing
+    expect((await getHost(h.id)).hostKey).toBeNull();
+    const pinned = await acceptHostKey(h.id, offered.fingerprint);
+    expect(pinned.hostKey?.fingerprint).toBe(offered.fingerprint);
+  });
+
+  it('refuses to pin a fingerprint the host does not offer', async () => {
+    const { acceptHostKey, getHost } = await import('@/lib/hosts/service');
+    const { hostId } = await registerFleetHost('fleet12', { pin: false });
+    const other = (await import('@/lib/ssh/hostkey')).fingerprintOf(hostKeyBlob(fleetHost('fleet11')));
+    const e = await expectAppError(acceptHostKey(hostId, other), 'host_key_mismatch');
+    expect(e.message).toContain(other);
+    expect((await getHost(hostId)).hostKey).toBeNull();
+  });
+
+  it('refuses to connect when the host offers a different key than the pinned one, naming both', async () => {
+    const { checkHost } = await import('@/lib/hosts/service');
+    const { db } = await import('@/lib/db/client');
+    const { fingerprintOf } = await import('@/lib/ssh/hostkey');
+    const { hostId } = await registerFleetHost('fleet11');
+    // The "host" now presents fleet11's real key, but we pretend fleet12's key was pinned: a changed key.
+    const wrong = hostKeyBlob(fleetHost('fleet12'));
+    await db().host.update({ where: { id: hostId }, data: { hostKeyBlob: wrong.toString('base64'), hostKeyFingerprint: fingerprintOf(wrong) } });
+    const e = await expectAppError(checkHost(hostId), 'host_key_mismatch');
+    expect(e.message).toContain(fingerprintOf(wrong));
+    expect(e.message).toContain(fingerprintOf(hostKeyBlob(fleetHost('fleet11'))));
+    expect(e.message).toMatch(/Refusing to connect/);
+  });
+
+  it('does not run anything on a host whose key was never accepted', async () => {
+    const { startRun } = await import('@/lib/runs/service');
+    const { hostId } = await registerFleetHost('fleet11', { pin: false });
+    await expectAppError(startRun({ hostId, toolId: 'profile', durationSec: 10 }, 'test'), 'host_key_unknown');
+  });
+});
+
+describe('unreachable hosts', () => {
+  it('fails fast with a clear error when nothing listens at the address', async () => {
+    const { createHost, scanHostKey } = await import('@/lib/hosts/service');
+    const fs = await import('node:fs');
+    const { fleetClientKeyPath } = await import('./fleet');
+    // 127.0.0.99 is on loopback, and no fleet sshd listens there: the kernel answers with a RST at once.
+    const h = await createHost({ name: 'nobody-home', address: '127.0.0.99', port: 22, username: 'x', privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') });
+    const e = await expectAppError(scanHostKey(h.id), 'unreachable');
+    expect(e.message).toMatch(/refused the connection/);
+    expect(e.message).toContain('127.0.0.99:22');
+  });
+});
+
+describe('preflight', () => {
+  it('reports bpftrace 0.17 on fleet11, with tracepoints attaching and kprobes refused for the real reason', async () => {
+    const { getHost } = await import('@/lib/hosts/service');
+    const { hostId } = await registerFleetHost('fleet11', { check: true });
+    const caps = (await getHost(hostId)).capabilities!;
+    expect(caps.bpftraceVersion).toBe('0.17.0');
+    expect(caps.sudoOk).toBe(true);
+    expect(caps.kernelRelease).toBe(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    expect(caps.btf).toBe(true);
+    expect(caps.tracefs).toBe(true);
+    expect(caps.probes.tracepoint?.ok).toBe(true);
+    expect(caps.probes.profile?.ok).toBe(true);
+    // bpftrace --info claims kprobes here; the attach test knows better.
+    expect(caps.probes.kprobe?.ok).toBe(false);
+    expect(caps.probes.kprobe?.message).toMatch(/CONFIG_KPROBES/);
+    expect(caps.probes.kfunc?.ok).toBe(false);
+  });
+
+  it('reports bpftrace 0.23 on fleet21 (Debian 13 chroot)', async () => {
+    const { getHost } = await import('@/lib/hosts/service');
+    const { hostId } = await registerFleetHost('fleet21', { check: true });
+    const caps = (await getHost(hostId)).capabilities!;
+    expect(caps.bpftraceVersion).toBe('0.23.2');
+    expect(caps.probes.tracepoint?.ok).toBe(true);
+    expect(caps.probes.kprobe?.ok).toBe(false);
+  });
+
+  it('says plainly that bpftrace is missing on a host without it, and refuses to start tools there', async () => {
+    const { getHost } = await import('@/lib/hosts/service');
+    const { startRun } = await import('@/lib/runs/service');
+    const { hostId } = await registerFleetHost('fleet15', { check: true });
+    const caps = (await getHost(hostId)).capabilities!;
+    expect(caps.sudoOk).toBe(false);
+    expect(caps.bpftraceVersion).toBeNull();
+    expect(caps.sudoMessage).toMatch(/bpftrace is not installed on this host/);
+    const e = await expectAppError(startRun({ hostId, toolId: 'profile', durationSec: 10 }, 'test'), 'tool_unavailable');
+    expect(e.message).toMatch(/not installed/);
+  });
+
+  it('says plainly that the SSH user may not run bpftrace through sudo', async () => {
+    const { getHost } = await import('@/lib/hosts/service');
+    const { hostId } = await registerFleetHost('fleet14', { check: true });
+    const caps = (await getHost(hostId)).capabilities!;
+    expect(caps.sudoOk).toBe(false);
+    expect(caps.sudoMessage).toMatch(/may not run bpftrace through sudo without a password/);
+    expect(caps.sudoMessage).toMatch(/sudo: a password is required/);
+  });
+});
