@@ -4,6 +4,7 @@
 #
 #   packages : bpftrace openssh-server openssh-client sudo chromium debootstrap bc iproute2 procps
 #              iptables fonts-dejavu-core ca-certificates (+ util-linux for unshare/flock/findmnt)
+#              gcc g++ make python3 libc6-dev (test workloads in C; node-gyp for better-sqlite3)
 #   mounts   : tracefs on /sys/kernel/tracing, debugfs on /sys/kernel/debug (bpftrace needs them)
 #   apt      : `apt-get update` runs at most once per call, and only when a package is missing and
 #              the package lists are absent/stale (or an install without it failed).
@@ -38,7 +39,8 @@ fi
 [ "${ID:-}" = debian ] && [ "${VERSION_ID:-}" != 12 ] && say "note: tested on Debian 12, this is ${PRETTY_NAME:-Debian ${VERSION_ID:-?}}"
 
 PKGS=(bpftrace openssh-server openssh-client sudo chromium debootstrap bc iproute2 procps iptables
-      fonts-dejavu-core ca-certificates util-linux)
+      fonts-dejavu-core ca-certificates util-linux
+      gcc g++ make python3 libc6-dev)  # a C workload for profile tests; node-gyp builds better-sqlite3
 
 installed() { [ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 

@@ -26,6 +26,8 @@ export interface HostCapabilities {
   btf: boolean;
   tracefs: boolean;
   probes: Partial<Record<ProbeType, ProbeCheck>>;
+  /** for each tracepoint a catalog tool needs ("block:block_rq_issue"): does the kernel have it */
+  tracepoints?: Record<string, boolean>;
   durationMs: number;
 }
 
@@ -41,6 +43,7 @@ const PROBE_PROGRAMS: Record<Exclude<ProbeType, 'interval'>, string> = {
 const M = '@@bpfdeck'; // marker: our lines cannot be confused with anything a tool prints
 
 function buildPreflightCommand(): string {
+  // `bpftrace -l` lists every tracepoint this kernel has; the parser keeps the ones tools ask about.
   const lines = [
     `echo "${M} kernel=$(uname -r 2>/dev/null)"`,
     `echo "${M} bpftrace_path=$(command -v bpftrace 2>/dev/null)"`,
@@ -58,11 +61,17 @@ function buildPreflightCommand(): string {
       `  printf '%s\\n' "$o" | grep -E 'ERROR|FATAL|not available|No such' | grep -v RLIMIT_MEMLOCK | head -n 2 | sed 's/^/${M} probe_${type}_msg=/'`,
     );
   }
+  lines.push(`  timeout -k 2 20 sudo -n bpftrace -l 'tracepoint:*' 2>/dev/null </dev/null | sed 's/^/${M} tp=/'`);
   lines.push('fi');
   return lines.join('\n');
 }
 
-export function parsePreflightOutput(stdout: string, durationMs: number, now = new Date()): HostCapabilities {
+export function parsePreflightOutput(
+  stdout: string,
+  durationMs: number,
+  now = new Date(),
+  wantedTracepoints: readonly string[] = [],
+): HostCapabilities {
   const kv = new Map<string, string[]>();
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(M + ' ')) continue;
@@ -85,6 +94,8 @@ export function parsePreflightOutput(stdout: string, durationMs: number, now = n
     }
     probes.interval = probes.tracepoint?.ok || probes.profile?.ok ? { ok: true } : { ok: false, message: 'no probe attached at all' };
   }
+  const listed = new Set((kv.get('tp') ?? []).map((l) => l.replace(/^tracepoint:/, '').trim()));
+  const tracepoints = sudoRc === 0 && listed.size > 0 ? Object.fromEntries(wantedTracepoints.map((t) => [t, listed.has(t)])) : undefined;
   return {
     checkedAt: now.toISOString(),
     kernelRelease: one('kernel') || null,
@@ -95,6 +106,7 @@ export function parsePreflightOutput(stdout: string, durationMs: number, now = n
     btf: one('btf') === '1',
     tracefs: one('tracefs') === '1',
     probes,
+    tracepoints,
     durationMs,
   };
 }
@@ -118,8 +130,9 @@ function explainProbeFailure(type: string, rc: number, msg: string): string {
   return msg ? `${type} probe failed (exit ${rc}): ${msg}` : `${type} probe failed (exit ${rc})`;
 }
 
-export async function runPreflight(client: Client): Promise<HostCapabilities> {
+/** wantedTracepoints: the tracepoints catalog variants need (from lib/tools/catalog wantedTracepoints()) */
+export async function runPreflight(client: Client, wantedTracepoints: readonly string[] = []): Promise<HostCapabilities> {
   const t0 = Date.now();
-  const res = await execCollect(client, buildPreflightCommand(), { timeoutMs: 60_000 });
-  return parsePreflightOutput(res.stdout, Date.now() - t0);
+  const res = await execCollect(client, buildPreflightCommand(), { timeoutMs: 60_000, maxBytes: 8 << 20 });
+  return parsePreflightOutput(res.stdout, Date.now() - t0, new Date(), wantedTracepoints);
 }

@@ -11,6 +11,7 @@ import { newId } from '@/lib/ids';
 import { connect, fetchHostKey } from '@/lib/ssh/connect';
 import type { HostKeyInfo } from '@/lib/ssh/hostkey';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
+import { wantedTracepoints } from '@/lib/tools/catalog';
 import type { CreateHostInput, UpdateHostInput } from '@/lib/hosts/schemas';
 
 export interface PublicHost {
@@ -167,7 +168,7 @@ export async function withConnection<T>(host: Host, fn: (client: Client) => Prom
 
 export async function checkHost(id: string): Promise<PublicHost> {
   const h = await getHostRow(id);
-  const caps = await withConnection(h, (c) => runPreflight(c));
+  const caps = await withConnection(h, (c) => runPreflight(c, wantedTracepoints()));
   return toPublicHost(await saveCapabilities(id, caps));
 }
 

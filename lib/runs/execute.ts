@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript } from '@/lib/tools/catalog';
+import { chooseVariant, getTool, loadScript, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { runBus } from '@/lib/runs/bus';
@@ -57,8 +57,10 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   let startedAt = 0;
   let ticker: NodeJS.Timeout | undefined;
 
+  let lastProgressAt = 0;
   const onRecords = (records: BtRecord[]) => {
     let sawMap = false;
+    const firstRecord = progress.records === 0 && records.length > 0;
     for (const r of records) {
       progress.records++;
       if (r.type === 'attached_probes') sawAttached = true;
@@ -67,6 +69,12 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       parser.push(r);
     }
     const now = Date.now();
+    // The first record (attached_probes) is news at once; later counts ride on the 500 ms ticker
+    // unless records flow faster than it.
+    if (firstRecord || (records.length > 0 && now - lastProgressAt >= 250)) {
+      lastProgressAt = now;
+      publishProgress();
+    }
     if (sawMap && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
       lastPartialAt = now;
       runBus.publish(runId, { type: 'partial', result: parser.snapshot() });
@@ -79,7 +87,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       if (!caps || !run.host.preflightAt || Date.now() - run.host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
         progress.phase = 'checking what the host supports';
         publishProgress();
-        caps = await runPreflight(client);
+        caps = await runPreflight(client, wantedTracepoints());
         await saveCapabilities(run.hostId, caps);
       }
       const choice = chooseVariant(tool, caps);

@@ -9,9 +9,9 @@ import path from 'node:path';
 import type { HostCapabilities, ProbeType } from '@/lib/bpftrace/preflight';
 import type { BpftraceEnv } from '@/lib/ssh/remote-bpftrace';
 import type { ToolParser } from '@/lib/tools/types';
-import { createProfileParser } from '@/lib/tools/profile/parse';
+import { REGISTRY } from '@/lib/tools/registry';
 
-export type VizKind = 'flamegraph' | 'event-table' | 'latency-heatmap' | 'timeseries' | 'connections';
+export type VizKind = 'flamegraph' | 'event-table' | 'latency-heatmap' | 'block-io' | 'timeseries' | 'connections';
 export type OverheadClass = 'low' | 'moderate' | 'noticeable';
 
 export interface ToolVariant {
@@ -20,6 +20,10 @@ export interface ToolVariant {
   file: string;
   /** probe types that must attach on the host (from preflight) */
   requires: ProbeType[];
+  /** tracepoints the script attaches to ("block:block_rq_issue"): must exist on the host's kernel */
+  tracepoints?: string[];
+  /** kprobe/kfunc functions the script attaches to ("vfs_read"), for the plain-words reason when missing */
+  functions?: string[];
 }
 
 export interface ToolDef {
@@ -38,30 +42,8 @@ export interface ToolDef {
   createParser: () => ToolParser<unknown>;
 }
 
-export const PROFILE_SAMPLE_HZ = 99;
-
-const TOOLS: ToolDef[] = [
-  {
-    id: 'profile',
-    title: 'CPU profile',
-    summary: 'On-CPU kernel and user stacks sampled at 99 Hz on every CPU, drawn as a flame graph.',
-    viz: 'flamegraph',
-    overhead: 'noticeable',
-    defaultDurationSec: 30,
-    minDurationSec: 10,
-    maxDurationSec: 60,
-    variants: [{ id: 'profile', file: 'profile.bt', requires: ['profile', 'interval'] }],
-    // bpftrace re-reads a process's ELF symbols for every user stack it prints unless told to cache them
-    // (the default when ASLR is on). With big binaries (node, JVMs) 0.17 then needs minutes to print
-    // the maps at exit. Caching per pid is safe for a run of at most 60 s.
-    env: { BPFTRACE_CACHE_USER_SYMBOLS: 1 },
-    docs: {
-      man: 'https://github.com/iovisor/bcc/blob/master/man/man8/profile.8',
-      example: 'https://github.com/iovisor/bcc/blob/master/tools/profile_example.txt',
-    },
-    createParser: () => createProfileParser({ sampleHz: PROFILE_SAMPLE_HZ }),
-  },
-];
+/** Every tool, in dashboard order. Each lives in lib/tools/<id>/index.ts (script, catalog entry, parser). */
+const TOOLS: ToolDef[] = REGISTRY;
 
 export function listTools(): ToolDef[] {
   return TOOLS;
@@ -80,10 +62,19 @@ export function chooseVariant(tool: ToolDef, caps: HostCapabilities | null): Var
   const reasons: string[] = [];
   for (const v of tool.variants) {
     const missing = v.requires.filter((p) => !caps.probes[p]?.ok);
-    if (missing.length === 0) return { ok: true, variant: v };
-    reasons.push(missing.map((p) => caps.probes[p]?.message ?? `${p} probes are not available`).join('; '));
+    // Hosts checked before tracepoints were listed (caps.tracepoints undefined) are not held back here.
+    const missingTp = (v.tracepoints ?? []).filter((t) => caps.tracepoints && caps.tracepoints[t] !== true);
+    if (missing.length === 0 && missingTp.length === 0) return { ok: true, variant: v };
+    const why = missing.map((p) => caps.probes[p]?.message ?? `${p} probes are not available`);
+    if (missingTp.length) why.push(`this kernel has no tracepoint ${missingTp.join(', ')}`);
+    reasons.push(why.join('; '));
   }
   return { ok: false, reason: `${tool.title} cannot run here: ${[...new Set(reasons)].join(' / ')}` };
+}
+
+/** Every tracepoint any variant needs: preflight checks exactly these. */
+export function wantedTracepoints(): string[] {
+  return [...new Set(TOOLS.flatMap((t) => t.variants.flatMap((v) => v.tracepoints ?? [])))].sort();
 }
 
 export interface LoadedScript {

@@ -1,4 +1,4 @@
-import type { BtRecord } from '@/lib/bpftrace/types';
+import type { BtRecord, HistBucket } from '@/lib/bpftrace/types';
 
 /**
  * A tool parser turns the decoded record stream of one run into a typed result, incrementally:
@@ -46,3 +46,111 @@ export interface ProfileResult {
   pruned: null | { nodesBefore: number; nodesAfter: number; minShare: number; maxNodes: number };
   stats: ResultStats;
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Result shapes of the other views. Each tool's parser returns one of these; the visualization
+ * components (components/viz) take them as props. Units are in the field names or comments.
+ * ---------------------------------------------------------------------------------------------- */
+
+export type EventCellValue = string | number | null;
+
+export interface EventColumn {
+  key: string;
+  label: string;
+  /** how to show and sort it: 'time' = seconds since the run started (float) */
+  type: 'time' | 'int' | 'float' | 'string' | 'bytes' | 'duration_ms' | 'errno' | 'addr';
+  /** a short description for the header tooltip */
+  description?: string;
+}
+
+/** Event tools (execsnoop, opensnoop, ext4slower, biosnoop, tcplife, tcpretrans). */
+export interface EventTableResult {
+  kind: 'events';
+  columns: EventColumn[];
+  /** rows in arrival order, at most `maxRows` (the first ones); each row has every column key */
+  rows: Array<Record<string, EventCellValue>>;
+  /** events seen (received), including rows not kept */
+  eventsSeen: number;
+  /** rows dropped because of the row cap (eventsSeen - rows.length) */
+  rowsDropped: number;
+  maxRows: number;
+  /** records that looked like this tool's events but could not be parsed (kept counted, not dropped silently) */
+  unparsedEvents: number;
+  stats: ResultStats;
+}
+
+/** One log2 histogram of latency; bucket bounds in `unit`. */
+export interface LatencyColumn {
+  /** seconds since the run started, at the end of this 1 s interval */
+  tSec: number;
+  buckets: HistBucket[];
+  count: number;
+}
+
+/** biolatency, runqlat: one histogram per second. */
+export interface LatencyHeatmapResult {
+  kind: 'latency-heatmap';
+  unit: 'us' | 'ns' | 'ms';
+  columns: LatencyColumn[];
+  /** all columns summed */
+  total: HistBucket[];
+  count: number;
+  /** estimated from the summed histogram (linear interpolation inside the log2 bucket), in `unit` */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  stats: ResultStats;
+}
+
+/** biosnoop: the event table plus a time x disk-offset heat map. */
+export interface BlockIoResult extends Omit<EventTableResult, 'kind'> {
+  kind: 'block-io';
+  offsetHeatmap: {
+    /** width of a time column, s */
+    binSec: number;
+    /** height of an offset row, in 512-byte sectors */
+    binSectors: number;
+    /** lowest sector of row 0 */
+    minSector: number;
+    rows: number;
+    /** cells[timeIndex][offsetIndex] = I/O count */
+    cells: number[][];
+    /** per disk (dev), if more than one */
+    device: string | null;
+  };
+}
+
+/** cachestat: one point per second. */
+export interface CacheStatPoint {
+  tSec: number;
+  hitsPerSec: number;
+  missesPerSec: number;
+  dirtiesPerSec: number;
+  /** hits / (hits + misses) * 100, null when there was no access */
+  hitRatioPct: number | null;
+}
+
+export interface TimeSeriesResult {
+  kind: 'timeseries';
+  points: CacheStatPoint[];
+  /** how hits/misses are derived on this variant (text shown under the chart) */
+  method: string;
+  stats: ResultStats;
+}
+
+/** tcplife: the session table plus a graph of endpoints. */
+export interface ConnectionsResult extends Omit<EventTableResult, 'kind'> {
+  kind: 'connections';
+  graph: {
+    nodes: Array<{ id: string; label: string; bytes: number }>;
+    edges: Array<{ source: string; target: string; connections: number; txBytes: number; rxBytes: number }>;
+  };
+}
+
+export type ToolResult =
+  | ProfileResult
+  | EventTableResult
+  | LatencyHeatmapResult
+  | BlockIoResult
+  | TimeSeriesResult
+  | ConnectionsResult;
