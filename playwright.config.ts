@@ -31,7 +31,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/tools`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { BPFDECK_DATA_DIR: dataDir },
+    env: { BPFDECK_DATA_DIR: dataDir, BPFDECK_DEV_GALLERY: '1' },
     stdout: 'pipe',
     stderr: 'pipe',
   },

@@ -16,14 +16,77 @@ const EnvSchema = z.object({
   /** 32 bytes, base64: encrypts SSH private keys at rest. If unset, one is generated into the data dir. */
   BPFDECK_SECRET_KEY: z.string().optional(),
   /** runs executing at once across all hosts */
-  BPFDECK_MAX_CONCURRENT_RUNS: intFromEnv(8, 1, 256),
+  BPFDECK_MAX_CONCURRENT_RUNS: intFromEnv(32, 1, 256),
   /** TCP connect + SSH handshake limit */
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
   BPFDECK_MAX_RAW_OUTPUT_MB: intFromEnv(256, 1, 4096),
-  /** who a run is recorded as, until sign-in exists */
+  /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
   BPFDECK_DEFAULT_USER: z.string().min(1).max(64).default('local'),
+
+  // --- access control (lib/auth); see README "Sign-in, roles and audit" ---
+  /** signs session cookies (at least 32 characters). If unset, one is generated into the data dir. */
+  BPFDECK_AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** the URL people open, e.g. https://bpfdeck.example.com: https makes cookies Secure and turns on
+   *  HSTS; it is also the only origin accepted for cookie-authenticated changes and the OIDC redirect base */
+  BPFDECK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (default: none) */
+  BPFDECK_TRUSTED_PROXIES: z.string().default(''),
+  /** a session lasts this long after sign-in, then the person signs in again */
+  BPFDECK_SESSION_TTL_HOURS: intFromEnv(12, 1, 24 * 30),
+  /** one-time code for /setup (creating the first admin); if unset, one is generated into the data dir */
+  BPFDECK_SETUP_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** failed sign-ins allowed per 15 minutes, per client address and per account */
+  BPFDECK_SIGNIN_MAX_FAILURES: intFromEnv(10, 1, 10_000),
+  /** runs one user (or API token) may have queued or running at once */
+  BPFDECK_MAX_ACTIVE_RUNS_PER_USER: intFromEnv(10, 1, 1000),
+  /** runs one user (or API token) may start per 10 minutes */
+  BPFDECK_MAX_RUN_STARTS_PER_10MIN: intFromEnv(60, 1, 100_000),
+
+  // --- optional OIDC sign-in: set issuer, client id and client secret together ---
+  /** the issuer URL; its /.well-known/openid-configuration is read at start */
+  BPFDECK_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  BPFDECK_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  BPFDECK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** space-separated scopes */
+  BPFDECK_OIDC_SCOPES: z.string().default('openid email profile'),
+  /** the sign-in button says "Sign in with <this>" */
+  BPFDECK_OIDC_NAME: z.string().min(1).max(40).default('SSO'),
+  /** role of a person's account when their first OIDC sign-in creates it */
+  BPFDECK_OIDC_DEFAULT_ROLE: z.enum(['viewer', 'operator', 'admin']).default('viewer'),
+  /** false: only people an admin added already (same email) may sign in with OIDC */
+  BPFDECK_OIDC_CREATE_USERS: z.enum(['true', 'false', '1', '0']).default('true'),
 });
+
+export interface OidcConfig {
+  issuer: string;
+  /** <issuer>/.well-known/openid-configuration */
+  discoveryUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  displayName: string;
+  defaultRole: 'viewer' | 'operator' | 'admin';
+  createUsers: boolean;
+}
+
+export interface AuthConfig {
+  secret: string | undefined;
+  /** origin of BPFDECK_PUBLIC_URL (no path), or undefined: then the request's own Host is the origin */
+  publicOrigin: string | undefined;
+  /** cookies get Secure and responses HSTS (BPFDECK_PUBLIC_URL is https) */
+  secureCookies: boolean;
+  trustedProxies: string[];
+  sessionTtlSec: number;
+  setupToken: string | undefined;
+  signInMaxFailures: number;
+  oidc: OidcConfig | null;
+}
+
+export interface RunLimits {
+  maxActivePerUser: number;
+  maxStartsPer10Min: number;
+}
 
 export interface AppConfig {
   dataDir: string;
@@ -33,6 +96,8 @@ export interface AppConfig {
   sshConnectTimeoutMs: number;
   maxRawOutputBytes: number;
   defaultUser: string;
+  auth: AuthConfig;
+  runLimits: RunLimits;
 }
 
 let cached: AppConfig | undefined;
@@ -53,6 +118,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     defaultUser: e.BPFDECK_DEFAULT_USER,
+    auth: {
+      secret: e.BPFDECK_AUTH_SECRET,
+      publicOrigin: e.BPFDECK_PUBLIC_URL ? new URL(e.BPFDECK_PUBLIC_URL).origin : undefined,
+      secureCookies: e.BPFDECK_PUBLIC_URL?.startsWith('https:') ?? false,
+      trustedProxies: e.BPFDECK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+      sessionTtlSec: e.BPFDECK_SESSION_TTL_HOURS * 3600,
+      setupToken: e.BPFDECK_SETUP_TOKEN,
+      signInMaxFailures: e.BPFDECK_SIGNIN_MAX_FAILURES,
+      oidc: oidcConfig(e),
+    },
+    runLimits: {
+      maxActivePerUser: e.BPFDECK_MAX_ACTIVE_RUNS_PER_USER,
+      maxStartsPer10Min: e.BPFDECK_MAX_RUN_STARTS_PER_10MIN,
+    },
+  };
+}
+
+/** OIDC is on when issuer, client id and secret are all set; some but not all is a configuration error. */
+function oidcConfig(e: z.infer<typeof EnvSchema>): OidcConfig | null {
+  const parts = { BPFDECK_OIDC_ISSUER: e.BPFDECK_OIDC_ISSUER, BPFDECK_OIDC_CLIENT_ID: e.BPFDECK_OIDC_CLIENT_ID, BPFDECK_OIDC_CLIENT_SECRET: e.BPFDECK_OIDC_CLIENT_SECRET };
+  const missing = Object.entries(parts).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length === 3) return null;
+  if (missing.length) throw new Error(`invalid bpfdeck configuration:\n  OIDC sign-in needs ${missing.join(' and ')} as well`);
+  if (!e.BPFDECK_PUBLIC_URL) {
+    throw new Error('invalid bpfdeck configuration:\n  OIDC sign-in needs BPFDECK_PUBLIC_URL (its redirect URI is <public URL>/api/auth/callback/oidc)');
+  }
+  const issuer = e.BPFDECK_OIDC_ISSUER!.replace(/\/+$/, '');
+  const local = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(issuer);
+  if (issuer.startsWith('http:') && !local) {
+    throw new Error('invalid bpfdeck configuration:\n  BPFDECK_OIDC_ISSUER: must be https (http only for localhost)');
+  }
+  const scopes = e.BPFDECK_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean);
+  if (!scopes.includes('openid')) scopes.unshift('openid');
+  return {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    clientId: e.BPFDECK_OIDC_CLIENT_ID!,
+    clientSecret: e.BPFDECK_OIDC_CLIENT_SECRET!,
+    scopes,
+    displayName: e.BPFDECK_OIDC_NAME,
+    defaultRole: e.BPFDECK_OIDC_DEFAULT_ROLE,
+    createUsers: e.BPFDECK_OIDC_CREATE_USERS === 'true' || e.BPFDECK_OIDC_CREATE_USERS === '1',
   };
 }
 

@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'auth_failed'
   | 'remote_failed'
   | 'tool_unavailable'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unauthenticated'
+  | 'forbidden';
 
 export class AppError extends Error {
   constructor(
@@ -41,4 +43,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   remote_failed: 502,
   tool_unavailable: 409,
   rate_limited: 429,
+  unauthenticated: 401,
+  forbidden: 403,
 };

@@ -22,13 +22,30 @@ export function errorResponse(e: unknown): NextResponse {
 
 type Ctx<P> = { params: Promise<P> };
 
+/**
+ * Who may call a route: viewer (reports, dashboards), operator (run tools), admin (hosts, keys, users,
+ * retention, deletion). Every route handler declares one; `route()` is the single place that will
+ * enforce it once sign-in exists (issue: access control). Until then every request acts as the
+ * configured default user.
+ */
+export type Role = 'viewer' | 'operator' | 'admin';
+
+export interface RouteOptions {
+  role: Role;
+}
+
+export interface RouteContext<P> {
+  params: P;
+  user: string;
+}
+
 export function route<P = Record<string, never>>(
-  handler: (req: Request, ctx: { params: P; user: string }) => Promise<Response | unknown>,
+  opts: RouteOptions,
+  handler: (req: Request, ctx: RouteContext<P>) => Promise<Response | unknown>,
 ) {
-  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+  const wrapped = async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     try {
       const params = ctx?.params ? await ctx.params : ({} as P);
-      // Until sign-in exists (issue: access control) every request acts as the configured default user.
       const out = await handler(req, { params, user: config().defaultUser });
       if (out instanceof Response) return out;
       return NextResponse.json(out ?? { ok: true });
@@ -36,6 +53,8 @@ export function route<P = Record<string, never>>(
       return errorResponse(e);
     }
   };
+  // The declared role travels with the handler, so a test can check every route declares one.
+  return Object.assign(wrapped, { role: opts.role });
 }
 
 export async function parseJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {

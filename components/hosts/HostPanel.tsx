@@ -8,22 +8,12 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '@/lib/api.client';
 import type { PublicHost } from '@/lib/hosts/service';
-import type { PublicRun } from '@/lib/runs/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 
-export interface ToolSummary {
-  id: string;
-  title: string;
-  summary: string;
-  overhead: string;
-  defaultDurationSec: number;
-  minDurationSec: number;
-  maxDurationSec: number;
-}
 
 const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 
-export function HostPanel({ initialHost, tools }: { initialHost: PublicHost; tools: ToolSummary[] }) {
+export function HostPanel({ initialHost }: { initialHost: PublicHost }) {
   const [host, setHost] = useState(initialHost);
   const router = useRouter();
   const scan = useMutation({
@@ -39,7 +29,10 @@ export function HostPanel({ initialHost, tools }: { initialHost: PublicHost; too
   });
   const check = useMutation({
     mutationFn: () => api<{ host: PublicHost }>(`/api/hosts/${host.id}/check`, { body: {} }),
-    onSuccess: ({ host: h }) => setHost(h),
+    onSuccess: ({ host: h }) => {
+      setHost(h);
+      router.refresh(); // tool availability is computed on the server from the new capabilities
+    },
   });
   const caps = host.capabilities;
 
@@ -107,42 +100,6 @@ export function HostPanel({ initialHost, tools }: { initialHost: PublicHost; too
         <ErrorBox error={check.error} title="Host check failed" />
       </section>
 
-      <section className="space-y-3 md:col-span-2">
-        {tools.map((t) => (
-          <RunToolCard key={t.id} tool={t} host={host} onStarted={(run) => router.push(`/runs/${run.id}`)} />
-        ))}
-      </section>
-    </div>
-  );
-}
-
-function RunToolCard({ tool, host, onStarted }: { tool: ToolSummary; host: PublicHost; onStarted: (r: PublicRun) => void }) {
-  const [durationSec, setDurationSec] = useState(tool.defaultDurationSec);
-  const start = useMutation({
-    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId: host.id, toolId: tool.id, durationSec } }),
-    onSuccess: ({ run }) => onStarted(run),
-  });
-  const options = [10, 15, 20, 30, 45, 60].filter((s) => s >= tool.minDurationSec && s <= tool.maxDurationSec);
-  return (
-    <div className="flex flex-wrap items-center gap-3 rounded border border-slate-200 bg-white p-4">
-      <div className="min-w-64 flex-1">
-        <div className="font-semibold">{tool.title}</div>
-        <div className="text-sm text-slate-600">{tool.summary}</div>
-        <div className="text-xs text-slate-500">overhead: {tool.overhead} · {tool.minDurationSec}-{tool.maxDurationSec} s</div>
-      </div>
-      <label className="text-sm">
-        Duration{' '}
-        <select aria-label="Duration in seconds" value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
-          {options.map((s) => (
-            <option key={s} value={s}>{s} s</option>
-          ))}
-        </select>
-      </label>
-      <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!host.hostKey || start.isPending} onClick={() => start.mutate()}>
-        {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
-      </button>
-      {!host.hostKey && <span className="text-xs text-amber-800">pin the host key first</span>}
-      <div className="w-full"><ErrorBox error={start.error} title={`${tool.title} was not started`} /></div>
     </div>
   );
 }

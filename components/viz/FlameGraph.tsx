@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StackNode } from '@/lib/tools/types';
+import { validRegex } from '@/lib/viz/flame';
 
 type Chart = {
   width(w: number): Chart;
@@ -23,6 +24,11 @@ export interface FlameGraphProps {
   label?: string;
   /** height in px of one frame */
   cellHeightPx?: number;
+  /**
+   * A search set from outside (e.g. a click in the top-functions table): replaces the search box's
+   * text whenever it changes. A regular expression, like the box.
+   */
+  searchTerm?: string;
 }
 
 const COLORS: Record<StackNode['kind'], (name: string) => string> = {
@@ -38,10 +44,12 @@ function hash(s: string): number {
   return h;
 }
 
-export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 }: FlameGraphProps) {
+export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm }: FlameGraphProps) {
   const holder = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | null>(null);
   const [term, setTerm] = useState('');
+  // the chart is created asynchronously: a search typed or set before it exists is applied on creation
+  const termRef = useRef('');
   const [match, setMatch] = useState<{ sum: number; total: number } | null>(null);
   const [details, setDetails] = useState('');
   const [inverted, setInverted] = useState(false);
@@ -69,6 +77,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
       chart.current = c as unknown as Chart;
       d3.select(el).datum(structuredClone(root)).call(c as never);
+      if (termRef.current && validRegex(termRef.current)) chart.current.search(termRef.current);
       ro = new ResizeObserver(() => {
         if (chart.current && el.clientWidth > 0) chart.current.width(el.clientWidth).update();
       });
@@ -87,7 +96,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 
   useEffect(() => {
     if (!chart.current) return;
     chart.current.update(structuredClone(root));
-    if (term) chart.current.search(term);
+    if (term && validRegex(term)) chart.current.search(term);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [root]);
 
@@ -97,13 +106,20 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 
 
   const runSearch = (t: string) => {
     setTerm(t);
+    termRef.current = t;
     if (!chart.current) return;
-    if (t) chart.current.search(t);
+    // d3-flame-graph builds a RegExp from the term: a half-typed "foo(" must not throw
+    if (t && validRegex(t)) chart.current.search(t);
     else {
       chart.current.clear();
       setMatch(null);
     }
   };
+
+  useEffect(() => {
+    if (searchTerm !== undefined) runSearch(searchTerm);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the outside term changes
+  }, [searchTerm]);
 
   return (
     <figure className="space-y-2" aria-label={label}>
@@ -116,6 +132,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18 
           aria-label="Search frames"
           className="w-64 rounded border border-slate-300 px-2 py-1"
         />
+        {term && !validRegex(term) && <span className="text-red-700">not a valid regular expression</span>}
         {match && term && (
           <span data-testid="flame-search-share" className="text-slate-700">
             matched {match.sum.toLocaleString()} of {match.total.toLocaleString()} samples (

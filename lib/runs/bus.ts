@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { LiveEvent, PublicRun, RunProgress } from '@/lib/runs/types';
 
 export interface LiveState {
+  hostId: string;
   run?: PublicRun;
   progress?: RunProgress;
   partial?: unknown;
@@ -21,13 +22,16 @@ class RunBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(runId: string, ev: LiveEvent): void {
-    const st = this.states.get(runId) ?? {};
+  /** Publish on the run's channel and on its host's channel (one stream feeds a whole dashboard). */
+  publish(ref: { id: string; hostId: string }, ev: LiveEvent): void {
+    const runId = ref.id;
+    const st = this.states.get(runId) ?? { hostId: ref.hostId };
     if (ev.type === 'run') st.run = ev.run;
     else if (ev.type === 'progress') st.progress = ev.progress;
     else if (ev.type === 'partial') st.partial = ev.result;
     this.states.set(runId, st);
     this.emitter.emit(runId, ev);
+    this.emitter.emit(`host:${ref.hostId}`, runId, ev);
     if (ev.type === 'done') {
       // Subscribers got 'done'; from now on the database is the source of truth.
       setTimeout(() => this.states.delete(runId), 5_000).unref();
@@ -41,6 +45,17 @@ class RunBus {
   subscribe(runId: string, fn: (ev: LiveEvent) => void): () => void {
     this.emitter.on(runId, fn);
     return () => this.emitter.off(runId, fn);
+  }
+
+  /** Live states of the runs of one host that are still in memory (active or just finished). */
+  hostStates(hostId: string): Array<[runId: string, state: LiveState]> {
+    return [...this.states.entries()].filter(([, st]) => st.hostId === hostId);
+  }
+
+  subscribeHost(hostId: string, fn: (runId: string, ev: LiveEvent) => void): () => void {
+    const ch = `host:${hostId}`;
+    this.emitter.on(ch, fn);
+    return () => this.emitter.off(ch, fn);
   }
 }
 

@@ -11,10 +11,11 @@ import { AppError } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript, wantedTracepoints } from '@/lib/tools/catalog';
+import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints, type ToolParamValues } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
-import { runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
+import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { runBus } from '@/lib/runs/bus';
+import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
 
@@ -22,19 +23,21 @@ import type { RunProgress, RunStatus } from '@/lib/runs/types';
 const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
 const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
+const PARTIAL_MAX_JSON_CHARS = 2_000_000;
 
-export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
+export async function executeRun(runId: string, signal: AbortSignal, params?: ToolParamValues): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
   if (!run) return;
   const tool = getTool(run.toolId);
+  const ref = { id: runId, hostId: run.hostId };
   const publishRun = async (data: Prisma.RunUncheckedUpdateInput) => {
     const updated = await db().run.update({ where: { id: runId }, data, include: { host: { select: { name: true } } } });
-    runBus.publish(runId, { type: 'run', run: toPublicRun(updated) });
+    runBus.publish(ref, { type: 'run', run: toPublicRun(updated) });
     return updated;
   };
 
   const progress: RunProgress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
-  const publishProgress = () => runBus.publish(runId, { type: 'progress', progress: { ...progress } });
+  const publishProgress = () => runBus.publish(ref, { type: 'progress', progress: { ...progress } });
 
   if (!tool) {
     await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
@@ -59,13 +62,13 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
 
   let lastProgressAt = 0;
   const onRecords = (records: BtRecord[]) => {
-    let sawMap = false;
+    let sawMap = false; // any data record: worth a partial result
     const firstRecord = progress.records === 0 && records.length > 0;
     for (const r of records) {
       progress.records++;
       if (r.type === 'attached_probes') sawAttached = true;
       else if (r.type === 'lost_events') progress.lostEvents += r.events;
-      else if (r.type === 'map' || r.type === 'hist' || r.type === 'stats') sawMap = true;
+      else if (r.type !== 'malformed') sawMap = true;
       parser.push(r);
     }
     const now = Date.now();
@@ -77,7 +80,9 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
     }
     if (sawMap && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
       lastPartialAt = now;
-      runBus.publish(runId, { type: 'partial', result: parser.snapshot() });
+      const snap = parser.snapshot();
+      // Live partials go to every open dashboard: skip the ones too big to ship every second.
+      if (JSON.stringify(snap).length <= PARTIAL_MAX_JSON_CHARS) runBus.publish(ref, { type: 'partial', result: snap });
     }
   };
 
@@ -92,7 +97,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       }
       const choice = chooseVariant(tool, caps);
       if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-      const script = loadScript(choice.variant);
+      const script = loadScript(choice.variant, tool, resolveParams(tool, params));
       await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
       if (signal.aborted) return null;
 
@@ -133,7 +138,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
     gzip.end();
     await gzDone;
 
-    const stderrText = stderrTail.toString('utf8');
+    const { cpuSec, stderr: stderrText } = parseHostTimes(stderrTail.toString('utf8'));
     const result = parser.finish();
     const base = {
       exitCode: outcome?.exitCode ?? null,
@@ -144,6 +149,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       recordCount: progress.records,
       lostEvents: progress.lostEvents,
       resultJson: JSON.stringify(result),
+      hostCpuSec: cpuSec,
     };
     if (!outcome || outcome.cancelled) {
       await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
@@ -167,7 +173,9 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
     data: { ...data, status, endedAt: new Date() },
     include: { host: { select: { name: true } } },
   });
-  runBus.publish(runId, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? JSON.parse(updated.resultJson) : null });
+  // The report (lib/reports) is made before "done" goes out, so whoever sees the run end finds it.
+  await afterRunFinished(runId);
+  runBus.publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? JSON.parse(updated.resultJson) : null });
 }
 
 /** Lines of bpftrace's stderr worth showing: not the harmless RLIMIT_MEMLOCK notice every run prints. */

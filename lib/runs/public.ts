@@ -25,5 +25,7 @@ export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
     recordCount: r.recordCount,
     lostEvents: r.lostEvents,
     hasResult: r.resultJson !== null,
+    hostCpuSec: r.hostCpuSec,
+    dashboardId: r.dashboardId,
   };
 }

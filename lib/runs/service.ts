@@ -6,13 +6,14 @@ import { config } from '@/lib/env';
 import { AppError, conflict, invalid, notFound } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript } from '@/lib/tools/catalog';
+import { chooseVariant, getTool, loadScript, resolveParams } from '@/lib/tools/catalog';
 import { getHostRow } from '@/lib/hosts/service';
 import { runBus } from '@/lib/runs/bus';
 import { Runner } from '@/lib/runs/runner';
 import { toPublicRun } from '@/lib/runs/public';
 import { TERMINAL, type PublicRun, type RunStatus } from '@/lib/runs/types';
 import type { StartRunInput } from '@/lib/runs/schemas';
+import { deleteUnreferencedRawOutputs } from '@/lib/reports/raw-store';
 
 const g = globalThis as unknown as { __bpfdeckRunner?: Runner; __bpfdeckRecovered?: Promise<number> };
 
@@ -41,7 +42,7 @@ export function recoverInterruptedRuns(): Promise<number> {
   return g.__bpfdeckRecovered;
 }
 
-export async function startRun(input: StartRunInput, requestedBy: string): Promise<PublicRun> {
+export async function startRun(input: StartRunInput, requestedBy: string, opts: { dashboardId?: string } = {}): Promise<PublicRun> {
   await recoverInterruptedRuns();
   const tool = getTool(input.toolId);
   if (!tool) throw invalid(`unknown tool ${input.toolId}`);
@@ -56,7 +57,10 @@ export async function startRun(input: StartRunInput, requestedBy: string): Promi
   const caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
   const choice = caps ? chooseVariant(tool, caps) : { ok: true as const, variant: tool.variants[0] };
   if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-  const script = loadScript(choice.variant);
+  // Parameters are not stored on the run: the script's sha256 covers them, and a script that takes
+  // parameters states their values in its own output (so the stored result does too).
+  const params = resolveParams(tool, input.params);
+  const script = loadScript(choice.variant, tool, params);
   const run = await db().run.create({
     data: {
       id: newId(),
@@ -67,12 +71,13 @@ export async function startRun(input: StartRunInput, requestedBy: string): Promi
       durationSec: input.durationSec,
       status: 'queued',
       requestedBy,
+      dashboardId: opts.dashboardId ?? null,
     },
     include: { host: { select: { name: true } } },
   });
   const pub = toPublicRun(run);
-  runBus.publish(run.id, { type: 'run', run: pub });
-  runner().enqueue(run.id, host.id, tool.id);
+  runBus.publish(run, { type: 'run', run: pub });
+  runner().enqueue(run.id, host.id, tool.id, tool.params?.length ? params : undefined);
   return pub;
 }
 
@@ -89,7 +94,7 @@ export async function cancelRun(id: string): Promise<PublicRun> {
       data: { status: 'cancelled', endedAt: new Date(), errorMessage: 'cancelled before it started' },
       include: { host: { select: { name: true } } },
     });
-    runBus.publish(id, { type: 'done', run: toPublicRun(updated), result: null });
+    runBus.publish(updated, { type: 'done', run: toPublicRun(updated), result: null });
     return toPublicRun(updated);
   }
   return getRun(id);
@@ -108,19 +113,33 @@ export async function getRunResult(id: string): Promise<unknown | null> {
 }
 
 export async function getRawOutput(id: string): Promise<Buffer | null> {
-  const r = await db().run.findUnique({ where: { id }, select: { rawOutputGz: true } });
+  // After a report took the run, its bytes live in the shared RawOutput store (lib/reports/raw-store).
+  const r = await db().run.findUnique({ where: { id }, select: { rawOutputGz: true, rawOutput: { select: { gz: true } } } });
   if (!r) throw notFound('run');
-  return r.rawOutputGz ? Buffer.from(r.rawOutputGz) : null;
+  const gz = r.rawOutputGz ?? r.rawOutput?.gz ?? null;
+  return gz ? Buffer.from(gz) : null;
 }
 
-export async function listRuns(filter: { hostId?: string; toolId?: string; limit?: number }): Promise<PublicRun[]> {
+export async function listRuns(filter: { hostId?: string; toolId?: string; limit?: number; from?: Date; to?: Date }): Promise<PublicRun[]> {
   const rows = await db().run.findMany({
-    where: { hostId: filter.hostId, toolId: filter.toolId },
+    where: { hostId: filter.hostId, toolId: filter.toolId, createdAt: filter.from || filter.to ? { gte: filter.from, lt: filter.to } : undefined },
     orderBy: { createdAt: 'desc' },
     take: Math.min(filter.limit ?? 50, 500),
     include: { host: { select: { name: true } } },
   });
   return rows.map(toPublicRun);
+}
+
+/**
+ * Delete a finished run (admin). Reports that took it keep everything (their raw output stays in the
+ * store while a report refers to it).
+ */
+export async function deleteRun(id: string): Promise<void> {
+  const r = await db().run.findUnique({ where: { id }, select: { status: true, rawOutputId: true } });
+  if (!r) throw notFound('run');
+  if (!TERMINAL.has(r.status as RunStatus)) throw conflict(`the run is still ${r.status}: cancel it first`);
+  await db().run.delete({ where: { id } });
+  await deleteUnreferencedRawOutputs([r.rawOutputId]);
 }
 
 export async function waitForRun(id: string, timeoutMs: number): Promise<PublicRun> {
@@ -131,4 +150,17 @@ export async function waitForRun(id: string, timeoutMs: number): Promise<PublicR
     if (Date.now() - t0 > timeoutMs) throw new Error(`run ${id} still ${r.status} after ${timeoutMs} ms`);
     await new Promise((res) => setTimeout(res, 200));
   }
+}
+
+/** Latest run of each tool on a host (any status), newest first per tool. */
+export async function latestRunsByTool(hostId: string): Promise<Record<string, PublicRun>> {
+  const rows = await db().run.findMany({
+    where: { hostId },
+    orderBy: { createdAt: 'desc' },
+    take: 200,
+    include: { host: { select: { name: true } } },
+  });
+  const out: Record<string, PublicRun> = {};
+  for (const r of rows) out[r.toolId] ??= toPublicRun(r);
+  return out;
 }

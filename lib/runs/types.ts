@@ -24,6 +24,9 @@ export interface PublicRun {
   recordCount: number;
   lostEvents: number;
   hasResult: boolean;
+  /** CPU seconds bpftrace used on the host (user space; see Run.hostCpuSec) */
+  hostCpuSec: number | null;
+  dashboardId: string | null;
 }
 
 export interface RunProgress {

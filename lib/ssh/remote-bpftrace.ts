@@ -22,6 +22,8 @@ import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';
 
 const TMPDIR_PATTERN = /^\/tmp\/bpfdeck\.[A-Za-z0-9]{10}$/;
 const SCRIPT_NAME = 'tool.bt';
+/** stderr marker of the wrapper's CPU accounting lines (see parseHostTimes) */
+export const TIMES_MARKER = '@@bpfdeck-times';
 /** extra env for bpftrace: names and values from our own constants only (sudoers must env_keep BPFTRACE_*) */
 export type BpftraceEnv = Partial<
   Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES' | 'BPFTRACE_CACHE_USER_SYMBOLS', number>
@@ -75,6 +77,10 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     'exec 3<&-',
     'wait $p; rc=$?',
     'rm -rf "$d"',
+    // CPU used by bpftrace (+ sudo, timeout), accumulated in this shell's children times. `times` must
+    // run in this shell itself: in a pipeline it would report a subshell's zeros.
+    `printf '\\n${TIMES_MARKER} ' >&2`,
+    'times >&2',
     'exit $rc',
   ].join('\n');
 }
@@ -132,4 +138,19 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
       resolve({ exitCode, exitSignal, cancelled, deadlineHit, pushedBy });
     });
   });
+}
+
+/**
+ * The wrapper ends stderr with `\n@@bpfdeck-times <shell user> <shell sys>\n<children user> <children sys>\n`
+ * (POSIX `times`, e.g. "0m1.230000s 0m0.450000s"). Returns bpftrace's CPU seconds and stderr without
+ * those lines; null when the marker is missing (the wrapper was killed first).
+ */
+export function parseHostTimes(stderr: string): { cpuSec: number | null; stderr: string } {
+  const i = stderr.lastIndexOf(`\n${TIMES_MARKER} `);
+  if (i < 0) return { cpuSec: null, stderr };
+  const lines = stderr.slice(i + 1).split('\n');
+  const children = lines[1] ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  const cpuSec = secs.length === 2 ? Math.round((secs[0] + secs[1]) * 1000) / 1000 : null;
+  return { cpuSec, stderr: stderr.slice(0, i + 1) };
 }

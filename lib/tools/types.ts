@@ -99,6 +99,21 @@ export interface LatencyHeatmapResult {
   p50: number | null;
   p90: number | null;
   p99: number | null;
+  /** latencies the script counted in the kernel (printed at exit); null when the run did not report it */
+  countedInKernel?: number | null;
+  /**
+   * countedInKernel - count: samples counted in the kernel but not in the histograms received (recorded
+   * while a buffer was switched, or a failed map update that 0.23 reports as a helper_error); null: unknown
+   */
+  lostInSwitch?: number | null;
+  /** ends (I/O completions, switch-ins) whose start was not seen, so not measured; null if not counted */
+  unmatched?: number | null;
+  /** starts whose end was not seen by exit (still in flight, or the end's program was skipped); null if not counted */
+  unfinished?: number | null;
+  /** records that did not fit this tool's protocol (counted, not dropped silently) */
+  unparsedRecords?: number;
+  /** seconds past the column cap: still in `total`, without a column of their own */
+  columnsDropped?: number;
   stats: ResultStats;
 }
 
@@ -118,6 +133,26 @@ export interface BlockIoResult extends Omit<EventTableResult, 'kind'> {
     /** per disk (dev), if more than one */
     device: string | null;
   };
+  /** events the script counted in the kernel (printed at exit): eventsSeen + stats.lostEvents should equal it */
+  eventsCounted?: number | null;
+  /** completions whose issue was not seen (issued before tracing, or the issue's program was skipped): not shown; null if not counted */
+  unmatched?: number | null;
+  /**
+   * requests seen at one end only, from the exit dump (lists capped, counts exact): issued without a
+   * completion seen (in flight at exit, or the completion's program was skipped by the kernel), and
+   * completed without an issue seen (issued before tracing, or the issue's program was skipped)
+   */
+  halfSeen?: {
+    issuedOnly: Array<{ disk: string; sector: number }>;
+    issuedOnlyCount: number;
+    completedOnly: Array<{ disk: string; sector: number; count: number }>;
+    completedOnlyCount: number;
+    /** issued again with no completion seen for the previous issue (a requeue, or a skipped completion) */
+    reissued: Array<{ disk: string; sector: number; count: number }>;
+    reissuedCount: number;
+  };
+  /** I/O count per disk, busiest first (the offset heat map shows the first) */
+  devices?: Array<{ device: string; events: number }>;
 }
 
 /** cachestat: one point per second. */

@@ -31,22 +31,30 @@ test('add a host, pin its key, run profile, see the busy loop in the flame graph
 
   const busy = startBusyLoop(40);
   try {
-    await page.getByLabel('Duration in seconds').selectOption('10');
-    await page.getByRole('button', { name: 'Run profile for 10s' }).click();
-    await page.waitForURL(/\/runs\//);
-    const bar = page.getByRole('progressbar', { name: 'Run progress' });
+    const card = page.getByTestId('card-profile');
+    await card.getByLabel('profile duration in seconds').selectOption('10');
+    await card.getByRole('button', { name: 'Run profile for 10s' }).click();
+    const bar = card.getByRole('progressbar', { name: 'profile progress' });
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(5);
     const early = Number(await bar.getAttribute('aria-valuenow'));
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(early);
-    // Partial flame graphs arrive while it runs (every 2 s)...
-    await expect(page.getByTestId('profile-samples')).toContainText('so far', { timeout: 30_000 });
+    // Partial flame graphs arrive while it runs (every 2 s): the graph is drawn before the run ends...
+    await expect
+      .poll(async () => ((await card.locator('[data-testid=flamegraph] svg').count()) > 0 ? card.getByTestId('run-status').textContent() : 'no graph yet'), { timeout: 30_000 })
+      .toBe('running');
     // ...and the final one once bpftrace has printed its maps.
-    await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });
-    const frames = page.locator('[data-testid=flamegraph] svg title');
+    await expect(card.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });
+    const frames = card.locator('[data-testid=flamegraph] svg title');
     await expect.poll(async () => (await frames.allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 }).toBe(true);
-    await page.getByLabel('Search frames').fill('bpfdeck_busy_loop');
-    await expect(page.getByTestId('flame-search-share')).toContainText(/matched [1-9]/);
+    await card.getByLabel('Search frames').fill('bpfdeck_busy_loop');
+    await expect(card.getByTestId('flame-search-share')).toContainText(/matched [1-9]/);
     fs.mkdirSync('test-results', { recursive: true });
+    await card.screenshot({ path: 'test-results/e2e-profile-card.png' });
+    // The run's own page (its permalink for now) shows the same flame graph.
+    await card.getByRole('link', { name: /result of/ }).click();
+    await page.waitForURL(/\/runs\//);
+    await expect(page.getByTestId('run-status')).toHaveText('completed');
+    await expect.poll(async () => (await page.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 }).toBe(true);
     await page.screenshot({ path: 'test-results/e2e-profile-flamegraph.png', fullPage: true });
   } finally {
     busy.kill('SIGKILL');

@@ -9,12 +9,12 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-export const GET = route(async (req) => {
+export const GET = route({ role: 'viewer' }, async (req) => {
   const q = listQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   return { runs: await listRuns(q) };
 });
 
-export const POST = route(async (req, { user }) => {
+export const POST = route({ role: 'operator' }, async (req, { user }) => {
   const run = await startRun(await parseJson(req, startRunSchema), user);
   return Response.json({ run }, { status: 202 });
 });

@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getHost } from '@/lib/hosts/service';
-import { listRuns } from '@/lib/runs/service';
-import { listTools } from '@/lib/tools/catalog';
+import { latestRunsByTool, listRuns } from '@/lib/runs/service';
+import { chooseVariant, listTools } from '@/lib/tools/catalog';
 import { AppError } from '@/lib/errors';
 import { HostPanel } from '@/components/hosts/HostPanel';
+import { HostDashboard, type DashboardTool } from '@/components/dashboard/HostDashboard';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 
 export const dynamic = 'force-dynamic';
@@ -16,9 +17,24 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
     throw e;
   });
   const runs = await listRuns({ hostId: id, limit: 20 });
-  const tools = listTools().map(({ id, title, summary, overhead, defaultDurationSec, minDurationSec, maxDurationSec }) => ({
-    id, title, summary, overhead, defaultDurationSec, minDurationSec, maxDurationSec,
-  }));
+  // Say before anything runs whether each tool can run here, and why not (from the last host check).
+  const tools: DashboardTool[] = listTools().map((t) => {
+    const choice = host.capabilities ? chooseVariant(t, host.capabilities) : null;
+    return {
+      id: t.id,
+      title: t.title,
+      summary: t.summary,
+      viz: t.viz,
+      overhead: t.overhead,
+      defaultDurationSec: t.defaultDurationSec,
+      minDurationSec: t.minDurationSec,
+      maxDurationSec: t.maxDurationSec,
+      variant: choice?.ok ? choice.variant.id : null,
+      unavailable: choice && !choice.ok ? choice.reason : null,
+      docs: t.docs,
+    };
+  });
+  const latest = await latestRunsByTool(id);
   return (
     <div className="space-y-6">
       <div>
@@ -26,7 +42,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <h1 className="text-xl font-semibold">{host.name}</h1>
         <p className="font-mono text-sm text-slate-600">{host.username}@{host.address}:{host.port}</p>
       </div>
-      <HostPanel initialHost={host} tools={tools} />
+      <HostPanel initialHost={host} />
+      <HostDashboard hostId={host.id} pinned={!!host.hostKey} tools={tools} initialLatest={latest} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
         {runs.length === 0 ? (

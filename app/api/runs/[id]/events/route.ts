@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * mid-run starts from the current state; then `run`, `progress`, `partial` as they happen, and `done`
  * (with the final result), after which the stream closes.
  */
-export const GET = route<{ id: string }>(async (req, { params }) => {
+export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
   const { id } = idParam.parse(params);
   const run = await getRun(id); // 404 before the stream opens
   return sseResponse(req, (stream) => {

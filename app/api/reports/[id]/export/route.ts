@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { idParam, route } from '@/lib/http';
+import { exportFormatSchema } from '@/lib/export/formats';
+import { toolIdSchema } from '@/lib/reports/schemas';
+import { exportReportItem, exportResponse } from '@/lib/reports/export';
+
+const query = z.object({ tool: toolIdSchema, format: exportFormatSchema });
+
+/** ?tool=<id>&format=raw|json|csv|folded|svg: a download of one tool's part of the report. */
+export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
+  const { id } = idParam.parse(params);
+  const { tool, format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return exportResponse(await exportReportItem(id, tool, format), { immutable: true });
+});

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { idParam, route } from '@/lib/http';
+import { exportFormatSchema } from '@/lib/export/formats';
+import { exportResponse, exportRun } from '@/lib/reports/export';
+
+const query = z.object({ format: exportFormatSchema });
+
+/** ?format=raw|json|csv|folded|svg: a download of a run's output (also before or without a report). */
+export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
+  const { id } = idParam.parse(params);
+  const { format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  return exportResponse(await exportRun(id, format), { immutable: false });
+});

@@ -1,0 +1,207 @@
+'use client';
+/**
+ * The per-host dashboard: one card per catalog tool, each with its view filled by the tool's latest
+ * run on this host, live while a run is going (one SSE stream for the whole host).
+ */
+import Link from 'next/link';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '@/lib/api.client';
+import type { PublicRun } from '@/lib/runs/types';
+import { TERMINAL } from '@/lib/runs/types';
+import type { VizKind } from '@/lib/tools/catalog';
+import { ErrorBox } from '@/components/ui/ErrorBox';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+import { ToolResultView } from '@/components/viz/ToolResultView';
+import { useHostEvents, type LiveRun } from '@/components/dashboard/useHostEvents';
+
+export interface DashboardTool {
+  id: string;
+  title: string;
+  summary: string;
+  viz: VizKind;
+  overhead: string;
+  defaultDurationSec: number;
+  minDurationSec: number;
+  maxDurationSec: number;
+  /** script variant this host gets, from its last check */
+  variant: string | null;
+  /** why it cannot run on this host, in plain words; null = it can (or the host is unchecked) */
+  unavailable: string | null;
+  docs: { man: string; example: string };
+}
+
+const DURATIONS_SEC = [10, 15, 20, 30, 45, 60];
+const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
+
+export function HostDashboard({
+  hostId,
+  pinned,
+  tools,
+  initialLatest,
+}: {
+  hostId: string;
+  pinned: boolean;
+  tools: DashboardTool[];
+  initialLatest: Record<string, PublicRun>;
+}) {
+  const { latest, live, track } = useHostEvents(hostId, initialLatest);
+  const [dashSec, setDashSec] = useState(30);
+  const runAll = useMutation({
+    mutationFn: () => api<{ runs: PublicRun[]; skipped: Array<{ toolId: string; reason: string }> }>(`/api/hosts/${hostId}/dashboard`, { body: { durationSec: dashSec } }),
+    onSuccess: (d) => d.runs.forEach(track),
+  });
+  const runnable = tools.filter((t) => !t.unavailable).length;
+  const anyActive = tools.some((t) => latest[t.id] && !TERMINAL.has(latest[t.id].status));
+
+  return (
+    <section aria-label="Dashboard" className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3 rounded border border-slate-200 bg-white p-4">
+        <div className="flex-1">
+          <h2 className="font-semibold">Dashboard</h2>
+          <p className="text-sm text-slate-600">
+            {runnable} of {tools.length} tools can run on this host. &quot;Run the dashboard&quot; starts them together, so every view covers the same
+            window of time.
+          </p>
+        </div>
+        <label className="text-sm">
+          Duration{' '}
+          <select aria-label="Dashboard duration in seconds" value={dashSec} onChange={(e) => setDashSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+            {DURATIONS_SEC.map((s) => (
+              <option key={s} value={s}>{s} s</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!pinned || runAll.isPending || anyActive || runnable === 0} onClick={() => runAll.mutate()}>
+          {runAll.isPending ? 'Starting…' : `Run the dashboard (all ${tools.length}, ${dashSec} s)`}
+        </button>
+        <div className="w-full">
+          <ErrorBox error={runAll.error} title="The dashboard was not started" />
+          {runAll.data && runAll.data.skipped.length > 0 && (
+            <p className="text-sm text-slate-600">Not started: {runAll.data.skipped.map((s) => `${s.toolId} (${s.reason})`).join('; ')}</p>
+          )}
+        </div>
+      </div>
+      <div className="grid gap-4 xl:grid-cols-2">
+        {tools.map((t) => (
+          <ToolCard key={t.id} hostId={hostId} pinned={pinned} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ToolCard({
+  hostId,
+  pinned,
+  tool,
+  run,
+  live,
+  onStarted,
+}: {
+  hostId: string;
+  pinned: boolean;
+  tool: DashboardTool;
+  run: PublicRun | null;
+  live: LiveRun | undefined;
+  onStarted: (r: PublicRun) => void;
+}) {
+  const [durationSec, setDurationSec] = useState(Math.min(tool.maxDurationSec, Math.max(tool.minDurationSec, 30)));
+  const start = useMutation({
+    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId, toolId: tool.id, durationSec } }),
+    onSuccess: ({ run: r }) => onStarted(r),
+  });
+  const cancel = useMutation({ mutationFn: (id: string) => api(`/api/runs/${id}/cancel`, { body: {} }) });
+  const active = run !== null && !TERMINAL.has(run.status);
+  const done = run !== null && TERMINAL.has(run.status);
+  // A finished run's result comes from the live stream if we watched it finish, else from the API.
+  const stored = useQuery({
+    queryKey: ['run-result', run?.id],
+    queryFn: () => api<{ result: unknown }>(`/api/runs/${run!.id}/result`).then((d) => d.result),
+    enabled: done && !!run?.hasResult && !live?.result,
+    staleTime: Infinity,
+  });
+  const result = live?.result ?? stored.data ?? null;
+  const progress = live?.progress;
+  const fraction = done ? 1 : progress ? progress.elapsedSec / (run?.durationSec || 1) : 0;
+  const options = DURATIONS_SEC.filter((s) => s >= tool.minDurationSec && s <= tool.maxDurationSec);
+
+  return (
+    <article data-testid={`card-${tool.id}`} aria-label={`${tool.title} (${tool.id})`} className="flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4">
+      <header className="flex flex-wrap items-start gap-2">
+        <div className="min-w-0 flex-1">
+          <h3 className="font-semibold">
+            {tool.title} <span className="font-mono text-xs font-normal text-slate-500">{tool.id}</span>
+          </h3>
+          <p className="text-sm text-slate-600">{tool.summary}</p>
+          <p className="text-xs text-slate-500">
+            overhead: {tool.overhead}
+            {tool.variant && <> · variant {tool.variant}</>}
+            {' · '}
+            <a className="hover:underline" href={tool.docs.example} target="_blank" rel="noreferrer">docs</a>
+          </p>
+        </div>
+        <label className="text-sm">
+          <select aria-label={`${tool.id} duration in seconds`} value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+            {options.map((s) => (
+              <option key={s} value={s}>{s} s</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
+          disabled={!pinned || !!tool.unavailable || active || start.isPending}
+          onClick={() => start.mutate()}
+        >
+          {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
+        </button>
+      </header>
+      {tool.unavailable && (
+        <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unavailable-${tool.id}`}>
+          Cannot run on this host: {tool.unavailable}
+        </p>
+      )}
+      <ErrorBox error={start.error} title={`${tool.title} was not started`} />
+      {run && (
+        <div className="space-y-1 text-xs text-slate-600">
+          <div className="flex flex-wrap items-center gap-2">
+            <RunStatusBadge status={run.status} />
+            <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline">
+              {done ? `result of ${new Date(run.endedAt ?? run.createdAt).toLocaleString()}` : 'open run'}
+            </Link>
+            <span>{run.durationSec} s</span>
+            {active && progress && <span data-testid={`progress-text-${tool.id}`}>{progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records</span>}
+            {done && run.hostCpuSec !== null && <span title="user+system CPU seconds bpftrace used on the host during this run">bpftrace CPU on host: {run.hostCpuSec.toFixed(2)} s</span>}
+            {run.lostEvents > 0 && <span className="font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}
+          </div>
+          {active && (
+            <div className="flex items-center gap-2">
+              <div className="flex-1">
+                <ProgressBar value={fraction} label={`${tool.id} progress`} />
+              </div>
+              <button
+                type="button"
+                onClick={() => cancel.mutate(run.id)}
+                disabled={cancel.isPending || run.cancelRequested}
+                className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50 disabled:opacity-50"
+              >
+                {cancel.isPending || run.cancelRequested ? 'Cancelling…' : 'Cancel'}
+              </button>
+            </div>
+          )}
+          <ErrorBox error={cancel.error} title="Cancel failed" />
+          {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The last run failed" />}
+        </div>
+      )}
+      <div className="min-w-0">
+        {run ? (
+          <ToolResultView toolId={tool.id} viz={tool.viz} result={result} loading={(active && !result) || stored.isLoading} error={stored.error ? String(stored.error) : null} />
+        ) : (
+          <p className="text-sm text-slate-500">No run yet.</p>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,120 @@
+'use client';
+/**
+ * Latency heat map (biolatency, runqlat): x = time in 1 s columns, y = log2 latency buckets, colour =
+ * count on a log scale. Beside it the summed histogram with p50/p90/p99. A steady workload reads as
+ * horizontal bands; a stall as a column reaching up; two modes (cache hits vs disk) as two bands.
+ */
+import { useMemo } from 'react';
+import type { LatencyHeatmapResult } from '@/lib/tools/types';
+import { formatDuration } from '@/lib/viz/format';
+import { axisTicks, buildLatencyGrid, latencyAxisLabel, latencyBucketLabel } from '@/lib/viz/heatmap';
+import { resultNotices } from '@/lib/viz/notices';
+import { HeatLegend } from '@/components/viz/HeatLegend';
+import { HeatmapCanvas } from '@/components/viz/HeatmapCanvas';
+import { LatencyHistogram } from '@/components/viz/LatencyHistogram';
+import { ResultNotices, VizEmpty, VizError, VizSkeleton } from '@/components/viz/VizStates';
+
+export interface LatencyHeatmapProps {
+  result: LatencyHeatmapResult | null | undefined;
+  /** accessible name, e.g. "Block I/O latency" */
+  label: string;
+  /** what one count is, plural: "I/Os", "wakeups" */
+  countNoun?: string;
+  loading?: boolean;
+  error?: unknown;
+}
+
+export function LatencyHeatmap({ result, label, countNoun = 'events', loading, error }: LatencyHeatmapProps) {
+  if (error) return <VizError label={label} error={error} />;
+  if (!result) return loading ? <VizSkeleton label={label} heightPx={360} /> : <VizEmpty label={label}>No latency data.</VizEmpty>;
+  return (
+    <div className="space-y-2">
+      <ResultNotices notices={resultNotices(result)} />
+      {result.columns.length === 0 || result.count === 0 ? (
+        <VizEmpty label={label}>No {countNoun} were recorded{loading ? ' yet' : ' during the run'}.</VizEmpty>
+      ) : (
+        <HeatmapBody result={result} label={label} countNoun={countNoun} />
+      )}
+    </div>
+  );
+}
+
+function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResult; label: string; countNoun: string }) {
+  const grid = useMemo(() => buildLatencyGrid(result), [result]);
+  const unit = result.unit;
+  const nRows = grid.rows.length;
+  const rowPx = Math.max(8, Math.min(18, Math.floor(420 / Math.max(1, nRows))));
+  const totals = useMemo(() => {
+    const byKey = new Map(result.total.map((b) => [`${b.min ?? ''}:${b.max ?? ''}`, b.count]));
+    return grid.rows.map((b) => ({ ...b, count: byKey.get(`${b.min ?? ''}:${b.max ?? ''}`) ?? 0 }));
+  }, [grid, result.total]);
+  const xTicks = axisTicks(grid.nCols, 8);
+  const labelEvery = rowPx >= 14 ? 1 : 2;
+  const percentiles = [
+    { name: 'p50', value: result.p50 },
+    { name: 'p90', value: result.p90 },
+    { name: 'p99', value: result.p99 },
+  ];
+  const colTime = (c: number) => result.columns[c]?.tSec ?? c + 1;
+
+  return (
+    <figure aria-label={`${label} heat map`} className="space-y-2" data-testid="latency-heatmap">
+      <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700" data-testid="latency-percentiles">
+        <span>
+          {result.count.toLocaleString('en-US')} {countNoun} over {grid.nCols.toLocaleString('en-US')} s
+        </span>
+        {percentiles.map((p) => (
+          <span key={p.name}>
+            {p.name} <strong className="font-medium text-slate-900">{p.value === null ? '—' : formatDuration(p.value, unit)}</strong>
+          </span>
+        ))}
+      </div>
+      <div className="flex gap-2">
+        <div className="relative w-16 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">
+          {grid.rows.map((b, i) =>
+            i % labelEvery === 0 ? (
+              <span key={i} className="absolute right-1 -translate-y-1/2 whitespace-nowrap" style={{ top: (nRows - i) * rowPx }}>
+                {latencyAxisLabel(b, unit)}
+              </span>
+            ) : null,
+          )}
+        </div>
+        <div className="min-w-0 flex-1">
+          <HeatmapCanvas
+            testId="latency-heatmap-canvas"
+            nCols={grid.nCols}
+            nRows={nRows}
+            countAt={(c, r) => grid.counts[c * nRows + r]}
+            max={grid.max}
+            rowPx={rowPx}
+            dataKey={grid}
+            label={`${label}: ${grid.nCols} one-second columns by ${nRows} latency buckets, ${result.count.toLocaleString('en-US')} ${countNoun}; focus and use the arrow keys to read cells`}
+            renderTooltip={(cell) => (
+              <>
+                <div className="font-medium">{latencyBucketLabel(grid.rows[cell.row], unit)}</div>
+                <div>
+                  t {Math.max(0, colTime(cell.col) - 1).toFixed(1)}–{colTime(cell.col).toFixed(1)} s
+                </div>
+                <div>
+                  {cell.count.toLocaleString('en-US')} {countNoun}
+                </div>
+              </>
+            )}
+          />
+          <div className="relative h-5 text-[10px] text-slate-600" aria-hidden="true">
+            {xTicks.map((c) => (
+              <span key={c} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${((c + 0.5) / grid.nCols) * 100}%` }}>
+                {Math.round(colTime(c))} s
+              </span>
+            ))}
+          </div>
+        </div>
+        <LatencyHistogram rows={totals} unit={unit} rowPx={rowPx} percentiles={percentiles} label={`${label}: summed histogram`} />
+      </div>
+      <figcaption className="flex flex-wrap items-center justify-between gap-2">
+        <HeatLegend max={grid.max} what={countNoun} />
+        <span className="text-xs text-slate-500">x: time since the run started · y: latency (log2 buckets) · right: all seconds summed</span>
+      </figcaption>
+    </figure>
+  );
+}

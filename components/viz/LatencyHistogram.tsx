@@ -1,0 +1,83 @@
+/**
+ * The summed latency histogram as horizontal bars, one per bucket, drawn row for row beside the heat
+ * map (same row height, lowest bucket at the bottom), with the p50/p90/p99 lines across it. Bars are
+ * linear in count, as bpftrace prints them. Server-safe SVG.
+ */
+import type { HistBucket } from '@/lib/bpftrace/types';
+import type { TimeUnit } from '@/lib/viz/format';
+import { formatDuration } from '@/lib/viz/format';
+import { latencyBucketLabel, valueRowPosition } from '@/lib/viz/heatmap';
+
+export interface LatencyHistogramProps {
+  /** buckets bottom to top, with their summed counts */
+  rows: HistBucket[];
+  unit: TimeUnit;
+  /** height of one bucket row, px (the heat map's) */
+  rowPx: number;
+  widthPx?: number;
+  /** percentiles in `unit` */
+  percentiles: Array<{ name: string; value: number | null }>;
+  label: string;
+}
+
+export function LatencyHistogram({ rows, unit, rowPx, widthPx = 200, percentiles, label }: LatencyHistogramProps) {
+  const height = rows.length * rowPx;
+  const max = rows.reduce((m, b) => Math.max(m, b.count), 0);
+  const barMax = widthPx - 56;
+  const yOf = (pos: number) => height - pos * rowPx;
+  return (
+    <figure aria-label={label} className="shrink-0">
+      <svg width={widthPx} height={height} role="img" aria-label={`${label}: bars per bucket`} data-testid="latency-histogram" className="block overflow-visible">
+        {rows.map((b, i) => {
+          const w = max > 0 ? Math.max(b.count > 0 ? 1 : 0, (b.count / max) * barMax) : 0;
+          const y = yOf(i + 1);
+          return (
+            <g key={i}>
+              <rect x={0} y={y + 1} width={w} height={Math.max(1, rowPx - 2)} className="fill-indigo-400" data-testid="histogram-bar">
+                <title>{`${latencyBucketLabel(b, unit)}: ${b.count.toLocaleString('en-US')}`}</title>
+              </rect>
+              {b.count > 0 && rowPx >= 10 && (
+                <text x={w + 3} y={y + rowPx / 2} dominantBaseline="central" className="fill-slate-600 text-[10px]">
+                  {b.count.toLocaleString('en-US')}
+                </text>
+              )}
+            </g>
+          );
+        })}
+        {percentiles.map((p) => {
+          if (p.value === null) return null;
+          const pos = valueRowPosition(rows, p.value);
+          if (pos < 0) return null;
+          const y = yOf(pos);
+          return (
+            <g key={p.name} data-testid={`percentile-${p.name}`}>
+              <line x1={0} x2={widthPx - 28} y1={y} y2={y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
+              <text x={widthPx - 26} y={y} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium">
+                {p.name}
+              </text>
+              <title>{`${p.name} ≈ ${formatDuration(p.value, unit)}`}</title>
+            </g>
+          );
+        })}
+      </svg>
+      {/* the same numbers as a table, for screen readers */}
+      <table className="sr-only">
+        <caption>{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Latency</th>
+            <th scope="col">Count</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((b, i) => (
+            <tr key={i}>
+              <td>{latencyBucketLabel(b, unit)}</td>
+              <td>{b.count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * Export files of a report item or of a run: the raw capture (streamed from the stored gzip,
+ * byte-identical to what bpftrace printed), or a format derived from the stored result
+ * (lib/export/formats.ts). Route handlers turn an ExportFile into a download.
+ */
+import { db } from '@/lib/db/client';
+import { AppError, notFound } from '@/lib/errors';
+import { CONTENT_TYPES, exportFileName, formatsFor, renderResultExport, type ExportFormat } from '@/lib/export/formats';
+import { gunzipToWebStream } from '@/lib/export/raw';
+import { getTool } from '@/lib/tools/catalog';
+import { getReportItemSource, getReportRawGz } from '@/lib/reports/read';
+
+export interface ExportFile {
+  body: string | ReadableStream<Uint8Array>;
+  contentType: string;
+  fileName: string;
+  /** uncompressed size (raw) */
+  contentLength?: number;
+  /** sha256 (hex) of the bytes (raw) */
+  sha256?: string;
+}
+
+function unavailable(format: ExportFormat, what: string): AppError {
+  return new AppError('not_found', `no ${format} export for ${what}`);
+}
+
+export async function exportReportItem(reportId: string, toolId: string, format: ExportFormat): Promise<ExportFile> {
+  const src = await getReportItemSource(reportId, toolId);
+  const name = exportFileName({ toolId, hostName: src.report.hostName, at: src.report.startedAt ?? src.report.createdAt, id: reportId }, format);
+  if (format === 'raw') {
+    const raw = await getReportRawGz(reportId, toolId);
+    return { body: gunzipToWebStream(raw.gz), contentType: CONTENT_TYPES.raw, fileName: name, contentLength: raw.bytes, sha256: raw.sha256 };
+  }
+  if (!src.resultJson) throw unavailable(format, `${src.toolTitle} in this report (it has no result)`);
+  const when = (src.report.startedAt ?? src.report.createdAt).toISOString().replace('T', ' ').slice(0, 19);
+  const out = renderResultExport(format, src.resultJson, { title: src.report.title, subtitle: `${src.report.hostName} · ${when} UTC · report ${reportId}` });
+  if (!out) throw unavailable(format, `${src.toolTitle} results`);
+  return { body: out.body, contentType: out.contentType, fileName: name };
+}
+
+/** The same exports for a run that has no report (or before it has one). */
+export async function exportRun(runId: string, format: ExportFormat): Promise<ExportFile> {
+  const run = await db().run.findUnique({
+    where: { id: runId },
+    select: {
+      toolId: true,
+      startedAt: true,
+      createdAt: true,
+      resultJson: true,
+      rawOutputGz: true,
+      rawOutput: { select: { gz: true, sha256: true, bytes: true } },
+      host: { select: { name: true } },
+    },
+  });
+  if (!run) throw notFound('run');
+  const tool = getTool(run.toolId);
+  const name = exportFileName({ toolId: run.toolId, hostName: run.host.name, at: run.startedAt ?? run.createdAt, id: runId }, format);
+  if (format === 'raw') {
+    const gz = run.rawOutputGz ?? run.rawOutput?.gz ?? null;
+    if (!gz) throw notFound('raw output of this run');
+    return {
+      body: gunzipToWebStream(gz),
+      contentType: CONTENT_TYPES.raw,
+      fileName: name,
+      contentLength: run.rawOutput?.gz ? run.rawOutput.bytes : undefined,
+      sha256: run.rawOutput?.gz ? run.rawOutput.sha256 : undefined,
+    };
+  }
+  if (!run.resultJson) throw unavailable(format, 'this run (it has no result)');
+  if (!formatsFor(tool?.viz ?? '', { hasResult: true, rawAvailable: false }).includes(format)) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
+  const title = `${tool?.title ?? run.toolId} on ${run.host.name}`;
+  const out = renderResultExport(format, run.resultJson, { title, subtitle: `run ${runId}` });
+  if (!out) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
+  return { body: out.body, contentType: out.contentType, fileName: name };
+}
+
+/** The HTTP download of an export file. */
+export function exportResponse(f: ExportFile, opts: { immutable: boolean }): Response {
+  const headers: Record<string, string> = {
+    'content-type': f.contentType,
+    'content-disposition': `attachment; filename="${f.fileName}"`,
+    'x-content-type-options': 'nosniff',
+    // a report never changes: browsers and proxies may keep it (private: behind sign-in later)
+    'cache-control': opts.immutable ? 'private, max-age=31536000, immutable' : 'no-store',
+  };
+  if (f.contentLength !== undefined) headers['content-length'] = String(f.contentLength);
+  if (f.sha256) headers['x-bpfdeck-sha256'] = f.sha256;
+  return new Response(f.body, { headers });
+}

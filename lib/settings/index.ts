@@ -1,0 +1,34 @@
+/**
+ * Server settings an admin changes at run time, stored in the Setting table (one JSON value per key),
+ * each with a schema and a default. Read through here only.
+ */
+import { z } from 'zod';
+import { db } from '@/lib/db/client';
+
+const SETTINGS = {
+  /** days raw output is kept after it was captured; 0 = forever */
+  'retention.rawOutputDays': { schema: z.number().int().min(0).max(36_500), default: 30 },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
+
+export async function getSetting<K extends SettingKey>(key: K): Promise<SettingValue<K>> {
+  const def = SETTINGS[key];
+  const row = await db().setting.findUnique({ where: { key } });
+  if (!row) return def.default as SettingValue<K>;
+  const parsed = def.schema.safeParse(JSON.parse(row.value));
+  // A value written by an older version that no longer validates falls back to the default.
+  return (parsed.success ? parsed.data : def.default) as SettingValue<K>;
+}
+
+export async function setSetting<K extends SettingKey>(key: K, value: SettingValue<K>, updatedBy: string): Promise<SettingValue<K>> {
+  const v = SETTINGS[key].schema.parse(value) as SettingValue<K>;
+  const json = JSON.stringify(v);
+  await db().setting.upsert({ where: { key }, create: { key, value: json, updatedBy }, update: { value: json, updatedBy } });
+  return v;
+}
+
+export const retentionSchema = z.object({
+  rawOutputDays: SETTINGS['retention.rawOutputDays'].schema,
+});

@@ -1,0 +1,133 @@
+/**
+ * Import of a capture taken by hand: `bpftrace -f json <catalog script> > capture.jsonl` on some host,
+ * then decoded and parsed exactly as a run's output is (same decoder, same tool parser). The one core
+ * shared by the UI upload (lib/reports/import.ts, POST /api/reports/import) and the CLI
+ * (`bpfdeck import --tool <id> capture.jsonl`).
+ *
+ * Streams: bytes are decoded, parsed, hashed and gzip-compressed as they arrive; only the compressed
+ * copy is kept. Input past `maxBytes` is refused (an AppError), never buffered whole.
+ */
+import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
+import { AppError, invalid } from '@/lib/errors';
+import { createDecoder } from '@/lib/bpftrace/decoder';
+import { getTool, listTools } from '@/lib/tools/catalog';
+
+/** default upload bound: 256 MiB, the same as a run's raw output cap by default */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
+
+export type ImportInput = Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+
+export interface ImportOptions {
+  /** bpftrace version that printed the capture ("0.17.0"), if known: decides map-key escaping (else detected from the keys) */
+  bpftraceVersion?: string;
+  /** refuse input longer than this many bytes (default MAX_IMPORT_BYTES) */
+  maxBytes?: number;
+}
+
+export interface ImportedCapture {
+  toolId: string;
+  /** the tool parser's final result (lib/tools/types ToolResult) */
+  result: unknown;
+  /** the capture as given, gzip-compressed */
+  rawGz: Buffer;
+  rawBytes: number;
+  /** sha256 (hex) of the capture as given */
+  rawSha256: string;
+  recordCount: number;
+  lostEvents: number;
+  malformedLines: number;
+  /** bpftrace printed its attached_probes record (a capture from its start) */
+  sawAttached: boolean;
+}
+
+async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
+  if (input instanceof Uint8Array) {
+    yield input;
+  } else if (typeof (input as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (input as ReadableStream<Uint8Array>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        if (value) yield value;
+      }
+    } finally {
+      // Stop the upload when we stop early (too large, bad input).
+      await reader.cancel().catch(() => {});
+    }
+  } else {
+    yield* input as AsyncIterable<Uint8Array>;
+  }
+}
+
+export async function importCapture(toolId: string, input: ImportInput, opts: ImportOptions = {}): Promise<ImportedCapture> {
+  const tool = getTool(toolId);
+  if (!tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
+  const maxBytes = opts.maxBytes ?? MAX_IMPORT_BYTES;
+  const decoder = createDecoder({ version: opts.bpftraceVersion });
+  const parser = tool.createParser();
+  const hash = createHash('sha256');
+  const gzip = zlib.createGzip({ level: 6 });
+  const gzChunks: Buffer[] = [];
+  gzip.on('data', (b: Buffer) => gzChunks.push(b));
+  const gzDone = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
+    gzip.on('error', reject);
+  });
+  let rawBytes = 0;
+  let records = 0;
+  let lostEvents = 0;
+  let malformed = 0;
+  let sawAttached = false;
+  let firstMalformed: string | null = null;
+  const take = (recs: ReturnType<typeof decoder.push>) => {
+    for (const r of recs) {
+      records++;
+      if (r.type === 'malformed') {
+        malformed++;
+        firstMalformed ??= r.reason;
+      } else if (r.type === 'lost_events') lostEvents += r.events;
+      else if (r.type === 'attached_probes') sawAttached = true;
+      parser.push(r);
+    }
+  };
+  try {
+    for await (const chunk of chunksOf(input)) {
+      rawBytes += chunk.byteLength;
+      if (rawBytes > maxBytes) {
+        throw new AppError('validation', `the capture is larger than ${Math.round(maxBytes / (1024 * 1024))} MiB; bpfdeck keeps at most that much raw output`);
+      }
+      hash.update(chunk);
+      // backpressure: gzip buffers internally; wait when it asks us to
+      if (!gzip.write(chunk)) await new Promise((r) => gzip.once('drain', r));
+      take(decoder.push(chunk));
+    }
+  } catch (e) {
+    gzip.destroy();
+    throw e;
+  }
+  take(decoder.end());
+  gzip.end();
+  await gzDone;
+
+  if (rawBytes === 0) throw invalid('the capture is empty');
+  const good = records - malformed;
+  if (good === 0 || malformed > good) {
+    throw invalid(
+      `this is not a \`bpftrace -f json\` capture: ${malformed} of ${records} lines are not bpftrace JSON records` +
+        (firstMalformed ? ` (first: ${firstMalformed})` : ''),
+    );
+  }
+  return {
+    toolId: tool.id,
+    result: parser.finish(),
+    rawGz: Buffer.concat(gzChunks),
+    rawBytes,
+    rawSha256: hash.digest('hex'),
+    recordCount: records,
+    lostEvents,
+    malformedLines: malformed,
+    sawAttached,
+  };
+}

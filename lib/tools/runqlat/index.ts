@@ -1,0 +1,28 @@
+import type { ToolDef } from '@/lib/tools/catalog';
+import { createRunqlatParser } from '@/lib/tools/runqlat/parse';
+
+export const runqlatTool: ToolDef = {
+  id: 'runqlat',
+  title: 'Run queue latency',
+  summary:
+    'How long runnable threads wait for a CPU (wakeup or preemption to running), as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
+  viz: 'latency-heatmap',
+  // a map update on every wakeup and context switch
+  overhead: 'noticeable',
+  defaultDurationSec: 30,
+  minDurationSec: 5,
+  maxDurationSec: 60,
+  variants: [
+    {
+      id: 'runqlat',
+      file: 'runqlat.bt',
+      requires: ['tracepoint', 'interval'],
+      tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'],
+    },
+  ],
+  docs: {
+    man: 'https://github.com/iovisor/bcc/blob/master/man/man8/runqlat.8',
+    example: 'https://github.com/iovisor/bcc/blob/master/tools/runqlat_example.txt',
+  },
+  createParser: () => createRunqlatParser(),
+};
