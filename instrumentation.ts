@@ -4,6 +4,11 @@
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // Access control: the client address for audit and limits, and the first-run hint (lib/auth).
+    const { installPeerAddressHeader } = await import('@/lib/auth/client-ip');
+    installPeerAddressHeader();
+    const { announceSetupIfNeeded } = await import('@/lib/auth/first-run');
+    await announceSetupIfNeeded();
     const { onServerStart } = await import('@/lib/runs/lifecycle');
     await onServerStart();
   }

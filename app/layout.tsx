@@ -2,10 +2,14 @@ import './globals.css';
 import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { Providers } from './providers';
+import { currentUser } from '@/lib/auth/page-guard';
+import { UserMenu } from '@/components/auth/UserMenu';
 
 export const metadata = { title: 'bpfdeck', description: 'On-demand eBPF observability for Linux fleets' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Who is signed in (null on /login and /setup): the nav shows what their role may open.
+  const me = await currentUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -13,6 +17,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
             <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
             <Link href="/hosts" className="text-sm text-slate-600 hover:text-slate-900">Hosts</Link>
+            <Link href="/reports" className="text-sm text-slate-600 hover:text-slate-900">Reports</Link>
+            <Link href="/compare" className="text-sm text-slate-600 hover:text-slate-900">Compare</Link>
+            {me?.role === 'admin' && <Link href="/admin" className="text-sm text-slate-600 hover:text-slate-900">Admin</Link>}
+            {me && <UserMenu email={me.email} role={me.role} />}
           </nav>
         </header>
         <Providers>

@@ -1,5 +1,7 @@
 import { redirect } from 'next/navigation';
+import { requirePage } from '@/lib/auth/page-guard';
 
-export default function Home() {
+export default async function Home() {
+  await requirePage('viewer');
   redirect('/hosts');
 }

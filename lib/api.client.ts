@@ -13,6 +13,10 @@ export async function api<T>(path: string, init?: { method?: string; body?: unkn
   });
   const text = await res.text();
   const json = text ? JSON.parse(text) : {};
+  // The session ended (expired, signed out elsewhere, revoked): back to sign-in, then to this page.
+  if (res.status === 401 && !path.startsWith('/api/auth/') && typeof window !== 'undefined') {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'http', json?.error?.message ?? `HTTP ${res.status}`);
   return json as T;
 }

@@ -24,6 +24,9 @@ const EnvSchema = z.object({
   /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
   BPFDECK_DEFAULT_USER: z.string().min(1).max(64).default('local'),
 
+  /** set by Next.js: development under `next dev` */
+  NODE_ENV: z.string().optional(),
+
   // --- access control (lib/auth); see README "Sign-in, roles and audit" ---
   /** signs session cookies (at least 32 characters). If unset, one is generated into the data dir. */
   BPFDECK_AUTH_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -98,6 +101,8 @@ export interface AppConfig {
   defaultUser: string;
   auth: AuthConfig;
   runLimits: RunLimits;
+  /** running under `next dev` */
+  dev: boolean;
 }
 
 let cached: AppConfig | undefined;
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signInMaxFailures: e.BPFDECK_SIGNIN_MAX_FAILURES,
       oidc: oidcConfig(e),
     },
+    dev: e.NODE_ENV === 'development',
     runLimits: {
       maxActivePerUser: e.BPFDECK_MAX_ACTIVE_RUNS_PER_USER,
       maxStartsPer10Min: e.BPFDECK_MAX_RUN_STARTS_PER_10MIN,

@@ -7,6 +7,12 @@ import { NextResponse } from 'next/server';
 import { z, ZodError } from 'zod';
 import { AppError, HTTP_STATUS } from '@/lib/errors';
 import { config } from '@/lib/env';
+import { roleAtLeast, type Role } from '@/lib/auth/roles';
+import { checkSameOrigin } from '@/lib/auth/csrf';
+import { clientIpOf } from '@/lib/auth/client-ip';
+import { principalFromHeaders, type Principal } from '@/lib/auth/session';
+import { recordAudit } from '@/lib/audit/record';
+import type { AuditAction, AuditOutcome } from '@/lib/audit/actions';
 
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AppError) {
@@ -22,39 +28,157 @@ export function errorResponse(e: unknown): NextResponse {
 
 type Ctx<P> = { params: Promise<P> };
 
+export type { Role } from '@/lib/auth/roles';
+
 /**
  * Who may call a route: viewer (reports, dashboards), operator (run tools), admin (hosts, keys, users,
- * retention, deletion). Every route handler declares one; `route()` is the single place that will
- * enforce it once sign-in exists (issue: access control). Until then every request acts as the
- * configured default user.
+ * retention, deletion), or 'public' (sign-in, setup, the session probe: no credentials needed).
+ * Every route handler declares one; `route()` is the single place that enforces it.
  */
-export type Role = 'viewer' | 'operator' | 'admin';
+export type Access = Role | 'public';
 
-export interface RouteOptions {
-  role: Role;
+export interface RouteAudit<P> {
+  /** what this route does, for the audit log (lib/audit/actions) */
+  action: AuditAction;
+  /** what it is done to, e.g. `host:${params.id}`; the handler may refine it with ctx.audit() */
+  target?: (params: P, req: Request) => string | undefined;
+}
+
+export interface RouteOptions<P = Record<string, string>> {
+  role: Access;
+  /** record one audit row per request (whatever the outcome); without it, token requests still
+   *  leave one `token.use` row */
+  audit?: RouteAudit<P>;
+}
+
+export interface AuditPatch {
+  target?: string;
+  /** safe values only (ids, names, numbers): never request bodies or secrets */
+  details?: Record<string, unknown>;
+  /** who the row is about when that is not the caller (the e-mail of a sign-in attempt) */
+  actor?: string;
+  actorId?: string;
+  /** when the HTTP status does not tell (a redirect that reports a failed OIDC sign-in) */
+  outcome?: AuditOutcome;
 }
 
 export interface RouteContext<P> {
   params: P;
+  /** who the request acts as, for runs' requestedBy: the e-mail, `token:<name>`, or 'anonymous' */
   user: string;
+  /** the signed-in person or API token; null only on public routes */
+  principal: Principal | null;
+  /** the client's address (see lib/auth/client-ip) */
+  clientIp: string;
+  /** add to this request's audit row */
+  audit: (patch: AuditPatch) => void;
 }
 
+/**
+ * Wraps every route handler: resolves the caller (session cookie or Bearer token), refuses
+ * cross-site changes made with a cookie (CSRF), enforces the declared role (401 without credentials,
+ * 403 with too little), maps errors to HTTP, and writes the audit row. Handlers only do the use case.
+ */
 export function route<P = Record<string, never>>(
-  opts: RouteOptions,
+  opts: RouteOptions<P>,
   handler: (req: Request, ctx: RouteContext<P>) => Promise<Response | unknown>,
 ) {
   const wrapped = async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+    const cfg = config();
+    const clientIp = clientIpOf(req, cfg.auth.trustedProxies);
+    const patch: AuditPatch = {};
+    let principal: Principal | null = null;
+    let params = {} as P;
+    let refusedByRoute = false;
+    let res: Response;
     try {
-      const params = ctx?.params ? await ctx.params : ({} as P);
-      const out = await handler(req, { params, user: config().defaultUser });
-      if (out instanceof Response) return out;
-      return NextResponse.json(out ?? { ok: true });
+      params = ctx?.params ? await ctx.params : ({} as P);
+      principal = await principalFromHeaders(req.headers, clientIp);
+      if (principal?.via !== 'token') {
+        const csrf = checkSameOrigin(req.method, req.headers, cfg.auth.publicOrigin);
+        if (!csrf.ok) {
+          refusedByRoute = true;
+          throw new AppError('forbidden', csrf.reason);
+        }
+      }
+      if (opts.role !== 'public') {
+        if (!principal) {
+          refusedByRoute = true;
+          throw new AppError('unauthenticated', 'sign in first (or send an API token: Authorization: Bearer ...)');
+        }
+        if (!roleAtLeast(principal.role, opts.role)) {
+          refusedByRoute = true;
+          throw new AppError('forbidden', `this needs the ${opts.role} role; ${principal.name} has ${principal.role}`);
+        }
+      }
+      const out = await handler(req, {
+        params,
+        user: principal?.name ?? 'anonymous',
+        principal,
+        clientIp,
+        audit: (p) => Object.assign(patch, p, p.details ? { details: { ...patch.details, ...p.details } } : {}),
+      });
+      res = out instanceof Response ? out : NextResponse.json(out ?? { ok: true });
     } catch (e) {
-      return errorResponse(e);
+      res = errorResponse(e);
+      const error = e instanceof AppError ? `${e.code}: ${e.message}` : e instanceof ZodError ? 'validation' : 'internal';
+      patch.details = { ...patch.details, error };
     }
+    await writeAuditRow(opts, req, params, principal, clientIp, patch, res.status, refusedByRoute);
+    if (!res.headers.has('cache-control')) res.headers.set('cache-control', 'no-store');
+    return res;
   };
-  // The declared role travels with the handler, so a test can check every route declares one.
-  return Object.assign(wrapped, { role: opts.role });
+  // The declared role (and audit action) travel with the handler, so a test can check every route.
+  return Object.assign(wrapped, { role: opts.role, auditAction: opts.audit?.action });
+}
+
+async function writeAuditRow<P>(
+  opts: RouteOptions<P>,
+  req: Request,
+  params: P,
+  principal: Principal | null,
+  clientIp: string,
+  patch: AuditPatch,
+  status: number,
+  refusedByRoute: boolean,
+): Promise<void> {
+  let action: AuditAction;
+  if (opts.audit) {
+    // A request without any credentials to a non-public route says nothing about anyone: no row.
+    if (!principal && opts.role !== 'public') return;
+    action = opts.audit.action;
+  } else if (principal?.via === 'token') {
+    action = 'token.use';
+  } else {
+    return;
+  }
+  const path = new URL(req.url).pathname;
+  let target = patch.target;
+  if (target === undefined && opts.audit?.target) {
+    try {
+      target = opts.audit.target(params, req);
+    } catch {
+      target = undefined;
+    }
+  }
+  try {
+    await recordAudit({
+      action,
+      outcome: refusedByRoute ? 'denied' : (patch.outcome ?? (status < 400 ? 'ok' : 'failed')),
+      actor: patch.actor ?? principal?.name ?? 'anonymous',
+      actorId: patch.actorId ?? principal?.userId ?? null,
+      via: principal?.via ?? 'anonymous',
+      tokenId: principal?.tokenId ?? null,
+      ip: clientIp,
+      userAgent: req.headers.get('user-agent'),
+      target: target ?? null,
+      status,
+      details: { request: `${req.method} ${path}`, ...patch.details },
+    });
+  } catch (e) {
+    // The action has happened; failing the response now would only hide that. Say it loudly.
+    console.error(`bpfdeck: AUDIT WRITE FAILED for ${action} ${req.method} ${path} (status ${status})`, e);
+  }
 }
 
 export async function parseJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {

@@ -1,10 +1,12 @@
 import Link from 'next/link';
 import { listHosts } from '@/lib/hosts/service';
 import { AddHostForm } from '@/components/hosts/AddHostForm';
+import { requirePage } from '@/lib/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
 export default async function HostsPage() {
+  const me = await requirePage('viewer');
   const hosts = await listHosts();
   return (
     <div className="space-y-8">
@@ -41,10 +43,12 @@ export default async function HostsPage() {
           </table>
         )}
       </section>
-      <section className="max-w-xl">
+      {me.role === 'admin' && (
+        <section className="max-w-xl">
         <h2 className="mb-3 text-lg font-semibold">Add a host</h2>
         <AddHostForm />
       </section>
+      )}
     </div>
   );
 }

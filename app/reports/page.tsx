@@ -1,4 +1,6 @@
 import Link from 'next/link';
+import { requirePage } from '@/lib/auth/page-guard';
+import { roleAtLeast } from '@/lib/auth/roles';
 import { listTools } from '@/lib/tools/catalog';
 import { getSetting } from '@/lib/settings';
 import { listReportsQuery } from '@/lib/reports/schemas';
@@ -14,6 +16,8 @@ type SP = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 
 export default async function ReportsPage({ searchParams }: { searchParams: Promise<SP> }) {
+  const me = await requirePage('viewer');
+  const isAdmin = roleAtLeast(me.role, 'admin');
   const sp = await searchParams;
   const values = { tool: one(sp.tool), from: one(sp.from), to: one(sp.to) };
   const q = listReportsQuery.safeParse({ toolId: values.tool, from: values.from, to: values.to, limit: 200 });
@@ -24,9 +28,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <h1 className="text-xl font-semibold">Reports</h1>
         <span className="text-sm text-slate-600">Immutable snapshots of finished runs, one permalink each.</span>
         <span className="ml-auto flex gap-2">
-          <Link href="/reports/import" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
+          {roleAtLeast(me.role, 'operator') && <Link href="/reports/import" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
             Import a capture
-          </Link>
+          </Link>}
           <Link href="/compare" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
             Compare two reports
           </Link>
@@ -34,10 +38,14 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
       </div>
       <HistoryFilter action="/reports" tools={listTools().map((t) => ({ id: t.id, title: t.title }))} values={values} />
       {!q.success && <ErrorBox error={q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} title="Bad filter" />}
-      <ReportTable reports={reports} />
+      <ReportTable reports={reports} canDelete={isAdmin} />
       <section className="rounded border border-slate-200 bg-white p-4">
         <h2 className="mb-2 font-semibold">Retention</h2>
-        <RetentionForm initialDays={days} />
+        {isAdmin ? (
+          <RetentionForm initialDays={days} />
+        ) : (
+          <p className="text-sm text-slate-600">Raw output is kept {days > 0 ? `${days} days after capture` : 'forever'}; parsed results are always kept. An admin can change this.</p>
+        )}
       </section>
     </div>
   );

@@ -15,6 +15,7 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { useHostEvents, type LiveRun } from '@/components/dashboard/useHostEvents';
+import { ReportLink } from '@/components/reports/ReportLink';
 
 export interface DashboardTool {
   id: string;
@@ -171,10 +172,12 @@ function ToolCard({
             <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline">
               {done ? `result of ${new Date(run.endedAt ?? run.createdAt).toLocaleString()}` : 'open run'}
             </Link>
+            <ReportLink runId={run.id} done={done} anchor={tool.id} />
             <span>{run.durationSec} s</span>
             {active && progress && <span data-testid={`progress-text-${tool.id}`}>{progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records</span>}
             {done && run.hostCpuSec !== null && <span title="user+system CPU seconds bpftrace used on the host during this run">bpftrace CPU on host: {run.hostCpuSec.toFixed(2)} s</span>}
             {run.lostEvents > 0 && <span className="font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}
+            {run.rawTruncated && <span className="font-medium text-amber-700" data-testid={`raw-truncated-${tool.id}`}>raw output truncated at {(run.rawOutputBytes / 1048576).toFixed(1)} MiB</span>}
           </div>
           {active && (
             <div className="flex items-center gap-2">

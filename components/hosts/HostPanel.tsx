@@ -9,11 +9,17 @@ import { useState } from 'react';
 import { api } from '@/lib/api.client';
 import type { PublicHost } from '@/lib/hosts/service';
 import { ErrorBox } from '@/components/ui/ErrorBox';
+import type { Role } from '@/lib/auth/roles';
 
 
 const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 
-export function HostPanel({ initialHost }: { initialHost: PublicHost }) {
+/**
+ * `role`: what the signed-in person may do here (the server enforces it too): only admins fetch, pin
+ * and re-pin host keys; operators and admins check hosts.
+ */
+export function HostPanel({ initialHost, role = 'admin' }: { initialHost: PublicHost; role?: Role }) {
+  const isAdmin = role === 'admin';
   const [host, setHost] = useState(initialHost);
   const router = useRouter();
   const scan = useMutation({
@@ -48,9 +54,13 @@ export function HostPanel({ initialHost }: { initialHost: PublicHost }) {
         ) : (
           <p className="text-sm text-amber-800">Not pinned yet: bpfdeck will not connect until you have checked and accepted this host&apos;s key.</p>
         )}
-        <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={scan.isPending} onClick={() => scan.mutate()}>
-          {scan.isPending ? 'Fetching key…' : host.hostKey ? 'Compare with the key offered now' : 'Fetch host key'}
-        </button>
+        {isAdmin ? (
+          <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={scan.isPending} onClick={() => scan.mutate()}>
+            {scan.isPending ? 'Fetching key…' : host.hostKey ? 'Compare with the key offered now' : 'Fetch host key'}
+          </button>
+        ) : (
+          <p className="text-xs text-slate-500">Only admins can pin or replace a host key.</p>
+        )}
         {scan.data && (
           <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="hostkey-offer">
             <div>The host offers this {scan.data.hostKey.algo} key:</div>
@@ -73,7 +83,7 @@ export function HostPanel({ initialHost }: { initialHost: PublicHost }) {
       <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
         <div className="flex items-center justify-between">
           <h2 className="font-semibold">What this host supports</h2>
-          <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={!host.hostKey || check.isPending} onClick={() => check.mutate()}>
+          <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={!host.hostKey || check.isPending || role === 'viewer'} onClick={() => check.mutate()}>
             {check.isPending ? 'Checking…' : 'Check host'}
           </button>
         </div>

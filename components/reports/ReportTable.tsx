@@ -6,7 +6,7 @@ import { fmtTime } from '@/components/reports/format';
 
 const KIND = { run: 'run', dashboard: 'dashboard', import: 'imported' } as const;
 
-export function ReportTable({ reports, showHost = true }: { reports: ReportSummary[]; showHost?: boolean }) {
+export function ReportTable({ reports, showHost = true, canDelete = false }: { reports: ReportSummary[]; showHost?: boolean; canDelete?: boolean }) {
   if (reports.length === 0) return <p className="text-sm text-slate-600">No reports.</p>;
   return (
     <table className="w-full rounded border border-slate-200 bg-white text-sm" data-testid="report-table">
@@ -50,7 +50,7 @@ export function ReportTable({ reports, showHost = true }: { reports: ReportSumma
             <td className="whitespace-nowrap px-3 py-2 text-slate-600">{fmtTime(r.startedAt ?? r.createdAt)}</td>
             <td className="px-3 py-2 text-slate-600">{r.requestedBy}</td>
             <td className="px-3 py-2 text-right">
-              <DeleteButton url={`/api/reports/${r.id}`} what={`the report “${r.title}”`} consequence="Its link stops working." />
+              {canDelete && <DeleteButton url={`/api/reports/${r.id}`} what={`the report “${r.title}”`} consequence="Its link stops working." />}
             </td>
           </tr>
         ))}

@@ -9,8 +9,10 @@ import { ProgressBar } from '@/components/ui/ProgressBar';
 import { FlameGraph } from '@/components/viz/FlameGraph';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { useRunEvents } from '@/components/runs/useRunEvents';
+import { ReportLink } from '@/components/reports/ReportLink';
 
-export function RunLive({ initialRun }: { initialRun: PublicRun }) {
+/** canCancel: the signed-in person may cancel (operator or admin; the API checks too) */
+export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRun; canCancel?: boolean }) {
   const { run, progress, result } = useRunEvents(initialRun);
   const cancel = useMutation({ mutationFn: () => api(`/api/runs/${run.id}/cancel`, { body: {} }) });
   const done = TERMINAL.has(run.status);
@@ -31,9 +33,14 @@ export function RunLive({ initialRun }: { initialRun: PublicRun }) {
             <span className="text-slate-700">
               {run.recordCount.toLocaleString()} records · {(run.rawOutputBytes / 1024).toFixed(1)} KiB raw
               {run.lostEvents > 0 && <span className="ml-2 font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}
+              {run.rawTruncated && (
+                <span data-testid="raw-truncated" className="ml-2 font-medium text-amber-700" title="BPFDECK_MAX_RAW_OUTPUT_MB">
+                  raw output truncated: only the first {(run.rawOutputBytes / 1048576).toFixed(1)} MiB were kept (the result covers all of it)
+                </span>
+              )}
             </span>
           )}
-          {!done && (
+          {!done && canCancel && (
             <button
               type="button"
               onClick={() => cancel.mutate()}
@@ -43,8 +50,13 @@ export function RunLive({ initialRun }: { initialRun: PublicRun }) {
               {cancel.isPending || run.cancelRequested ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
+          {done && (
+            <span className="ml-auto">
+              <ReportLink runId={run.id} done={done} anchor={run.toolId} />
+            </span>
+          )}
           {done && run.rawOutputBytes > 0 && (
-            <a href={`/api/runs/${run.id}/raw`} className="ml-auto text-indigo-700 hover:underline">Download raw output</a>
+            <a href={`/api/runs/${run.id}/raw`} className="text-indigo-700 hover:underline">Download raw output</a>
           )}
         </div>
         <ProgressBar value={fraction} label="Run progress" />

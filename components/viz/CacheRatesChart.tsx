@@ -21,6 +21,7 @@ export function CacheRatesChart({ points, label, heightPx = 240 }: CacheRatesCha
   const dot = points.length <= MAX_DOTS ? { r: 2 } : false;
   return (
     <figure aria-label={label} data-testid="cache-rates-chart" className="min-w-0">
+      <figcaption className="text-xs font-medium text-slate-600">Page cache operations per second</figcaption>
       <ResponsiveContainer width="100%" height={heightPx} initialDimension={{ width: 600, height: heightPx }}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
@@ -31,9 +32,9 @@ export function CacheRatesChart({ points, label, heightPx = 240 }: CacheRatesCha
             labelFormatter={(t) => `t = ${Number(t).toFixed(1)} s`}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line type="monotone" dataKey="hitsPerSec" name="hits/s" stroke="#059669" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
-          <Line type="monotone" dataKey="missesPerSec" name="misses/s" stroke="#dc2626" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
-          <Line type="monotone" dataKey="dirtiesPerSec" name="dirties/s" stroke="#d97706" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
+          <Line type="linear" dataKey="hitsPerSec" name="hits/s" stroke="#059669" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
+          <Line type="linear" dataKey="missesPerSec" name="misses/s" stroke="#dc2626" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
+          <Line type="linear" dataKey="dirtiesPerSec" name="dirties/s" stroke="#d97706" strokeWidth={1.5} dot={dot} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -7,7 +7,7 @@
  */
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionsResult } from '@/lib/tools/types';
-import { formatBytes } from '@/lib/viz/format';
+import { escapeControl, formatBytes } from '@/lib/viz/format';
 import { DEFAULT_MAX_GRAPH_NODES, type LaidEdge, type LaidNode, layoutGraph } from '@/lib/viz/graph';
 import { EscapedText } from '@/components/viz/EscapedText';
 import { VizEmpty, VizError, VizSkeleton } from '@/components/viz/VizStates';
@@ -35,9 +35,13 @@ function useWidth(ref: RefObject<HTMLElement | null>, fallback: number): number 
   return w;
 }
 
-const MAX_LABEL_CHARS = 30;
+const MAX_LABEL_CHARS = 32;
+/** px per character of the 11px monospace labels */
+const LABEL_CHAR_PX = 6.7;
+/** A label fit for one SVG text line: control characters escaped, long ones cut (the full one is in the title). */
 function shortLabel(s: string): string {
-  return s.length > MAX_LABEL_CHARS ? `${s.slice(0, MAX_LABEL_CHARS - 1)}…` : s;
+  const e = escapeControl(s);
+  return e.length > MAX_LABEL_CHARS ? `${e.slice(0, MAX_LABEL_CHARS - 1)}…` : e;
 }
 
 export function ConnectionGraph({ graph, label, loading, error, maxNodes = DEFAULT_MAX_GRAPH_NODES }: ConnectionGraphProps) {
@@ -52,7 +56,12 @@ type Hover = { kind: 'node'; id: string } | { kind: 'edge'; edge: LaidEdge } | n
 function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph']; label: string; maxNodes: number }) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useWidth(wrap, 800);
-  const layout = useMemo(() => layoutGraph(graph, { maxNodes, widthPx: Math.max(520, width) }), [graph, maxNodes, width]);
+  // room for the longest label (as cut by shortLabel) on each side
+  const labelPx = useMemo(
+    () => Math.round(16 + LABEL_CHAR_PX * graph.nodes.reduce((m, n) => Math.max(m, Math.min(MAX_LABEL_CHARS, escapeControl(n.label).length)), 4)),
+    [graph],
+  );
+  const layout = useMemo(() => layoutGraph(graph, { maxNodes, widthPx: Math.max(labelPx * 2 + 200, width), labelPx }), [graph, maxNodes, width, labelPx]);
   const [hover, setHover] = useState<Hover>(null);
   const byId = useMemo(() => new Map(layout.nodes.map((n) => [n.id, n])), [layout]);
   const activeNode = hover?.kind === 'node' ? hover.id : null;
@@ -74,8 +83,8 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
       </div>
       <div ref={wrap} className="relative max-h-[640px] overflow-auto rounded border border-slate-200 bg-white">
         <div className="sticky top-0 z-10 flex justify-between bg-white/90 px-2 py-1 text-xs font-medium text-slate-500">
-          <span>from ({leftCount})</span>
-          <span>to ({layout.nodes.length - leftCount})</span>
+          <span>opened from ({leftCount})</span>
+          <span>connected to ({layout.nodes.length - leftCount})</span>
         </div>
         <svg
           width={layout.widthPx}
@@ -123,14 +132,14 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
 }
 
 function edgeText(e: LaidEdge, byId: Map<string, LaidNode>): string {
-  const a = byId.get(e.source)?.label ?? e.source;
-  const b = byId.get(e.target)?.label ?? e.target;
+  const a = escapeControl(byId.get(e.source)?.label ?? e.source);
+  const b = escapeControl(byId.get(e.target)?.label ?? e.target);
   return `${a} → ${b}: ${e.connections.toLocaleString('en-US')} connection${e.connections === 1 ? '' : 's'}, sent ${formatBytes(e.txBytes)}, received ${formatBytes(e.rxBytes)}`;
 }
 
 function NodeMark({ node, active, onHover }: { node: LaidNode; active: boolean; onHover: (on: boolean) => void }) {
   const left = node.side === 'left';
-  const text = `${node.label}: ${formatBytes(node.bytes)}, ${node.connections.toLocaleString('en-US')} connections`;
+  const text = `${escapeControl(node.label)}: ${formatBytes(node.bytes)}, ${node.connections.toLocaleString('en-US')} connections`;
   return (
     <g
       tabIndex={0}
@@ -172,7 +181,7 @@ function NodeDetails({ node, edges, byId }: { node: LaidNode; edges: LaidEdge[];
             .slice(0, 5)
             .map((e) => {
               const peer = e.source === node.id ? e.target : e.source;
-              return `${byId.get(peer)?.label ?? peer} (${formatBytes(e.txBytes + e.rxBytes)})`;
+              return `${escapeControl(byId.get(peer)?.label ?? peer)} (${formatBytes(e.txBytes + e.rxBytes)})`;
             })
             .join(', ')}
           {mine.length > 5 ? ', …' : ''}

@@ -46,13 +46,16 @@ export function EventDetails({ columns, row, position, onClose }: EventDetailsPr
                 {c.label} <span className="font-mono text-xs text-slate-400">{c.key}</span>
               </dt>
               <dd data-field={c.key} className="min-w-0 break-all font-mono text-slate-900">
-                {typeof v === 'string' ? (
+                {typeof v === 'string' && v !== '' ? (
                   <>
                     <EscapedText text={v} />
                     <span className="ml-2 text-xs text-slate-400">({v.length} chars)</span>
                   </>
                 ) : (
-                  f.text
+                  <>
+                    {f.text}
+                    {v === '' && <span className="ml-2 text-xs text-slate-400">(empty string)</span>}
+                  </>
                 )}
                 {showRaw && <span className="ml-2 text-xs text-slate-500">= {String(v)}</span>}
               </dd>

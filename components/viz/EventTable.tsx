@@ -65,7 +65,31 @@ const WIDTH_PX: Record<EventColumn['type'], number | null> = {
   addr: 170,
   string: null,
 };
-const STRING_MIN_PX = 180;
+/** px per character of the table's text (14px sans), and the clamp of a string column's width */
+const CHAR_PX = 7.2;
+const STRING_MIN_PX = 56;
+const STRING_MAX_PX = 360;
+
+/**
+ * Width of each column, px. String columns are sized to their content (the 90th percentile length of
+ * up to 500 rows, or the header), so a one-letter column stays narrow and a path column gets room; the
+ * last string column has no width and takes what is left of the table's width.
+ */
+function useColumnWidths(columns: readonly EventColumn[], rows: readonly EventRow[]): Array<number | null> {
+  return useMemo(() => {
+    const sample = rows.length > 500 ? rows.filter((_, i) => i % Math.ceil(rows.length / 500) === 0) : rows;
+    const lastString = columns.map((c) => c.type).lastIndexOf('string');
+    return columns.map((c, i) => {
+      const fixed = WIDTH_PX[c.type];
+      if (fixed !== null) return fixed;
+      const lens = sample.map((r) => (typeof r[c.key] === 'string' ? (r[c.key] as string).length : 1)).sort((a, b) => a - b);
+      const p90 = lens.length ? lens[Math.floor(lens.length * 0.9)] : 8;
+      const px = Math.round(Math.max(c.label.length + 2, p90) * CHAR_PX + 20);
+      const w = Math.max(STRING_MIN_PX, Math.min(STRING_MAX_PX, px));
+      return i === lastString ? -w : w; // negative: "at least this, takes the rest"
+    });
+  }, [columns, rows]);
+}
 
 /** A column's filter: the filter text is turned into a predicate once per change, not once per row. */
 function cellFilter(type: EventColumn['type']): FilterFn<EventRow> {
@@ -169,7 +193,8 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }, [columns, table, csvName]);
 
-  const minWidth = columns.reduce((w, c) => w + (WIDTH_PX[c.type] ?? STRING_MIN_PX), 0);
+  const widths = useColumnWidths(columns, rows);
+  const minWidth = widths.reduce<number>((a, w) => a + Math.abs(w ?? 0), 0);
 
   return (
     <div className="space-y-2" data-testid="event-table">
@@ -207,7 +232,7 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
           Download CSV
         </button>
       </div>
-      <div ref={scrollRef} className="overflow-auto rounded border border-slate-200 bg-white" style={{ height: heightPx }} tabIndex={-1}>
+      <div ref={scrollRef} className="overflow-auto rounded border border-slate-200 bg-white" style={{ maxHeight: heightPx }} tabIndex={-1}>
         <table
           aria-label={label}
           aria-rowcount={tableRows.length + 2}
@@ -215,8 +240,8 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
           style={{ minWidth }}
         >
           <colgroup>
-            {columns.map((c) => (
-              <col key={c.key} style={WIDTH_PX[c.type] ? { width: WIDTH_PX[c.type]! } : undefined} />
+            {columns.map((c, i) => (
+              <col key={c.key} style={widths[i]! > 0 ? { width: widths[i]! } : undefined} />
             ))}
           </colgroup>
           <thead className="sticky top-0 z-10 bg-slate-100 text-left text-xs text-slate-700 shadow-[0_1px_0_#e2e8f0]">
@@ -226,13 +251,14 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
                   const c = h.column.columnDef.meta as EventColumn;
                   const dir = h.column.getIsSorted();
                   const unit = columnUnit(c.type);
+                  const title = [c.description, unit ? `unit: ${unit}` : null].filter(Boolean).join(' · ') || undefined;
                   return (
                     <th
                       key={h.id}
                       scope="col"
                       aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
                       className={`px-2 pt-1.5 font-medium ${isNumericColumn(c.type) ? 'text-right' : ''}`}
-                      title={c.description}
+                      title={title}
                     >
                       <button
                         type="button"
@@ -240,10 +266,7 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
                         className={`inline-flex max-w-full items-center gap-1 truncate hover:text-slate-950 ${isNumericColumn(c.type) ? 'flex-row-reverse' : ''}`}
                         aria-label={`Sort by ${c.label}`}
                       >
-                        <span className="truncate">
-                          {flexRender(h.column.columnDef.header, h.getContext())}
-                          {unit && <span className="ml-1 font-normal text-slate-500">({unit})</span>}
-                        </span>
+                        <span className="truncate">{flexRender(h.column.columnDef.header, h.getContext())}</span>
                         <span aria-hidden="true" className="w-3 text-slate-500">
                           {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
                         </span>
@@ -330,9 +353,9 @@ function Cell({ col, value }: { col: EventColumn; value: EventCellValue | undefi
   return (
     <td
       title={title}
-      className={`truncate whitespace-nowrap px-2 ${numeric ? 'text-right font-mono tabular-nums' : ''} ${col.type === 'addr' ? 'font-mono' : ''} ${value === null || value === undefined ? 'text-slate-400' : ''}`}
+      className={`truncate whitespace-nowrap px-2 ${numeric ? 'text-right font-mono tabular-nums' : ''} ${col.type === 'addr' ? 'font-mono' : ''} ${value === null || value === undefined || value === '' ? 'text-slate-400' : ''}`}
     >
-      {typeof value === 'string' ? <EscapedText text={value} /> : f.text}
+      {typeof value === 'string' && value !== '' ? <EscapedText text={value} /> : f.text}
     </td>
   );
 }

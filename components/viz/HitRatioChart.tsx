@@ -15,6 +15,7 @@ export function HitRatioChart({ points, label, heightPx = 180 }: HitRatioChartPr
   const dot = points.length <= MAX_DOTS ? { r: 2 } : false;
   return (
     <figure aria-label={label} data-testid="hit-ratio-chart" className="min-w-0">
+      <figcaption className="text-xs font-medium text-slate-600">Hit ratio, % (gaps: no access that second)</figcaption>
       <ResponsiveContainer width="100%" height={heightPx} initialDimension={{ width: 600, height: heightPx }}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
@@ -24,7 +25,7 @@ export function HitRatioChart({ points, label, heightPx = 180 }: HitRatioChartPr
             formatter={(v) => [typeof v === 'number' ? `${v.toFixed(1)} %` : 'no access', 'hit ratio']}
             labelFormatter={(t) => `t = ${Number(t).toFixed(1)} s`}
           />
-          <Line type="monotone" dataKey="hitRatioPct" name="hit ratio %" stroke="#4f46e5" strokeWidth={1.5} dot={dot} connectNulls={false} isAnimationActive={false} />
+          <Line type="linear" dataKey="hitRatioPct" name="hit ratio %" stroke="#4f46e5" strokeWidth={1.5} dot={dot} connectNulls={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

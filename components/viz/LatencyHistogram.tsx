@@ -20,10 +20,12 @@ export interface LatencyHistogramProps {
   label: string;
 }
 
-export function LatencyHistogram({ rows, unit, rowPx, widthPx = 200, percentiles, label }: LatencyHistogramProps) {
+export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles, label }: LatencyHistogramProps) {
   const height = rows.length * rowPx;
   const max = rows.reduce((m, b) => Math.max(m, b.count), 0);
-  const barMax = widthPx - 56;
+  /** right gutter for the percentile names */
+  const gutter = 28;
+  const barMax = widthPx - gutter - 40;
   const yOf = (pos: number) => height - pos * rowPx;
   return (
     <figure aria-label={label} className="shrink-0">
@@ -37,7 +39,7 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 200, percentiles
                 <title>{`${latencyBucketLabel(b, unit)}: ${b.count.toLocaleString('en-US')}`}</title>
               </rect>
               {b.count > 0 && rowPx >= 10 && (
-                <text x={w + 3} y={y + rowPx / 2} dominantBaseline="central" className="fill-slate-600 text-[10px]">
+                <text x={w + 3} y={y + rowPx / 2} dominantBaseline="central" className="fill-slate-600 text-[10px]" stroke="white" strokeWidth={3} paintOrder="stroke">
                   {b.count.toLocaleString('en-US')}
                 </text>
               )}
@@ -51,8 +53,8 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 200, percentiles
           const y = yOf(pos);
           return (
             <g key={p.name} data-testid={`percentile-${p.name}`}>
-              <line x1={0} x2={widthPx - 28} y1={y} y2={y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
-              <text x={widthPx - 26} y={y} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium">
+              <line x1={0} x2={widthPx - gutter} y1={y} y2={y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
+              <text x={widthPx - gutter + 2} y={y} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium" stroke="white" strokeWidth={3} paintOrder="stroke">
                 {p.name}
               </text>
               <title>{`${p.name} ≈ ${formatDuration(p.value, unit)}`}</title>

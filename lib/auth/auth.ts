@@ -11,6 +11,7 @@ import { genericOAuth } from 'better-auth/plugins/generic-oauth';
 import { db } from '@/lib/db/client';
 import { config } from '@/lib/env';
 import { readOrCreateDataFile, randomSecret } from '@/lib/auth/data-files';
+import { sessionCookieNameFor } from '@/lib/auth/security-headers';
 
 /** the request header through which we hand better-auth the client address we resolved (lib/auth/client-ip) */
 export const CLIENT_IP_HEADER = 'x-bpfdeck-client-ip';
@@ -100,5 +101,5 @@ export function auth(): AuthInstance {
 
 /** name of the session cookie as the browser stores it */
 export function sessionCookieName(): string {
-  return `${config().auth.secureCookies ? '__Secure-' : ''}${COOKIE_PREFIX}.session_token`;
+  return sessionCookieNameFor(config().auth.secureCookies);
 }

@@ -9,6 +9,7 @@ import { conflict, invalid, notFound } from '@/lib/errors';
 import { auth } from '@/lib/auth/auth';
 import { parseRole, type Role } from '@/lib/auth/roles';
 import type { CreateUserInput, UpdateUserInput } from '@/lib/auth/schemas';
+import { countAdmins } from '@/lib/auth/first-run';
 
 export interface PublicUser {
   id: string;
@@ -22,9 +23,7 @@ export interface PublicUser {
   activeSessions: number;
 }
 
-export async function countAdmins(): Promise<number> {
-  return db().user.count({ where: { role: 'admin' } });
-}
+export { countAdmins };
 
 export async function listUsers(): Promise<PublicUser[]> {
   const now = new Date();
@@ -54,8 +53,13 @@ export async function createUser(input: CreateUserInput): Promise<PublicUser> {
   if (await db().user.findUnique({ where: { email: input.email } })) throw conflict(`an account for ${input.email} exists already`);
   const ctx = await auth().$context;
   const hash = await ctx.password.hash(input.password);
-  const user = await ctx.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true, role: input.role });
-  await ctx.internalAdapter.linkAccount({ userId: user.id, providerId: 'credential', accountId: user.id, password: hash });
+  const user = await ctx.internalAdapter.createUser({ email: input.email, name: input.name, emailVerified: true, role: input.role }, { method: 'admin' });
+  try {
+    await ctx.internalAdapter.linkAccount({ userId: user.id, providerId: 'credential', accountId: user.id, password: hash });
+  } catch (e) {
+    await db().user.delete({ where: { id: user.id } });
+    throw e;
+  }
   return getUser(user.id);
 }
 

@@ -32,7 +32,7 @@ export interface HostCapabilities {
 }
 
 /** Constant programs: attach, then leave at the first 50 ms tick. */
-const PROBE_PROGRAMS: Record<Exclude<ProbeType, 'interval'>, string> = {
+export const PROBE_PROGRAMS: Record<Exclude<ProbeType, 'interval'>, string> = {
   tracepoint: 'tracepoint:syscalls:sys_enter_getpid {} interval:ms:50 { exit(); }',
   profile: 'profile:hz:99 {} interval:ms:50 { exit(); }',
   kprobe: 'kprobe:vfs_read {} interval:ms:50 { exit(); }',
@@ -40,7 +40,9 @@ const PROBE_PROGRAMS: Record<Exclude<ProbeType, 'interval'>, string> = {
   kfunc: 'kfunc:vfs_read {} interval:ms:50 { exit(); }',
 };
 
-const M = '@@bpfdeck'; // marker: our lines cannot be confused with anything a tool prints
+/** marker: our lines cannot be confused with anything a tool prints (exported for the CLI's local check) */
+export const PREFLIGHT_MARKER = '@@bpfdeck';
+const M = PREFLIGHT_MARKER;
 
 function buildPreflightCommand(): string {
   // `bpftrace -l` lists every tracepoint this kernel has; the parser keeps the ones tools ask about.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '@/lib/validation';
 
 /**
  * Host fields are checked here once; none of them ever reaches a shell (ssh2 takes them as
@@ -32,15 +33,18 @@ export const privateKeySchema = z
   .refine((s) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s), 'private key: paste an OpenSSH or PEM private key')
   .refine((s) => !s.includes('\0'), 'private key contains a NUL byte');
 
+const portSchema = wholeNumber(1, 65535, 'port');
+
 export const createHostSchema = z.object({
   name: hostNameSchema,
   address: addressSchema,
-  port: z.coerce.number().int().min(1).max(65535).default(22),
+  port: portSchema.default(22),
   username: usernameSchema,
   privateKey: privateKeySchema,
 });
 
-export const updateHostSchema = createHostSchema.partial().extend({ privateKey: privateKeySchema.optional() });
+// no defaults here: a field left out of a change stays as it is (a default port would move the host)
+export const updateHostSchema = createHostSchema.partial().extend({ port: portSchema.optional(), privateKey: privateKeySchema.optional() });
 
 export const acceptHostKeySchema = z.object({
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'fingerprint: SHA256:... as ssh-keygen -l prints it'),

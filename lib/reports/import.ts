@@ -15,12 +15,14 @@ export interface ImportReportInput extends ImportQuery {
   requestedBy: string;
   /** refuse captures over this many bytes (default lib/tools/import MAX_IMPORT_BYTES) */
   maxBytes?: number;
+  /** the declared upload size (Content-Length), checked against what arrives */
+  expectedBytes?: number;
 }
 
 export async function createImportedReport(input: ImportReportInput, body: ImportInput): Promise<{ id: string }> {
   const tool = getTool(input.toolId);
   if (!tool) throw invalid(`unknown tool ${input.toolId}`);
-  const cap = await importCapture(tool.id, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes });
+  const cap = await importCapture(tool.id, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
   const variant = tool.variants[0];
   const script = loadScript(variant);
   const id = newId();

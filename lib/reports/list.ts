@@ -3,7 +3,7 @@ import { db } from '@/lib/db/client';
 import type { ListReportsQuery } from '@/lib/reports/schemas';
 import type { ReportKind, ReportSummary } from '@/lib/reports/types';
 
-export async function listReports(q: ListReportsQuery): Promise<ReportSummary[]> {
+export async function listReports(q: Partial<ListReportsQuery>): Promise<ReportSummary[]> {
   const rows = await db().report.findMany({
     where: {
       hostId: q.hostId,

@@ -8,6 +8,10 @@ import { formatsFor } from '@/lib/export/formats';
 import { getSetting } from '@/lib/settings';
 import { rawExpiresAt } from '@/lib/reports/retention';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
+import { isReportable } from '@/lib/reports/snapshot';
+
+/** how long after a reportable run ended its report may still be in the making (moving a large raw output) */
+const REPORT_GRACE_MS = 60_000;
 import type { PublicReport, PublicReportItem, RawOutputStatus, ReportKind, RunReportLink } from '@/lib/reports/types';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -157,13 +161,15 @@ export async function getReportRawGz(id: string, toolId: string): Promise<Stored
 
 /** The report a run ended up in (its own, or its dashboard run's). */
 export async function findReportForRun(runId: string): Promise<RunReportLink> {
-  const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, dashboardId: true } });
+  const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, dashboardId: true, resultJson: true, endedAt: true } });
   if (!run) throw notFound('run');
   const own = await db().report.findUnique({ where: { runId }, select: { id: true, kind: true, title: true } });
   const dash = run.dashboardId ? await db().report.findUnique({ where: { dashboardId: run.dashboardId }, select: { id: true, kind: true, title: true } }) : null;
   const found = dash ?? own;
   if (found) return { report: { ...found, kind: found.kind as ReportKind }, pending: false };
   let pending = !TERMINAL.has(run.status as RunStatus);
+  // Ended a moment ago: its report is being made (after the status is stored, before "done" is sent).
+  if (!pending && !run.dashboardId && isReportable(run) && run.endedAt && Date.now() - run.endedAt.getTime() < REPORT_GRACE_MS) pending = true;
   if (!pending && run.dashboardId) {
     pending = (await db().run.count({ where: { dashboardId: run.dashboardId, status: { in: ['queued', 'connecting', 'running'] } } })) > 0;
   }

@@ -2,6 +2,7 @@
  * The owner of the retention timer: runs expireRawOutputs at server start and every hour. The timer is
  * unref'd (it never keeps the process alive) and cleared by stopRetentionJob (server shutdown).
  */
+import { recordAudit } from '@/lib/audit/record';
 import { expireRawOutputs } from '@/lib/reports/retention';
 
 export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -11,6 +12,16 @@ const g = globalThis as unknown as { __bpfdeckRetentionTimer?: NodeJS.Timeout };
 async function runOnce(): Promise<void> {
   try {
     const r = await expireRawOutputs();
+    if (r.rawOutputs || r.runs) {
+      await recordAudit({
+        action: 'data.delete',
+        outcome: 'ok',
+        actor: 'retention',
+        via: 'system',
+        target: 'raw-output',
+        details: { retentionDays: r.days, cutoff: r.cutoff, reportRawOutputs: r.rawOutputs, runRawOutputs: r.runs },
+      });
+    }
     if (r.rawOutputs || r.runs || r.orphans) {
       console.log(`bpfdeck: retention (${r.days} days): deleted the raw output of ${r.rawOutputs} report item(s) and ${r.runs} run(s) captured before ${r.cutoff}; removed ${r.orphans} unreferenced raw output(s)`);
     }

@@ -138,7 +138,9 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
     gzip.end();
     await gzDone;
 
-    const { cpuSec, stderr: stderrText } = parseHostTimes(stderrTail.toString('utf8'));
+    const { cpuSec, exitCode: wrapperExitCode, stderr: stderrText } = parseHostTimes(stderrTail.toString('utf8'));
+    // The wrapper reports bpftrace's status on stderr too, for when SSH's exit-status went missing.
+    if (outcome && outcome.exitCode === null && outcome.exitSignal === null && wrapperExitCode !== null) outcome.exitCode = wrapperExitCode;
     const result = parser.finish();
     const base = {
       exitCode: outcome?.exitCode ?? null,

@@ -8,6 +8,7 @@ import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams } from '@/lib/tools/catalog';
 import { getHostRow } from '@/lib/hosts/service';
+import { checkRunQuota } from '@/lib/auth/run-limits';
 import { runBus } from '@/lib/runs/bus';
 import { Runner } from '@/lib/runs/runner';
 import { toPublicRun } from '@/lib/runs/public';
@@ -36,6 +37,14 @@ export async function markInterruptedRuns(): Promise<number> {
   return r.count;
 }
 
+/**
+ * For a process that shares the database with a running server (the CLI): its first run must not mark
+ * the server's live runs as interrupted, so recovery is skipped in this process.
+ */
+export function skipInterruptedRunRecovery(): void {
+  g.__bpfdeckRecovered ??= Promise.resolve(0);
+}
+
 /** markInterruptedRuns, once per process, before the first run starts. */
 export function recoverInterruptedRuns(): Promise<number> {
   g.__bpfdeckRecovered ??= markInterruptedRuns();
@@ -61,6 +70,8 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   // parameters states their values in its own output (so the stored result does too).
   const params = resolveParams(tool, input.params);
   const script = loadScript(choice.variant, tool, params);
+  // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes.
+  await checkRunQuota(requestedBy);
   const run = await db().run.create({
     data: {
       id: newId(),

@@ -12,11 +12,27 @@ export interface ExecResult {
   stderr: string;
 }
 
-export function openExec(client: Client, command: string): Promise<ClientChannel> {
+/** An exec channel whose exit status is recorded from the moment it opens (see openExec). */
+export type ExecChannel = ClientChannel & { exitStatus: { code: number | null; signal: string | null } };
+
+/**
+ * Start a remote command. The exit status is recorded here, synchronously: ssh2 may parse the exec
+ * reply, the output, `exit-status` and the close in one read, emitting 'exit' before a caller that
+ * awaits this promise could listen (a fast command then looked like one without an exit status).
+ */
+export function openExec(client: Client, command: string): Promise<ExecChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, channel) => {
-      if (err) reject(new AppError('remote_failed', `could not start a remote command: ${err.message}`));
-      else resolve(channel);
+      if (err) {
+        reject(new AppError('remote_failed', `could not start a remote command: ${err.message}`));
+        return;
+      }
+      const ch = channel as ExecChannel;
+      ch.exitStatus = { code: null, signal: null };
+      ch.on('exit', (c: number | null, s?: string) => {
+        ch.exitStatus = { code: c ?? null, signal: s ?? null };
+      });
+      resolve(ch);
     });
   });
 }
@@ -34,8 +50,6 @@ export async function execCollect(
     const err: Buffer[] = [];
     let outBytes = 0;
     let errBytes = 0;
-    let code: number | null = null;
-    let signal: string | null = null;
     const timer = setTimeout(() => {
       channel.close();
       reject(new AppError('remote_failed', `remote command did not finish within ${opts.timeoutMs} ms`));
@@ -48,12 +62,9 @@ export async function execCollect(
       if (errBytes < maxBytes) err.push(b);
       errBytes += b.length;
     });
-    channel.on('exit', (c: number | null, s?: string) => {
-      code = c;
-      signal = s ?? null;
-    });
     channel.on('close', () => {
       clearTimeout(timer);
+      const { code, signal } = channel.exitStatus;
       resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
     if (opts.stdin !== undefined) channel.end(opts.stdin);

@@ -26,7 +26,7 @@ const SCRIPT_NAME = 'tool.bt';
 export const TIMES_MARKER = '@@bpfdeck-times';
 /** extra env for bpftrace: names and values from our own constants only (sudoers must env_keep BPFTRACE_*) */
 export type BpftraceEnv = Partial<
-  Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES' | 'BPFTRACE_CACHE_USER_SYMBOLS', number>
+  Record<'BPFTRACE_STRLEN' | 'BPFTRACE_MAX_STRLEN' | 'BPFTRACE_MAP_KEYS_MAX' | 'BPFTRACE_PERF_RB_PAGES' | 'BPFTRACE_CACHE_USER_SYMBOLS', number>
 >;
 
 export interface RemoteRunOptions {
@@ -79,7 +79,9 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     'rm -rf "$d"',
     // CPU used by bpftrace (+ sudo, timeout), accumulated in this shell's children times. `times` must
     // run in this shell itself: in a pipeline it would report a subshell's zeros.
-    `printf '\\n${TIMES_MARKER} ' >&2`,
+    // The exit status is repeated here: under heavy load an SSH exit-status message was seen to go
+    // missing (the channel closed without one), and a run must not be called failed for that.
+    `printf '\\n${TIMES_MARKER} rc=%d ' "$rc" >&2`,
     'times >&2',
     'exit $rc',
   ].join('\n');
@@ -89,7 +91,9 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
   const graceSec = opts.graceSec ?? 30;
   const mk = await execCollect(client, 'umask 077 && mktemp -d /tmp/bpfdeck.XXXXXXXXXX', { timeoutMs: 10_000 });
   const dir = mk.stdout.trim();
-  if (mk.code !== 0 || !TMPDIR_PATTERN.test(dir)) {
+  // code null = the channel closed without an exit-status message (seen under heavy load); the
+  // directory name it printed is proof enough that mktemp succeeded.
+  if ((mk.code !== 0 && mk.code !== null) || !TMPDIR_PATTERN.test(dir)) {
     throw new AppError(
       'remote_failed',
       `could not create a temporary directory on the host (exit ${mk.code}${mk.signal ? `, signal ${mk.signal}` : ''}): ${(mk.stderr || mk.stdout).trim().slice(0, 300)}`,
@@ -110,8 +114,6 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
   const channel = await openExec(client, buildRunnerCommand(dir, opts.durationSec, graceSec, opts.env));
   opts.onStarted?.();
   return new Promise((resolve) => {
-    let exitCode: number | null = null;
-    let exitSignal: string | null = null;
     let cancelled = false;
     let deadlineHit = false;
     const cancel = () => {
@@ -128,13 +130,11 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
     }, (opts.durationSec + graceSec + 15) * 1000);
     channel.on('data', (b: Buffer) => opts.onStdout(b));
     channel.stderr.on('data', (b: Buffer) => opts.onStderr(b));
-    channel.on('exit', (code: number | null, sig?: string) => {
-      exitCode = code;
-      exitSignal = sig ?? null;
-    });
     channel.on('close', () => {
       clearTimeout(deadline);
       opts.signal?.removeEventListener('abort', cancel);
+      // recorded by openExec from the start (a script that fails at once exits before we listen)
+      const { code: exitCode, signal: exitSignal } = channel.exitStatus;
       resolve({ exitCode, exitSignal, cancelled, deadlineHit, pushedBy });
     });
   });
@@ -145,12 +145,13 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
  * (POSIX `times`, e.g. "0m1.230000s 0m0.450000s"). Returns bpftrace's CPU seconds and stderr without
  * those lines; null when the marker is missing (the wrapper was killed first).
  */
-export function parseHostTimes(stderr: string): { cpuSec: number | null; stderr: string } {
+export function parseHostTimes(stderr: string): { cpuSec: number | null; exitCode: number | null; stderr: string } {
   const i = stderr.lastIndexOf(`\n${TIMES_MARKER} `);
-  if (i < 0) return { cpuSec: null, stderr };
+  if (i < 0) return { cpuSec: null, exitCode: null, stderr };
   const lines = stderr.slice(i + 1).split('\n');
+  const rc = /rc=(\d+)/.exec(lines[0] ?? '');
   const children = lines[1] ?? '';
   const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
   const cpuSec = secs.length === 2 ? Math.round((secs[0] + secs[1]) * 1000) / 1000 : null;
-  return { cpuSec, stderr: stderr.slice(0, i + 1) };
+  return { cpuSec, exitCode: rc ? Number(rc[1]) : null, stderr: stderr.slice(0, i + 1) };
 }

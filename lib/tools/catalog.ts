@@ -88,8 +88,8 @@ export function chooseVariant(tool: ToolDef, caps: HostCapabilities | null): Var
   const reasons: string[] = [];
   for (const v of tool.variants) {
     const missing = v.requires.filter((p) => !caps.probes[p]?.ok);
-    // Hosts checked before tracepoints were listed (caps.tracepoints undefined) are not held back here.
-    const missingTp = (v.tracepoints ?? []).filter((t) => caps.tracepoints && caps.tracepoints[t] !== true);
+    // A tracepoint the last check did not ask about (added to the catalog since) is not held against it.
+    const missingTp = (v.tracepoints ?? []).filter((t) => caps.tracepoints?.[t] === false);
     const missingBtf = v.btf === true && caps.btf === false;
     if (missing.length === 0 && missingTp.length === 0 && !missingBtf) return { ok: true, variant: v };
     const why = missing.map((p) => caps.probes[p]?.message ?? `${p} probes are not available`);

@@ -130,6 +130,11 @@ export interface LatencyHeatmapParserOptions {
   unmatchedMap?: string;
   /** keyed map of starts whose end was not seen, left for the exit dump (e.g. '@start'): its keys are counted */
   pendingMap?: string;
+  /**
+   * keyed maps the script clears in END that may still be printed by the exit dump (the probes stay
+   * attached until bpftrace exits), e.g. runqlat's '@qtime': expected, ignored
+   */
+  scratchMaps?: readonly string[];
   /** columns kept (one per second); later seconds still go into the total and are counted */
   maxColumns?: number;
 }
@@ -225,7 +230,7 @@ export function createLatencyHeatmapParser(opts: LatencyHeatmapParserOptions) {
           // other scalars (@gen, the buffer switch) carry nothing for the result
         } else if (rec.keyed && rec.name === opts.pendingMap) {
           unfinished = (unfinished ?? 0) + rec.entries.length;
-        } else {
+        } else if (!(rec.keyed && opts.scratchMaps?.includes(rec.name))) {
           unparsedRecords++;
         }
         return;

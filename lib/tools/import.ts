@@ -23,6 +23,8 @@ export interface ImportOptions {
   bpftraceVersion?: string;
   /** refuse input longer than this many bytes (default MAX_IMPORT_BYTES) */
   maxBytes?: number;
+  /** the size the sender declared (Content-Length): a capture that arrives shorter or longer is refused, never parsed as if whole */
+  expectedBytes?: number;
 }
 
 export interface ImportedCapture {
@@ -111,6 +113,9 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
   gzip.end();
   await gzDone;
 
+  if (opts.expectedBytes !== undefined && rawBytes !== opts.expectedBytes) {
+    throw invalid(`the upload was cut short: ${rawBytes} of ${opts.expectedBytes} bytes arrived; nothing was imported`);
+  }
   if (rawBytes === 0) throw invalid('the capture is empty');
   const good = records - malformed;
   if (good === 0 || malformed > good) {

@@ -99,3 +99,61 @@ export function sortRows<R extends Record<string, EventCellValue>>(rows: readonl
   });
   return idx.map((i) => rows[i]);
 }
+
+export interface ViewSpec {
+  /** lowercased text the whole row must contain; '' = no global filter */
+  global: string;
+  /** searchable text of a row (createRowTextIndex), used when `global` is set */
+  rowText: (row: Record<string, EventCellValue>) => string;
+  /** column filters, all of which must hold */
+  filters: ReadonlyArray<{ key: string; pred: CellPredicate }>;
+  /** one sort column, or null for arrival order */
+  sort: { key: string; desc: boolean } | null;
+}
+
+/**
+ * The rows a table shows, as indexes into `rows`: filtered, then stably sorted (empty cells last).
+ * Works on indexes and one extracted key column, never on per-row objects, so 100k rows filter and
+ * sort in tens of milliseconds without garbage: a live run replaces the rows every few seconds.
+ */
+export function computeView(rows: ReadonlyArray<Record<string, EventCellValue>>, spec: ViewSpec): number[] {
+  let idx: number[] = [];
+  const { global, filters } = spec;
+  if (global === '' && filters.length === 0) {
+    idx = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) idx[i] = i;
+  } else {
+    outer: for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      for (const f of filters) if (!f.pred(r[f.key])) continue outer;
+      if (global !== '' && !spec.rowText(r).includes(global)) continue;
+      idx.push(i);
+    }
+  }
+  if (!spec.sort) return idx;
+  const { key, desc } = spec.sort;
+  const keys = rows.map((r) => r[key]);
+  const sign = desc ? -1 : 1;
+  // numbers only (the usual case): compare a Float64Array, NaN standing for an empty cell
+  if (keys.every((v) => v === null || v === undefined || typeof v === 'number')) {
+    const nums = Float64Array.from(keys, (v) => (typeof v === 'number' ? v : Number.NaN));
+    idx.sort((i, j) => {
+      const a = nums[i];
+      const b = nums[j];
+      const an = a !== a;
+      const bn = b !== b;
+      if (an || bn) return an === bn ? i - j : an ? 1 : -1;
+      return (a - b) * sign || i - j;
+    });
+    return idx;
+  }
+  idx.sort((i, j) => {
+    const a = keys[i];
+    const b = keys[j];
+    const an = a === null || a === undefined;
+    const bn = b === null || b === undefined;
+    if (an || bn) return an === bn ? i - j : an ? 1 : -1;
+    return compareCells(a, b) * sign || i - j;
+  });
+  return idx;
+}

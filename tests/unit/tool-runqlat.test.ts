@@ -111,6 +111,17 @@ describe('runqlat on hostile input', () => {
     expect(prevCount).toBe(4710);
   });
 
+  it('@qtime in the exit dump (threads queued after END cleared it) is expected, not unparsed', () => {
+    const r = parse(
+      [
+        '{"type": "printf", "data": "end\\u001f1000\\n"}',
+        '{"type": "map", "data": {"@qtime": {"123": 456, "77": 5}}}',
+        '{"type": "map", "data": {"@other": {"1": 1}}}',
+      ].join('\n'),
+    );
+    expect(r.unparsedRecords).toBe(1);
+  });
+
   it('a hist with thousands of keys of junk is counted as unparsed, not summed', () => {
     const junk = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, [{ min: 1, max: 1, count: 1 }]]));
     const r = parse(`${JSON.stringify({ type: 'hist', data: { '@usecs_a': junk } })}\n`);

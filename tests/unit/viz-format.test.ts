@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventColumn } from '@/lib/tools/types';
-import { columnPredicate, compareCells, createRowTextIndex, parseNumericFilter, sortRows } from '@/lib/viz/filter';
+import { columnPredicate, compareCells, computeView, createRowTextIndex, parseNumericFilter, sortRows } from '@/lib/viz/filter';
 import { controlSegments, errnoName, escapeControl, formatBytes, formatCell, formatMs } from '@/lib/viz/format';
 import { resultNotices } from '@/lib/viz/notices';
 import { synthesizeEventRows } from '@/lib/viz/synthetic';
@@ -132,5 +132,52 @@ describe('synthesizeEventRows', () => {
     expect(times[999]).toBeLessThanOrEqual(10);
     expect(new Set(rows.map((r) => r.bytes)).size).toBeGreaterThan(100);
     expect(synthesizeEventRows({ columns, rows: real }, { rows: 10 })).toEqual(synthesizeEventRows({ columns, rows: real }, { rows: 10 }));
+  });
+});
+
+describe('computeView', () => {
+  const cols: EventColumn[] = [
+    { key: 'comm', label: 'COMM', type: 'string' },
+    { key: 'lat', label: 'LAT', type: 'duration_ms' },
+    { key: 'err', label: 'ERR', type: 'errno' },
+  ];
+  const rows = [
+    { comm: 'cat', lat: 5, err: 0 },
+    { comm: 'bash', lat: null, err: 2 },
+    { comm: 'cat', lat: 1, err: 13 },
+    { comm: 'dd', lat: 5, err: 0 },
+    { comm: 'Cat', lat: 9, err: 2 },
+  ];
+  const base = { global: '', rowText: createRowTextIndex(cols), filters: [], sort: null };
+
+  it('keeps arrival order without filters or sort', () => {
+    expect(computeView(rows, base)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('filters by row text and column predicates together', () => {
+    expect(computeView(rows, { ...base, global: 'cat' })).toEqual([0, 2, 4]);
+    expect(computeView(rows, { ...base, global: 'cat', filters: [{ key: 'lat', pred: columnPredicate('duration_ms', '>=5')! }] })).toEqual([0, 4]);
+    expect(computeView(rows, { ...base, filters: [{ key: 'err', pred: columnPredicate('errno', 'enoent')! }] })).toEqual([1, 4]);
+  });
+
+  it('sorts stably, numbers numerically, empty cells last both ways', () => {
+    expect(computeView(rows, { ...base, sort: { key: 'lat', desc: false } })).toEqual([2, 0, 3, 4, 1]);
+    expect(computeView(rows, { ...base, sort: { key: 'lat', desc: true } })).toEqual([4, 0, 3, 2, 1]);
+    expect(computeView(rows, { ...base, sort: { key: 'comm', desc: false } }).map((i) => rows[i].comm)).toEqual(['Cat', 'bash', 'cat', 'cat', 'dd']);
+    expect(computeView(rows, { ...base, global: 'cat', sort: { key: 'lat', desc: true } })).toEqual([4, 0, 2]);
+  });
+
+  it('agrees with sortRows', () => {
+    for (const desc of [false, true]) {
+      expect(computeView(rows, { ...base, sort: { key: 'lat', desc } }).map((i) => rows[i])).toEqual(sortRows(rows, 'lat', desc));
+    }
+  });
+
+  it('handles 100k rows quickly enough to run per keystroke', () => {
+    const big = Array.from({ length: 100_000 }, (_, i) => ({ comm: `p${i % 977}`, lat: (i * 7919) % 10007, err: i % 3 ? 0 : 2 }));
+    const spec = { ...base, rowText: createRowTextIndex(cols), sort: { key: 'lat', desc: true } };
+    const v = computeView(big, spec);
+    expect(v).toHaveLength(100_000);
+    for (let k = 1; k < v.length; k++) expect(big[v[k - 1]].lat! >= big[v[k]].lat!).toBe(true);
   });
 });

@@ -12,8 +12,9 @@ export const GET = route({ role: 'viewer' }, async (req) => ({
  * Make the report of a finished run or dashboard run now (reports are made automatically when runs
  * end; this covers runs from before, and runs the automatic rule leaves out). Idempotent.
  */
-export const POST = route({ role: 'operator' }, async (req) => {
+export const POST = route({ role: 'operator', audit: { action: 'report.create' } }, async (req, { audit }) => {
   const body = await parseJson(req, createReportBody);
   const id = 'runId' in body ? await createRunReport(body.runId, { force: true }) : await createDashboardReport(body.dashboardId, { force: true });
+  audit({ target: `report:${id}`, details: 'runId' in body ? { runId: body.runId } : { dashboardId: body.dashboardId } });
   return Response.json({ report: { id } }, { status: 201 });
 });

@@ -14,7 +14,10 @@ export const GET = route({ role: 'viewer' }, async (req) => {
   return { runs: await listRuns(q) };
 });
 
-export const POST = route({ role: 'operator' }, async (req, { user }) => {
-  const run = await startRun(await parseJson(req, startRunSchema), user);
+export const POST = route({ role: 'operator', audit: { action: 'run.start' } }, async (req, { user, audit }) => {
+  const input = await parseJson(req, startRunSchema);
+  audit({ target: `host:${input.hostId}`, details: { toolId: input.toolId, durationSec: input.durationSec, params: input.params } });
+  const run = await startRun(input, user);
+  audit({ target: `run:${run.id}`, details: { hostId: input.hostId } });
   return Response.json({ run }, { status: 202 });
 });

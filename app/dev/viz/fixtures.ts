@@ -12,20 +12,8 @@ import type { BtRecord } from '@/lib/bpftrace/types';
 import { getTool, type VizKind } from '@/lib/tools/catalog';
 import { createProfileParser } from '@/lib/tools/profile/parse';
 import type { ToolResult } from '@/lib/tools/types';
+import { FIXTURES, GALLERY_TOOLS, findCapture, parseRecords, rel, versionsOf } from './captures';
 
-/** The gallery's tools, in the order shown, with the view each one is drawn with. */
-export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = [
-  { id: 'profile', viz: 'flamegraph' },
-  { id: 'execsnoop', viz: 'event-table' },
-  { id: 'opensnoop', viz: 'event-table' },
-  { id: 'ext4slower', viz: 'event-table' },
-  { id: 'biosnoop', viz: 'block-io' },
-  { id: 'tcplife', viz: 'connections' },
-  { id: 'tcpretrans', viz: 'event-table' },
-  { id: 'biolatency', viz: 'latency-heatmap' },
-  { id: 'runqlat', viz: 'latency-heatmap' },
-  { id: 'cachestat', viz: 'timeseries' },
-];
 
 export interface GalleryEntry {
   toolId: string;
@@ -43,66 +31,22 @@ export interface GalleryEntry {
   records: number;
 }
 
-// dev-only reads of test captures: keep them out of the production file tracing
-const FIXTURES = () => path.join(/*turbopackIgnore: true*/ process.cwd(), 'tests', 'fixtures');
-const rel = (file: string) => path.relative(/*turbopackIgnore: true*/ process.cwd(), file);
-
-/** "0.23.2" > "0.17.0" */
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
-
-function versionsOf(toolId: string): string[] {
-  const dir = path.join(FIXTURES(), toolId);
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^\d+\.\d+(\.\d+)?$/.test(d.name))
-    .map((d) => d.name)
-    .sort((a, b) => compareVersions(b, a));
-}
-
-/** The capture of a tool in one version: `<tool>.jsonl`, else the first *.jsonl; null if none. */
-function captureFile(toolId: string, version: string): string | null {
-  const dir = path.join(FIXTURES(), toolId, version);
-  const own = path.join(dir, `${toolId}.jsonl`);
-  if (fs.existsSync(own) && fs.statSync(own).size > 0) return own;
-  const any = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
-  return any.length ? path.join(dir, any[0]) : null;
-}
-
-function parse(toolId: string, records: readonly BtRecord[]): ToolResult {
-  const tool = getTool(toolId)!;
-  const parser = tool.createParser();
-  for (const r of records) parser.push(r);
-  return parser.finish() as ToolResult;
-}
-
 interface Loaded {
   entry: GalleryEntry;
   records: BtRecord[];
 }
 
 function load(toolId: string, viz: VizKind, wantVersion: string | undefined): Loaded {
-  const versions = versionsOf(toolId);
   const tool = getTool(toolId);
-  const base: GalleryEntry = { toolId, viz: tool?.viz ?? viz, source: null, version: null, versions, result: null, missing: null, error: null, records: 0 };
-  const version = wantVersion && versions.includes(wantVersion) ? wantVersion : versions[0];
-  const file = version ? captureFile(toolId, version) : null;
-  if (!file) return { entry: { ...base, missing: `no capture in tests/fixtures/${toolId}/ yet` }, records: [] };
-  const entry = { ...base, source: rel(file), version: version! };
+  const cap = findCapture(toolId, wantVersion);
+  const base: GalleryEntry = { toolId, viz: tool?.viz ?? viz, source: null, version: null, versions: versionsOf(toolId), result: null, missing: null, error: null, records: 0 };
+  if (!cap) return { entry: { ...base, missing: `no capture in tests/fixtures/${toolId}/ yet` }, records: [] };
+  const entry = { ...base, source: cap.source, version: cap.version, records: cap.records.length };
   if (!tool) return { entry: { ...entry, missing: `no parser registered for ${toolId} yet (lib/tools/registry.ts)` }, records: [] };
-  const records = decodeAll(fs.readFileSync(file), { version });
   try {
-    return { entry: { ...entry, records: records.length, result: parse(toolId, records) }, records };
+    return { entry: { ...entry, result: parseRecords(toolId, cap.records) }, records: cap.records };
   } catch (e) {
-    return { entry: { ...entry, records: records.length, error: `The ${toolId} parser failed on ${entry.source}: ${e instanceof Error ? e.message : String(e)}` }, records };
+    return { entry: { ...entry, error: `The ${toolId} parser failed on ${cap.source}: ${e instanceof Error ? e.message : String(e)}` }, records: cap.records };
   }
 }
 
@@ -164,7 +108,7 @@ function stateDemos(loaded: Loaded[], errorText: string, errorSource: string): S
       continue;
     }
     // empty: the tool's own parser given no records (a run that saw nothing)
-    demos.push({ toolId: entry.toolId, viz: entry.viz, how: 'empty: the parser after a run that printed no records', result: parse(entry.toolId, []) });
+    demos.push({ toolId: entry.toolId, viz: entry.viz, how: 'empty: the parser after a run that printed no records', result: parseRecords(entry.toolId, []) });
     // partial: the same capture with real lost_events records merged in (and, for tables, a row cap)
     const lost = realLostRecords(entry.version ?? '0.23.2');
     let partial: ToolResult;
@@ -175,7 +119,7 @@ function stateDemos(loaded: Loaded[], errorText: string, errorSource: string): S
       partial = p.finish();
       how += '; pruned to 40 frames by the parser';
     } else {
-      partial = parse(entry.toolId, interleave(records, lost.records));
+      partial = parseRecords(entry.toolId, interleave(records, lost.records));
       if (hasRows(partial) && partial.rows.length > 1) {
         // what the parser's row cap does: keep the first rows, count the rest
         const cap = Math.ceil(partial.rows.length / 2);

@@ -2,9 +2,11 @@
  * Dev gallery of the visualization components, drawn from real captures parsed on the server (see
  * fixtures.ts), with their empty, loading, partial and error states and large generated inputs for
  * performance checks. Only served when BPFDECK_DEV_GALLERY=1 (the e2e tests set it); 404 otherwise,
- * so it never ships in production.
+ * so it never ships in production. Checked before the sign-in guard, so a production server does not
+ * even reveal that the page exists.
  */
 import { notFound } from 'next/navigation';
+import { requirePage } from '@/lib/auth/page-guard';
 import type { ProfileResult, ToolResult } from '@/lib/tools/types';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { toolLabel } from '@/lib/viz/labels';
@@ -20,6 +22,8 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function VizGalleryPage({ searchParams }: { searchParams: SearchParams }) {
   // read here on purpose, not through lib/env: a dev-only switch that must not become app config
   if (process.env.BPFDECK_DEV_GALLERY !== '1') notFound();
+  // a page like any other once enabled: signed-in people only (it shows no host data, but runs parsers)
+  await requirePage('viewer');
   const sp = await searchParams;
   const version = typeof sp.version === 'string' ? sp.version : undefined;
   const data = loadGallery(version);

@@ -7,10 +7,12 @@ import { AppError } from '@/lib/errors';
 import { HostPanel } from '@/components/hosts/HostPanel';
 import { HostDashboard, type DashboardTool } from '@/components/dashboard/HostDashboard';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+import { requirePage } from '@/lib/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
+  const me = await requirePage('viewer');
   const { id } = await params;
   const host = await getHost(id).catch((e) => {
     if (e instanceof AppError && e.code === 'not_found') notFound();
@@ -40,10 +42,14 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       <div>
         <Link href="/hosts" className="text-sm text-slate-500 hover:underline">← Hosts</Link>
         <h1 className="text-xl font-semibold">{host.name}</h1>
-        <p className="font-mono text-sm text-slate-600">{host.username}@{host.address}:{host.port}</p>
+        <p className="font-mono text-sm text-slate-600">
+          {host.username}@{host.address}:{host.port}
+          <Link href={`/hosts/${host.id}/history`} className="ml-3 font-sans text-indigo-700 hover:underline">History and reports</Link>
+        </p>
       </div>
-      <HostPanel initialHost={host} />
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey} tools={tools} initialLatest={latest} />
+      <HostPanel initialHost={host} role={me.role} />
+      {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
+      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} tools={tools} initialLatest={latest} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
         {runs.length === 0 ? (

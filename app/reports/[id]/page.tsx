@@ -1,4 +1,6 @@
 import Link from 'next/link';
+import { requirePage } from '@/lib/auth/page-guard';
+import { roleAtLeast } from '@/lib/auth/roles';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
 import { ID_PATTERN } from '@/lib/ids';
@@ -13,6 +15,7 @@ export const dynamic = 'force-dynamic';
 const KIND_LABEL = { run: 'Run report', dashboard: 'Dashboard report', import: 'Imported capture' } as const;
 
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
+  const me = await requirePage('viewer');
   const { id } = await params;
   if (!ID_PATTERN.test(id)) notFound();
   const report = await getReport(id).catch((e) => {
@@ -81,9 +84,9 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
               ))}
             </nav>
           )}
-          <span className="ml-auto">
+          {roleAtLeast(me.role, 'admin') && <span className="ml-auto">
             <DeleteButton url={`/api/reports/${report.id}`} what="this report" consequence="Its link stops working." redirectTo={report.hostId ? `/hosts/${report.hostId}/history` : '/reports'} />
-          </span>
+          </span>}
         </div>
       </section>
       <div className={report.items.length > 1 ? 'grid gap-4 xl:grid-cols-2' : 'space-y-4'}>

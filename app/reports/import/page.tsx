@@ -1,11 +1,13 @@
 import Link from 'next/link';
+import { requirePage } from '@/lib/auth/page-guard';
 import { listTools } from '@/lib/tools/catalog';
 import { MAX_IMPORT_BYTES } from '@/lib/tools/import';
 import { ImportForm } from '@/components/reports/ImportForm';
 
 export const dynamic = 'force-dynamic';
 
-export default function ImportPage() {
+export default async function ImportPage() {
+  await requirePage('operator');
   const tools = listTools().map((t) => ({ id: t.id, title: t.title, scriptFile: t.variants[0].file }));
   return (
     <div className="space-y-4">

@@ -4,10 +4,12 @@ import { AppError } from '@/lib/errors';
 import { getRun } from '@/lib/runs/service';
 import { getTool } from '@/lib/tools/catalog';
 import { RunLive } from '@/components/runs/RunLive';
+import { requirePage } from '@/lib/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const me = await requirePage('viewer');
   const { id } = await params;
   const run = await getRun(id).catch((e) => {
     if (e instanceof AppError && e.code === 'not_found') notFound();
@@ -22,7 +24,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {tool?.title ?? run.toolId} on {run.hostName}
         </h1>
       </div>
-      <RunLive initialRun={run} />
+      <RunLive initialRun={run} canCancel={me.role !== 'viewer'} />
     </div>
   );
 }

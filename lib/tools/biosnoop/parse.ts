@@ -3,7 +3,7 @@
  *   printf "io\x1f<elapsed ns>\x1f<dev>\x1f<sector>\x1f<rwbs>\x1f<nr_sector>\x1f<error>\x1f<latency ns>
  *           \x1f<queued ns | -1>\x1f<pid>\x1f<comm>\n"   one per completed request
  *   printf "end\x1f<elapsed ns>\n"                         from END
- *   @events (kernel count of printed events)                exit dump
+ *   @events (kernel count of printed events)                exit dump (plus scratch maps, skipped)
  *   @start[dev, sector] (issued, completion not seen), @unmatched[dev, sector] (completed, issue not seen),
  *   @reissued[dev, sector] (issued again before a completion was seen)
  * into an event table (the first maxRows rows, the rest counted) and a time x disk-offset heat map built
@@ -27,7 +27,9 @@ const MAX_GRID_DEVICES = 64;
 const INITIAL_SHIFT = 3;
 /** entries kept in each halfSeen list (bpftrace maps hold 4096 keys by default) */
 export const MAX_HALF_SEEN = 10_000;
-const IO_KEY_RE = /^(\d+),(\d+)$/;
+const IO_KEY_RE = /^(\d+),(-?\d+)$/;
+/** The script's per-request scratch maps, printed by the exit dump for requests in flight: of no use here. */
+const SCRATCH_MAPS = new Set(['@qstart', '@iopid', '@iocomm']);
 
 const SEP = '\x1f';
 /** io, elapsed, dev, sector, rwbs, nr_sector, error, latency, queued, pid, comm */
@@ -297,7 +299,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
               if (list.length < MAX_HALF_SEEN) list.push({ ...ref, count: value });
             }
           }
-        } else {
+        } else if (!SCRATCH_MAPS.has(rec.name)) {
           unparsedEvents++;
         }
         return;

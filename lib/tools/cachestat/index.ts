@@ -16,7 +16,7 @@ export const cachestatTool: ToolDef = {
   minDurationSec: 5,
   maxDurationSec: 300,
   variants: [
-    // Linux >= 6.10: page-exact, and buffered writes are not taken for misses (see the script header)
+    // Linux >= 6.11: page-exact, and buffered writes are not taken for misses (see the script header)
     {
       id: 'cachestat',
       file: 'cachestat.bt',

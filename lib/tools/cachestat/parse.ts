@@ -84,6 +84,8 @@ export function toPoint(tSec: number, dtSec: number, c: CachestatCounts): CacheS
 /** The result plus totals over the whole run, which the chart does not need but a report and tests do. */
 export interface CachestatResult extends TimeSeriesResult {
   variant: CachestatVariant | null;
+  /** the counts behind each point (same order), with the interval's length */
+  intervals: Array<CachestatCounts & { tSec: number; dtSec: number }>;
   totals: CachestatCounts;
   /** points not kept (past maxPoints) */
   pointsDropped: number;
@@ -126,6 +128,7 @@ export function createCachestatParser(opts: CachestatParserOptions = {}): ToolPa
   const maxPoints = opts.maxPoints ?? CACHESTAT_DEFAULT_MAX_POINTS;
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
   const points: CacheStatPoint[] = [];
+  const intervals: CachestatResult['intervals'] = [];
   const totals: CachestatCounts = { accesses: 0, hits: 0, misses: 0, dirties: 0 };
   let pointsDropped = 0;
   let unparsedRecords = 0;
@@ -147,8 +150,12 @@ export function createCachestatParser(opts: CachestatParserOptions = {}): ToolPa
     for (const k of Object.keys(t.totals)) d[k] = t.totals[k] - (prev.totals[k] ?? 0);
     const c = intervalCounts(t.variant, d);
     for (const k of Object.keys(totals) as Array<keyof CachestatCounts>) totals[k] += c[k];
-    if (points.length < maxPoints) points.push(toPoint(t.elapsedNs / 1e9, dtNs / 1e9, c));
-    else pointsDropped++;
+    if (points.length < maxPoints) {
+      points.push(toPoint(t.elapsedNs / 1e9, dtNs / 1e9, c));
+      intervals.push({ tSec: t.elapsedNs / 1e9, dtSec: dtNs / 1e9, ...c });
+    } else {
+      pointsDropped++;
+    }
     prev = t;
   };
 
@@ -186,6 +193,7 @@ export function createCachestatParser(opts: CachestatParserOptions = {}): ToolPa
     points: points.map((p) => ({ ...p })),
     method: CACHESTAT_METHODS[variant ?? 'unknown'],
     variant,
+    intervals: intervals.map((i) => ({ ...i })),
     totals: { ...totals },
     pointsDropped,
     unparsedRecords,

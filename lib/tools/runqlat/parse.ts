@@ -10,6 +10,7 @@ export const RUNQLAT_PROTOCOL: LatencyHeatmapParserOptions = {
   unit: 'us',
   histMaps: ['@usecs_a', '@usecs_b'],
   countMap: '@samples',
+  scratchMaps: ['@qtime'],
 };
 
 export function createRunqlatParser(opts: { maxColumns?: number } = {}): ToolParser<LatencyHeatmapResult> {

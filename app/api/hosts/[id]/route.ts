@@ -2,11 +2,18 @@ import { idParam, parseJson, route } from '@/lib/http';
 import { updateHostSchema } from '@/lib/hosts/schemas';
 import { deleteHost, getHost, updateHost } from '@/lib/hosts/service';
 
+const hostTarget = (p: { id: string }) => `host:${p.id}`;
+
 export const GET = route<{ id: string }>({ role: 'viewer' }, async (_req, { params }) => ({ host: await getHost(idParam.parse(params).id) }));
-export const PATCH = route<{ id: string }>({ role: 'admin' }, async (req, { params }) => ({
-  host: await updateHost(idParam.parse(params).id, await parseJson(req, updateHostSchema)),
-}));
-export const DELETE = route<{ id: string }>({ role: 'admin' }, async (_req, { params }) => {
-  await deleteHost(idParam.parse(params).id);
+export const PATCH = route<{ id: string }>({ role: 'admin', audit: { action: 'host.update', target: hostTarget } }, async (req, { params, audit }) => {
+  const input = await parseJson(req, updateHostSchema);
+  const { privateKey, ...where } = input;
+  audit({ details: { ...where, privateKeyReplaced: privateKey !== undefined } });
+  return { host: await updateHost(idParam.parse(params).id, input) };
+});
+export const DELETE = route<{ id: string }>({ role: 'admin', audit: { action: 'host.delete', target: hostTarget } }, async (_req, { params, audit }) => {
+  const { id } = idParam.parse(params);
+  audit({ details: { name: (await getHost(id)).name } });
+  await deleteHost(id);
   return { ok: true };
 });

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors';
 import { ID_PATTERN } from '@/lib/ids';
 import { getHost } from '@/lib/hosts/service';
 import { listRuns } from '@/lib/runs/service';
+import { TERMINAL } from '@/lib/runs/types';
 import { listTools } from '@/lib/tools/catalog';
 import { listReportsQuery } from '@/lib/reports/schemas';
 import { listReports } from '@/lib/reports/list';
@@ -14,6 +15,8 @@ import { DeleteButton } from '@/components/reports/DeleteButton';
 import { HistoryFilter } from '@/components/reports/HistoryFilter';
 import { ReportTable } from '@/components/reports/ReportTable';
 import { fmtBytes, fmtTime } from '@/components/reports/format';
+import { requirePage } from '@/lib/auth/page-guard';
+import { roleAtLeast } from '@/lib/auth/roles';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,6 +24,8 @@ type SP = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 
 export default async function HostHistoryPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SP> }) {
+  const me = await requirePage('viewer');
+  const isAdmin = roleAtLeast(me.role, 'admin');
   const { id } = await params;
   if (!ID_PATTERN.test(id)) notFound();
   const host = await getHost(id).catch((e) => {
@@ -45,7 +50,7 @@ export default async function HostHistoryPage({ params, searchParams }: { params
       {!q.success && <ErrorBox error={q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} title="Bad filter" />}
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Reports</h2>
-        <ReportTable reports={reports} showHost={false} />
+        <ReportTable reports={reports} showHost={false} canDelete={isAdmin} />
       </section>
       <section className="space-y-2">
         <h2 className="text-lg font-semibold">Runs</h2>
@@ -92,7 +97,7 @@ export default async function HostHistoryPage({ params, searchParams }: { params
                     )}
                   </td>
                   <td className="px-3 py-2 text-right">
-                    {['completed', 'failed', 'cancelled'].includes(r.status) && (
+                    {isAdmin && TERMINAL.has(r.status) && (
                       <DeleteButton url={`/api/runs/${r.id}`} what={`this ${r.toolId} run`} consequence={reportOf[r.id] ? 'Its report stays.' : 'It has no report: its output goes too.'} />
                     )}
                   </td>

@@ -7,8 +7,9 @@ import { exportReportItem, exportResponse } from '@/lib/reports/export';
 const query = z.object({ tool: toolIdSchema, format: exportFormatSchema });
 
 /** ?tool=<id>&format=raw|json|csv|folded|svg: a download of one tool's part of the report. */
-export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
+export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'report.export', target: (p) => `report:${p.id}` } }, async (req, { params, audit }) => {
   const { id } = idParam.parse(params);
   const { tool, format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  audit({ details: { tool, format } });
   return exportResponse(await exportReportItem(id, tool, format), { immutable: true });
 });

@@ -6,8 +6,9 @@ import { exportResponse, exportRun } from '@/lib/reports/export';
 const query = z.object({ format: exportFormatSchema });
 
 /** ?format=raw|json|csv|folded|svg: a download of a run's output (also before or without a report). */
-export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
+export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (req, { params, audit }) => {
   const { id } = idParam.parse(params);
   const { format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  audit({ details: { format } });
   return exportResponse(await exportRun(id, format), { immutable: false });
 });

@@ -4,7 +4,7 @@ import { notFound } from '@/lib/errors';
 import { getRawOutput } from '@/lib/runs/service';
 
 /** The capture exactly as bpftrace printed it (stdout), as NDJSON. */
-export const GET = route<{ id: string }>({ role: 'viewer' }, async (_req, { params }) => {
+export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params }) => {
   const { id } = idParam.parse(params);
   const gz = await getRawOutput(id);
   if (!gz) throw notFound('raw output of this run');

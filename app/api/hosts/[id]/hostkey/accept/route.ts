@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { idParam, parseJson, route } from '@/lib/http';
 import { acceptHostKeySchema } from '@/lib/hosts/schemas';
-import { acceptHostKey } from '@/lib/hosts/service';
+import { acceptHostKey, getHost } from '@/lib/hosts/service';
 
 const body = acceptHostKeySchema.extend({ replace: z.boolean().optional() });
 
-export const POST = route<{ id: string }>({ role: 'admin' }, async (req, { params }) => {
+export const POST = route<{ id: string }>({ role: 'admin', audit: { action: 'hostkey.accept', target: (p) => `host:${p.id}` } }, async (req, { params, audit }) => {
+  const { id } = idParam.parse(params);
   const { fingerprint, replace } = await parseJson(req, body);
-  return { host: await acceptHostKey(idParam.parse(params).id, fingerprint, { replace }) };
+  const previous = (await getHost(id)).hostKey?.fingerprint ?? null;
+  audit({ details: { fingerprint, previous, replace: !!replace } });
+  return { host: await acceptHostKey(id, fingerprint, { replace }) };
 });

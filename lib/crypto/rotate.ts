@@ -1,0 +1,60 @@
+/**
+ * Re-encrypting every stored secret with a new key (scripts/rotate-secret-key.ts). All or nothing:
+ * every secret is first decrypted with the current key and re-encrypted and checked with the new one in
+ * memory; only then are all rows written, in one transaction, each update guarded by the old value
+ * (a row that changed meanwhile aborts the whole transaction); then everything is read back and
+ * decrypted again with the new key.
+ */
+import type Database from 'better-sqlite3';
+import { decryptSecret, encryptSecret } from '@/lib/crypto/secrets';
+
+/** Every column that holds a secret sealed by lib/crypto/secrets. Add new ones here. */
+export const SECRET_COLUMNS: ReadonlyArray<{ table: string; id: string; column: string }> = [{ table: 'Host', id: 'id', column: 'privateKeyEnc' }];
+
+export interface RotationResult {
+  rotated: number;
+  byColumn: Record<string, number>;
+}
+
+export class RotationError extends Error {}
+
+export function rotateSecrets(db: Database.Database, oldKey: Buffer, newKey: Buffer): RotationResult {
+  if (oldKey.equals(newKey)) throw new RotationError('the new key is the same as the current one');
+  type Row = { table: string; id: string; column: string; idValue: string; sealed: string; resealed: string };
+  const rows: Row[] = [];
+  const unreadable: string[] = [];
+  for (const c of SECRET_COLUMNS) {
+    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`).all() as Array<{ idValue: string; sealed: string }>;
+    for (const r of all) {
+      let plain: string;
+      try {
+        plain = decryptSecret(r.sealed, oldKey);
+      } catch {
+        unreadable.push(`${c.table}.${c.column} ${c.id}=${r.idValue}`);
+        continue;
+      }
+      const resealed = encryptSecret(plain, newKey);
+      if (decryptSecret(resealed, newKey) !== plain) throw new RotationError(`re-encryption check failed for ${c.table} ${r.idValue}`);
+      rows.push({ ...c, idValue: r.idValue, sealed: r.sealed, resealed });
+    }
+  }
+  if (unreadable.length) {
+    throw new RotationError(
+      `the current key cannot decrypt ${unreadable.length} secret(s), so nothing was changed: ${unreadable.slice(0, 10).join(', ')}${unreadable.length > 10 ? ', …' : ''}`,
+    );
+  }
+  db.transaction(() => {
+    for (const r of rows) {
+      const res = db.prepare(`UPDATE "${r.table}" SET "${r.column}" = ? WHERE "${r.id}" = ? AND "${r.column}" = ?`).run(r.resealed, r.idValue, r.sealed);
+      if (res.changes !== 1) throw new RotationError(`${r.table} ${r.idValue} changed during the rotation; nothing was changed (stop bpfdeck first)`);
+    }
+  })();
+  // Read back: everything must open with the new key now.
+  for (const c of SECRET_COLUMNS) {
+    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`).all() as Array<{ idValue: string; sealed: string }>;
+    for (const r of all) decryptSecret(r.sealed, newKey);
+  }
+  const byColumn: Record<string, number> = {};
+  for (const r of rows) byColumn[`${r.table}.${r.column}`] = (byColumn[`${r.table}.${r.column}`] ?? 0) + 1;
+  return { rotated: rows.length, byColumn };
+}
