@@ -6,7 +6,7 @@
 #       build) and starts bpfdeck on its embedded SQLite database (BPFDECK_DATA_DIR, default ./.data).
 #       As root on a Linux machine that can run bpftrace it also brings up the local test fleet
 #       (real sshd on 127.0.0.11/.21/...) and registers it as demo hosts; --no-demo turns that off.
-#       Listens on 127.0.0.1:3000 by default (there is no sign-in yet: do not expose it).
+#       Listens on 127.0.0.1:3000 by default; the first admin is created at /setup (the code it asks for is printed).
 #
 #   ./bpfdeck.sh test
 #       Installs everything (as above, plus the test fleet) and runs the whole suite: typecheck, unit
@@ -59,6 +59,14 @@ case "$cmd" in
       say "no demo hosts: they need root on a Linux machine with bpftrace"
     fi
     say "starting on http://$listen:$port (data in ${BPFDECK_DATA_DIR:-.data})"
+    data_dir=${BPFDECK_DATA_DIR:-.data}
+    if [ -n "${BPFDECK_SETUP_TOKEN:-}" ]; then code_is="the value of BPFDECK_SETUP_TOKEN"; else code_is="in $data_dir/setup-token (written when bpfdeck starts and no admin exists: cat $data_dir/setup-token)"; fi
+    cat <<EOF
+  Sign-in: on the first start, open http://$listen:$port/setup and create the first admin with the
+  one-time setup code, $code_is.
+  Admins then add people and API tokens under Admin. Before exposing bpfdeck beyond this machine, serve
+  it over https and set BPFDECK_PUBLIC_URL (README: "Sign-in, roles and audit").
+EOF
     exec npx next start -p "$port" -H "$listen"
     ;;
   test)

@@ -22,7 +22,9 @@ export function proxy(request: NextRequest) {
   let res: NextResponse;
   let csp: string;
   if (isPage) {
-    const open = OPEN_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+    // Files (the icon, robots.txt, public/) are not pages: they need no sign-in and no redirect.
+    const isFile = /\.[A-Za-z0-9]{1,12}$/.test(pathname.slice(pathname.lastIndexOf('/') + 1));
+    const open = isFile || OPEN_PAGES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
     if (!open && !request.cookies.has(sessionCookieNameFor(secure))) {
       const login = new URL('/login', request.url);
       login.searchParams.set('next', `${pathname}${search}`);

@@ -1,7 +1,8 @@
 /**
- * The one place where errors become HTTP responses. Route handlers are thin: parse input with a zod
- * schema, call one lib function, return JSON. AppError -> its status and message; zod -> 422 with the
- * issues; anything else -> 500 with a generic message (details go to the server log only).
+ * The one place where API requests are authenticated, authorized and audited, and where errors become
+ * HTTP responses (`route()` below). Route handlers are thin: parse input with a zod schema, call one
+ * lib function, return JSON. AppError -> its status and message; zod -> 422 with the issues; anything
+ * else -> 500 with a generic message (details go to the server log only).
  */
 import { NextResponse } from 'next/server';
 import { z, ZodError } from 'zod';
@@ -186,7 +187,13 @@ export async function parseJson<S extends z.ZodType>(req: Request, schema: S): P
   try {
     const text = await req.text();
     if (text.length > 1_000_000) throw new AppError('validation', 'request body too large');
-    body = text ? JSON.parse(text) : {};
+    // "__proto__" keys are refused: merged into an object they would change its prototype.
+    body = text
+      ? JSON.parse(text, (k, v) => {
+          if (k === '__proto__') throw new AppError('validation', 'request body: "__proto__" is not an allowed key');
+          return v;
+        })
+      : {};
   } catch (e) {
     if (e instanceof AppError) throw e;
     throw new AppError('validation', 'request body is not valid JSON');

@@ -28,7 +28,7 @@ export function CacheRatesChart({ points, label, heightPx = 240 }: CacheRatesCha
           <XAxis dataKey="tSec" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => `${Math.round(t)} s`} fontSize={11} />
           <YAxis tickFormatter={(v: number) => compact.format(v)} fontSize={11} width={48} label={{ value: 'per second', angle: -90, position: 'insideLeft', fontSize: 11, dy: 30 }} />
           <Tooltip
-            formatter={(v, name) => [typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })}/s` : String(v), name]}
+            formatter={(v, name) => [typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v), name]}
             labelFormatter={(t) => `t = ${Number(t).toFixed(1)} s`}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -49,7 +49,7 @@ export function EventDetails({ columns, row, position, onClose }: EventDetailsPr
                 {typeof v === 'string' && v !== '' ? (
                   <>
                     <EscapedText text={v} />
-                    <span className="ml-2 text-xs text-slate-400">({v.length} chars)</span>
+                    <span className="ml-2 text-xs text-slate-400">({v.length} {v.length === 1 ? 'char' : 'chars'})</span>
                   </>
                 ) : (
                   <>

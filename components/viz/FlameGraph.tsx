@@ -46,6 +46,16 @@ function hash(s: string): number {
 
 export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm }: FlameGraphProps) {
   const holder = useRef<HTMLDivElement>(null);
+  const invertedRef = useRef(false);
+  /**
+   * The holder scrolls (a deep stack, e.g. a JIT's 100 frames, would make the chart metres tall): keep
+   * the root in view, at the bottom of a flame graph or the top of an icicle.
+   */
+  const showRoot = () =>
+    requestAnimationFrame(() => {
+      const el = holder.current;
+      if (el) el.scrollTop = invertedRef.current ? 0 : el.scrollHeight;
+    });
   const chart = useRef<Chart | null>(null);
   const [term, setTerm] = useState('');
   // the chart is created asynchronously: a search typed or set before it exists is applied on creation
@@ -77,6 +87,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
       chart.current = c as unknown as Chart;
       d3.select(el).datum(structuredClone(root)).call(c as never);
+      showRoot();
       if (termRef.current && validRegex(termRef.current)) chart.current.search(termRef.current);
       ro = new ResizeObserver(() => {
         if (chart.current && el.clientWidth > 0) chart.current.width(el.clientWidth).update();
@@ -97,11 +108,14 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
     if (!chart.current) return;
     chart.current.update(structuredClone(root));
     if (term && validRegex(term)) chart.current.search(term);
+    showRoot();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [root]);
 
   useEffect(() => {
+    invertedRef.current = inverted;
     chart.current?.inverted(inverted).update();
+    showRoot();
   }, [inverted]);
 
   const runSearch = (t: string) => {
@@ -150,7 +164,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
           <span><span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(30,85%,62%)' }} />kernel</span>
         </span>
       </div>
-      <div ref={holder} data-testid="flamegraph" className="w-full overflow-hidden rounded border border-slate-200 bg-white" />
+      <div ref={holder} data-testid="flamegraph" className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white" />
       <figcaption className="min-h-5 font-mono text-xs text-slate-600" aria-live="polite">
         {details || 'Click a frame to zoom; hover for details.'}
       </figcaption>

@@ -104,7 +104,7 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
           <div className="relative h-5 text-[10px] text-slate-600" aria-hidden="true">
             {xTicks.map((c) => (
               <span key={c} className="absolute -translate-x-1/2 whitespace-nowrap" style={{ left: `${((c + 0.5) / grid.nCols) * 100}%` }}>
-                {Math.round(colTime(c))} s
+                {secLabel(colTime(c))}
               </span>
             ))}
           </div>
@@ -117,4 +117,9 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
       </figcaption>
     </figure>
   );
+}
+
+/** "5 s" for a whole second, "5.3 s" otherwise (the last column ends when the run stopped) */
+function secLabel(t: number): string {
+  return Math.abs(t - Math.round(t)) < 0.05 ? `${Math.round(t)} s` : `${t.toFixed(1)} s`;
 }

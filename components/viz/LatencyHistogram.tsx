@@ -46,21 +46,15 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
             </g>
           );
         })}
-        {percentiles.map((p) => {
-          if (p.value === null) return null;
-          const pos = valueRowPosition(rows, p.value);
-          if (pos < 0) return null;
-          const y = yOf(pos);
-          return (
-            <g key={p.name} data-testid={`percentile-${p.name}`}>
-              <line x1={0} x2={widthPx - gutter} y1={y} y2={y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
-              <text x={widthPx - gutter + 2} y={y} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium" stroke="white" strokeWidth={3} paintOrder="stroke">
-                {p.name}
-              </text>
-              <title>{`${p.name} ≈ ${formatDuration(p.value, unit)}`}</title>
-            </g>
-          );
-        })}
+        {placePercentiles(rows, percentiles, height, rowPx).map((p) => (
+          <g key={p.name} data-testid={`percentile-${p.name}`}>
+            <line x1={0} x2={widthPx - gutter} y1={p.y} y2={p.y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
+            <text x={widthPx - gutter + 2} y={p.labelY} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium" stroke="white" strokeWidth={3} paintOrder="stroke">
+              {p.name}
+            </text>
+            <title>{`${p.name} ≈ ${formatDuration(p.value, unit)}`}</title>
+          </g>
+        ))}
       </svg>
       {/* the same numbers as a table, for screen readers */}
       <table className="sr-only">
@@ -82,4 +76,26 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
       </table>
     </figure>
   );
+}
+
+/** px between two percentile labels, so p50 and p90 in the same bucket stay readable */
+const LABEL_GAP_PX = 10;
+
+/**
+ * Where each percentile line goes (y, at its true position) and its label (labelY, pushed apart from
+ * the previous one when they would overlap). Percentiles outside the rows are left out.
+ */
+function placePercentiles(rows: HistBucket[], percentiles: LatencyHistogramProps['percentiles'], height: number, rowPx: number) {
+  const placed: Array<{ name: string; value: number; y: number; labelY: number }> = [];
+  for (const p of percentiles) {
+    if (p.value === null) continue;
+    const pos = valueRowPosition(rows, p.value);
+    if (pos < 0) continue;
+    const y = height - pos * rowPx;
+    placed.push({ name: p.name, value: p.value, y, labelY: y });
+  }
+  // higher percentiles are higher up (smaller y): walk bottom-up and keep each label a gap above the last
+  placed.sort((a, b) => b.y - a.y);
+  for (let i = 1; i < placed.length; i++) placed[i].labelY = Math.min(placed[i].labelY, placed[i - 1].labelY - LABEL_GAP_PX);
+  return placed;
 }

@@ -13,10 +13,10 @@ export function VizSkeleton({ label, heightPx = 240 }: { label: string; heightPx
       aria-live="polite"
       aria-label={`${label}: loading`}
       data-testid="viz-loading"
-      className="animate-pulse rounded border border-slate-200 bg-slate-100"
+      className="flex animate-pulse items-center justify-center rounded border border-slate-200 bg-slate-100 text-sm text-slate-500"
       style={{ height: heightPx }}
     >
-      <span className="sr-only">Loading {label}…</span>
+      Loading {label}…
     </div>
   );
 }
@@ -38,7 +38,7 @@ export function VizError({ label, error }: { label: string; error: unknown }) {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   return (
     <div role="alert" aria-label={`${label}: error`} data-testid="viz-error" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900">
-      <div className="font-medium">Could not show {label.toLowerCase()}</div>
+      <div className="font-medium">{label} could not be shown</div>
       <pre className="mt-1 whitespace-pre-wrap font-mono text-xs">{message}</pre>
     </div>
   );

@@ -11,6 +11,7 @@ import { principalFromHeaders, type Principal } from '@/lib/auth/session';
 import { roleAtLeast, type Role } from '@/lib/auth/roles';
 import { setupRequired } from '@/lib/auth/first-run';
 import { PATH_HEADER } from '@/lib/auth/security-headers';
+import { safeNext } from '@/lib/auth/redirect';
 
 
 const g = globalThis as unknown as { __bpfdeckSetupDone?: boolean };
@@ -34,10 +35,6 @@ export async function currentUser(): Promise<Principal | null> {
   }
 }
 
-function safeNext(path: string | null): string {
-  // Only local paths: never an open redirect to another site.
-  return path && path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\') ? path : '/';
-}
 
 export async function requestedPath(): Promise<string> {
   return safeNext((await headers()).get(PATH_HEADER));

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { ToolDef } from '@/lib/tools/catalog';
+import { importCapture } from '@/lib/tools/import';
 
 export const IMPORT_CHUNK_BYTES = 1 << 20;
 
@@ -15,28 +15,17 @@ export interface ImportStats {
   records: number;
 }
 
-/** Decode and parse a byte stream with the tool's parser; resolves to the finished result. */
+/**
+ * Decode and parse a byte stream with the tool's parser; resolves to the finished result. The core is
+ * lib/tools/import.ts (shared with the UI's capture upload); a local file has no size bound here.
+ */
 export async function importStream(
   tool: ToolDef,
   input: Readable,
   opts: { bpftraceVersion?: string | null } = {},
 ): Promise<{ result: unknown; stats: ImportStats }> {
-  const decoder = createDecoder({ version: opts.bpftraceVersion ?? undefined });
-  const parser = tool.createParser();
-  const stats: ImportStats = { bytes: 0, records: 0 };
-  for await (const chunk of input) {
-    const buf = chunk as Buffer;
-    stats.bytes += buf.length;
-    for (const rec of decoder.push(buf)) {
-      stats.records++;
-      parser.push(rec);
-    }
-  }
-  for (const rec of decoder.end()) {
-    stats.records++;
-    parser.push(rec);
-  }
-  return { result: parser.finish(), stats };
+  const cap = await importCapture(tool.id, input, { bpftraceVersion: opts.bpftraceVersion ?? undefined, keepRaw: false, maxBytes: Number.POSITIVE_INFINITY });
+  return { result: cap.result, stats: { bytes: cap.rawBytes, records: cap.recordCount } };
 }
 
 /** A capture file ("-" = stdin). Errors (missing file, a directory) reject with the system's message. */

@@ -19,6 +19,15 @@ const g = globalThis as unknown as { __bpfdeckDb?: Db };
 export function prepareDatabase(file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const raw = new Database(file);
+  // Password hashes, sessions and sealed SSH keys live here: owner-only, whatever the umask (SQLite
+  // gives new -wal and -shm files the database's mode).
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (fs.existsSync(/*turbopackIgnore: true*/ f)) fs.chmodSync(/*turbopackIgnore: true*/ f, 0o600);
+    } catch (e) {
+      console.warn(`bpfdeck: cannot make ${f} owner-only: ${(e as Error).message}`);
+    }
+  }
   try {
     raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');

@@ -23,6 +23,7 @@ export async function createImportedReport(input: ImportReportInput, body: Impor
   const tool = getTool(input.toolId);
   if (!tool) throw invalid(`unknown tool ${input.toolId}`);
   const cap = await importCapture(tool.id, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
+  const gz = cap.rawGz!;
   const variant = tool.variants[0];
   const script = loadScript(variant);
   const id = newId();
@@ -59,7 +60,7 @@ export async function createImportedReport(input: ImportReportInput, body: Impor
             rawTruncated: false,
             resultJson: JSON.stringify(cap.result),
             rawOutput: {
-              create: { id: newId(), sha256: cap.rawSha256, bytes: cap.rawBytes, gz: new Uint8Array(cap.rawGz), gzBytes: cap.rawGz.length, truncated: false },
+              create: { id: newId(), sha256: cap.rawSha256!, bytes: cap.rawBytes, gz: new Uint8Array(gz), gzBytes: gz.length, truncated: false },
             },
           },
         ],

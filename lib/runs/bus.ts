@@ -29,6 +29,11 @@ class RunBus {
     if (ev.type === 'run') st.run = ev.run;
     else if (ev.type === 'progress') st.progress = ev.progress;
     else if (ev.type === 'partial') st.partial = ev.result;
+    else if (ev.type === 'done') {
+      // a page that subscribes in the next seconds gets the final run from the snapshot, not a stale "running"
+      st.run = ev.run;
+      st.partial = ev.result ?? st.partial;
+    }
     this.states.set(runId, st);
     this.emitter.emit(runId, ev);
     this.emitter.emit(`host:${ref.hostId}`, runId, ev);

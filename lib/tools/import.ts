@@ -2,7 +2,7 @@
  * Import of a capture taken by hand: `bpftrace -f json <catalog script> > capture.jsonl` on some host,
  * then decoded and parsed exactly as a run's output is (same decoder, same tool parser). The one core
  * shared by the UI upload (lib/reports/import.ts, POST /api/reports/import) and the CLI
- * (`bpfdeck import --tool <id> capture.jsonl`).
+ * (`bpfdeck import --tool <id> capture.jsonl`, lib/cli/import.ts, which keeps no raw copy).
  *
  * Streams: bytes are decoded, parsed, hashed and gzip-compressed as they arrive; only the compressed
  * copy is kept. Input past `maxBytes` is refused (an AppError), never buffered whole.
@@ -21,8 +21,10 @@ export type ImportInput = Uint8Array | AsyncIterable<Uint8Array> | ReadableStrea
 export interface ImportOptions {
   /** bpftrace version that printed the capture ("0.17.0"), if known: decides map-key escaping (else detected from the keys) */
   bpftraceVersion?: string;
-  /** refuse input longer than this many bytes (default MAX_IMPORT_BYTES) */
+  /** refuse input longer than this many bytes (default MAX_IMPORT_BYTES; Infinity for a local file) */
   maxBytes?: number;
+  /** keep a gzip copy of the input and its sha256 (default true; the CLI only prints the result) */
+  keepRaw?: boolean;
   /** the size the sender declared (Content-Length): a capture that arrives shorter or longer is refused, never parsed as if whole */
   expectedBytes?: number;
 }
@@ -31,11 +33,11 @@ export interface ImportedCapture {
   toolId: string;
   /** the tool parser's final result (lib/tools/types ToolResult) */
   result: unknown;
-  /** the capture as given, gzip-compressed */
-  rawGz: Buffer;
+  /** the capture as given, gzip-compressed (null with keepRaw: false) */
+  rawGz: Buffer | null;
   rawBytes: number;
-  /** sha256 (hex) of the capture as given */
-  rawSha256: string;
+  /** sha256 (hex) of the capture as given (null with keepRaw: false) */
+  rawSha256: string | null;
   recordCount: number;
   lostEvents: number;
   malformedLines: number;
@@ -67,13 +69,15 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
   const tool = getTool(toolId);
   if (!tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
   const maxBytes = opts.maxBytes ?? MAX_IMPORT_BYTES;
+  const keepRaw = opts.keepRaw ?? true;
   const decoder = createDecoder({ version: opts.bpftraceVersion });
   const parser = tool.createParser();
-  const hash = createHash('sha256');
-  const gzip = zlib.createGzip({ level: 6 });
+  const hash = keepRaw ? createHash('sha256') : null;
+  const gzip = keepRaw ? zlib.createGzip({ level: 6 }) : null;
   const gzChunks: Buffer[] = [];
-  gzip.on('data', (b: Buffer) => gzChunks.push(b));
+  gzip?.on('data', (b: Buffer) => gzChunks.push(b));
   const gzDone = new Promise<void>((resolve, reject) => {
+    if (!gzip) return resolve();
     gzip.on('end', resolve);
     gzip.on('error', reject);
   });
@@ -100,17 +104,17 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
       if (rawBytes > maxBytes) {
         throw new AppError('validation', `the capture is larger than ${Math.round(maxBytes / (1024 * 1024))} MiB; bpfdeck keeps at most that much raw output`);
       }
-      hash.update(chunk);
+      hash?.update(chunk);
       // backpressure: gzip buffers internally; wait when it asks us to
-      if (!gzip.write(chunk)) await new Promise((r) => gzip.once('drain', r));
+      if (gzip && !gzip.write(chunk)) await new Promise((r) => gzip.once('drain', r));
       take(decoder.push(chunk));
     }
   } catch (e) {
-    gzip.destroy();
+    gzip?.destroy();
     throw e;
   }
   take(decoder.end());
-  gzip.end();
+  gzip?.end();
   await gzDone;
 
   if (opts.expectedBytes !== undefined && rawBytes !== opts.expectedBytes) {
@@ -127,9 +131,9 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
   return {
     toolId: tool.id,
     result: parser.finish(),
-    rawGz: Buffer.concat(gzChunks),
+    rawGz: gzip ? Buffer.concat(gzChunks) : null,
     rawBytes,
-    rawSha256: hash.digest('hex'),
+    rawSha256: hash ? hash.digest('hex') : null,
     recordCount: records,
     lostEvents,
     malformedLines: malformed,

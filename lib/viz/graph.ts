@@ -1,8 +1,9 @@
 /**
- * Deterministic two-column layout of a connection graph (tcplife endpoints): endpoints that start
- * connections (edge sources: the local side) on the left, endpoints only ever connected to on the
- * right, each column busiest first. Two columns keep every label horizontal and readable up to a few
- * hundred endpoints, where a force or circle layout would pile labels on each other. Pure.
+ * Deterministic two-column layout of a connection graph (tcplife endpoints): endpoints that open
+ * connections (edge sources) on the left, endpoints only ever connected to on the right. Two columns
+ * keep every label horizontal and readable up to a few hundred endpoints, where a force or circle
+ * layout would pile labels on each other. The longer column is evenly spaced and grouped by busiest
+ * neighbour, the shorter one placed at its neighbours' mean height (see below). Pure.
  */
 import type { ConnectionsResult } from '@/lib/tools/types';
 
@@ -92,18 +93,72 @@ export function layoutGraph(graph: GraphInput, opts: GraphLayoutOptions = {}): G
   }
   const xLeft = labelPx;
   const xRight = Math.max(labelPx + 120, widthPx - labelPx);
-  // the shorter column is spread over the height of the longer one
+
+  // Neighbours across the columns, with the bytes between them.
+  const across = new Map<string, Array<{ id: string; bytes: number }>>();
+  const link = (a: string, b: string, bytes: number) => {
+    const l = across.get(a) ?? [];
+    l.push({ id: b, bytes });
+    across.set(a, l);
+  };
+  for (const e of edges) {
+    if (leftIds.has(e.source) === leftIds.has(e.target)) continue; // same column: not across
+    link(e.source, e.target, e.txBytes + e.rxBytes);
+    link(e.target, e.source, e.txBytes + e.rxBytes);
+  }
+
+  // The longer column is evenly spaced, its endpoints grouped by their busiest neighbour in the other
+  // column (so one client's servers sit together and lines cross less); the shorter column's endpoints
+  // sit at the weighted mean height of their neighbours, pushed apart to at least one row.
+  const longIsLeft = left.length >= right.length;
+  const longList = longIsLeft ? left : right;
+  const shortList = longIsLeft ? right : left;
+  const shortRank = new Map(shortList.map((n, i) => [n.id, i]));
+  const mainNeighbour = (id: string) => {
+    const l = across.get(id);
+    if (!l || l.length === 0) return Number.MAX_SAFE_INTEGER;
+    let best = l[0];
+    for (const x of l) if (x.bytes > best.bytes || (x.bytes === best.bytes && (shortRank.get(x.id) ?? 0) < (shortRank.get(best.id) ?? 0))) best = x;
+    return shortRank.get(best.id) ?? Number.MAX_SAFE_INTEGER;
+  };
+  const longOrdered = longList
+    .map((n) => ({ n, g: mainNeighbour(n.id) }))
+    .sort((a, b) => a.g - b.g || byBytesThenId(a.n, b.n))
+    .map((x) => x.n);
+  const yOf = new Map<string, number>();
+  longOrdered.forEach((n, i) => yOf.set(n.id, pad + (i + 0.5) * rowPx));
+  const wanted = shortList.map((n, i) => {
+    const l = across.get(n.id) ?? [];
+    let w = 0;
+    let sum = 0;
+    for (const x of l) {
+      const y = yOf.get(x.id);
+      if (y === undefined) continue;
+      w += x.bytes + 1;
+      sum += (x.bytes + 1) * y;
+    }
+    // endpoints without neighbours across go below the others, in their order
+    return { n, y: w > 0 ? sum / w : heightPx + i };
+  });
+  wanted.sort((a, b) => a.y - b.y || byBytesThenId(a.n, b.n));
+  const ys = wanted.map((x) => x.y);
+  for (let i = 0; i < ys.length; i++) ys[i] = Math.max(ys[i], i === 0 ? pad + rowPx / 2 : ys[i - 1] + rowPx);
+  for (let i = ys.length - 1; i >= 0; i--) ys[i] = Math.min(ys[i], i === ys.length - 1 ? heightPx - pad - rowPx / 2 : ys[i + 1] - rowPx);
+  wanted.forEach((x, i) => yOf.set(x.n.id, ys[i]));
+
   const place = (list: typeof kept, side: 'left' | 'right'): LaidNode[] =>
-    list.map((n, i) => ({
+    list.map((n) => ({
       id: n.id,
       label: n.label,
       bytes: n.bytes,
       side,
       x: side === 'left' ? xLeft : xRight,
-      y: pad + ((i + 0.5) * (heightPx - 2 * pad)) / list.length,
+      y: yOf.get(n.id)!,
       connections: conn.get(n.id) ?? 0,
     }));
-  const nodes = [...place(left, 'left'), ...place(right, 'right')];
+  const leftOrdered = longIsLeft ? longOrdered : wanted.map((x) => x.n);
+  const rightOrdered = longIsLeft ? wanted.map((x) => x.n) : longOrdered;
+  const nodes = [...place(leftOrdered, 'left'), ...place(rightOrdered, 'right')];
   const pos = new Map(nodes.map((n) => [n.id, n]));
 
   const maxBytes = edges.reduce((m, e) => Math.max(m, e.txBytes + e.rxBytes), 0);

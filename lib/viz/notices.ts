@@ -80,7 +80,7 @@ export function resultNotices(result: ToolResult): ResultNotice[] {
         out.push({
           level: 'info',
           id: 'pruned',
-          text: `Pruned for display: ${n(p.nodesBefore)} → ${n(p.nodesAfter)} frames (cap ${n(p.maxNodes)} frames; frames under ${(p.minShare * 100).toFixed(2)}% of samples dropped, their samples stay in their parents' totals).`,
+          text: `Pruned for display: ${n(p.nodesBefore)} → ${n(p.nodesAfter)} frames (cap ${n(p.maxNodes)} frames${p.minShare > 0 ? `; frames under ${(p.minShare * 100).toFixed(2)}% of samples dropped` : ''}; dropped frames' samples stay in their parents' totals).`,
         });
       }
       break;

@@ -79,6 +79,8 @@ export interface SyntheticProfileOptions {
   seed?: number;
   /** prune as the server does before a tree reaches the browser (default true) */
   prune?: boolean;
+  /** the pruning's min share (default the server's, DEFAULT_MIN_SHARE); 0 keeps the node cap only */
+  minShare?: number;
 }
 
 interface FramePools {
@@ -179,7 +181,8 @@ export function synthesizeProfile(real: ProfileResult, opts: SyntheticProfileOpt
 
   const tree = toNode(root);
   const nodes = countNodes(tree);
-  const pr = opts.prune === false ? null : pruneTree(tree, { maxNodes: DEFAULT_MAX_NODES, minShare: DEFAULT_MIN_SHARE });
+  const minShare = opts.minShare ?? DEFAULT_MIN_SHARE;
+  const pr = opts.prune === false ? null : pruneTree(tree, { maxNodes: DEFAULT_MAX_NODES, minShare });
   const realPid = new Map(real.processes.map((p) => [p.comm, p.pid]));
   const result: ProfileResult = {
     kind: 'profile',
@@ -190,8 +193,49 @@ export function synthesizeProfile(real: ProfileResult, opts: SyntheticProfileOpt
     processes: [...perProcess.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([comm, s]) => ({ pid: realPid.get(comm) ?? 0, comm, samples: s })),
-    pruned: pr && pr.pruned ? { nodesBefore: pr.nodesBefore, nodesAfter: pr.nodesAfter, minShare: DEFAULT_MIN_SHARE, maxNodes: DEFAULT_MAX_NODES } : null,
+    pruned: pr && pr.pruned ? { nodesBefore: pr.nodesBefore, nodesAfter: pr.nodesAfter, minShare, maxNodes: DEFAULT_MAX_NODES } : null,
     stats: { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 },
   };
   return { result, uniqueStacks: stacks.length, nodes };
+}
+
+export interface SyntheticGraphOptions {
+  /** endpoints in the generated graph */
+  endpoints?: number;
+  seed?: number;
+}
+
+/**
+ * A connection graph of `endpoints` endpoints grown from a real one (tcplife): the real sources keep
+ * opening connections, to endpoints named like the real targets with other ports (or a "#n" suffix),
+ * carrying byte counts scaled from the real edges (x0.06 .. x16, log-uniform). For checking that the
+ * graph stays readable, and its cap, past 200 endpoints.
+ */
+export function synthesizeGraph(real: { nodes: Array<{ id: string; label: string; bytes: number }>; edges: Array<{ source: string; target: string; connections: number; txBytes: number; rxBytes: number }> }, opts: SyntheticGraphOptions = {}) {
+  const want = opts.endpoints ?? 260;
+  const rnd = prng(opts.seed ?? 11);
+  const nodes = real.nodes.map((n) => ({ ...n }));
+  const edges = real.edges.map((e) => ({ ...e }));
+  const sources = [...new Set(real.edges.map((e) => e.source))];
+  const targets = real.edges.length ? real.edges : [];
+  if (sources.length === 0 || targets.length === 0) return { nodes, edges };
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  for (let k = 0; nodes.length < want; k++) {
+    const model = targets[k % targets.length];
+    const t = byId.get(model.target)!;
+    const port = /:(\d+)$/.exec(t.label);
+    const label = port ? t.label.replace(/:\d+$/, `:${1024 + Math.floor(rnd() * 60000)}`) : `${t.label} #${k + 1}`;
+    const id = `syn:${k}:${label}`;
+    const f = 2 ** (rnd() * 8 - 4);
+    const tx = Math.round(model.txBytes * f);
+    const rx = Math.round(model.rxBytes * f);
+    const src = sources[Math.floor(rnd() ** 2 * sources.length)];
+    const conns = 1 + Math.floor(rnd() * 5);
+    const node = { id, label, bytes: tx + rx };
+    nodes.push(node);
+    byId.set(id, node);
+    edges.push({ source: src, target: id, connections: conns, txBytes: tx, rxBytes: rx });
+    byId.get(src)!.bytes += tx + rx;
+  }
+  return { nodes, edges };
 }

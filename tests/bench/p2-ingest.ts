@@ -72,7 +72,7 @@ function record(tool: string, seconds: number): string {
   // A workload that opens many (oddly named) files and spawns short processes for the whole window.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-p2-work-'));
   const load = spawn('sh', ['-c', `end=$(($(date +%s)+${seconds}+1)); while [ $(date +%s) -lt $end ]; do find /usr/share -maxdepth 3 -type f -name '*.txt' -exec true {} + 2>/dev/null; cat /etc/hostname /etc/os-release > /dev/null; done`], { cwd: dir, stdio: 'ignore' });
-  const bt = spawnSync('timeout', ['-s', 'INT', String(seconds), 'bpftrace', '-f', 'json', script], { maxBuffer: 2 << 30 });
+  const bt = spawnSync('timeout', ['-s', 'INT', String(seconds), 'bpftrace', '-f', 'json', script], { maxBuffer: 1 << 30 });
   load.kill('SIGKILL');
   fs.writeFileSync(out, bt.stdout);
   return out;

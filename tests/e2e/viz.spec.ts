@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, type Locator, type Page, expect, test } from '@playwright/test';
+import { type Locator, type Page, expect, test } from '@playwright/test';
 import { GALLERY_TOOLS, findCapture, parseRecords } from '@/app/dev/viz/captures';
 import { sessionCookieNameFor } from '@/lib/auth/security-headers';
 import { getTool } from '@/lib/tools/catalog';
@@ -51,45 +51,16 @@ function section(page: Page, toolId: string): Locator {
   return page.getByTestId(`gallery-${toolId}`);
 }
 
-/** The admin the first test creates on the fresh e2e data dir (or signs in as, if it exists). */
-const ADMIN = {
-  email: process.env.E2E_ADMIN_EMAIL ?? 'e2e-admin@bpfdeck.test',
-  password: process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password-not-secret',
-};
-let sessionCookies: Awaited<ReturnType<BrowserContext['cookies']>> | null = null;
-
-/** Sign in once per worker (first-run setup with the server's setup code, else the login form), then reuse the cookie. */
-async function signIn(page: Page): Promise<void> {
-  if (sessionCookies) {
-    await page.context().addCookies(sessionCookies);
-    return;
-  }
-  await page.goto('/dev/viz');
-  const where = new URL(page.url()).pathname;
-  if (where === '/setup') {
-    const token = process.env.BPFDECK_SETUP_TOKEN ?? fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'setup-token'), 'utf8').trim();
-    await page.getByLabel('Setup code').fill(token);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Name').fill('e2e admin');
-    await page.getByLabel(/^Password \(at least/).fill(ADMIN.password);
-    await page.getByLabel('Password again').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
-    await page.waitForURL((u) => u.pathname !== '/setup');
-  } else if (where === '/login') {
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((u) => u.pathname !== '/login');
-  }
-  sessionCookies = await page.context().cookies();
-}
-
+/** Opens the gallery (signed in: the "e2e" project runs with the admin's storage state). Returns the page's errors so far, growing. */
 async function openGallery(page: Page): Promise<string[]> {
-  await signIn(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    // failed loads are reported below with their URL
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
   });
   await page.setViewportSize({ width: 1280, height: 900 });
   const res = await page.goto('/dev/viz');
@@ -129,6 +100,7 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
   const table = scope.getByTestId('event-table').first();
   const count = table.getByTestId('event-count');
   await expect(count).toHaveText(`${n(t.rows.length)} rows`);
+  await expect(table.getByTestId('event-row').first()).toBeVisible();
   const rendered = await table.getByTestId('event-row').count();
   expect(rendered).toBeGreaterThan(0);
   expect(rendered).toBeLessThanOrEqual(t.rows.length);
@@ -180,6 +152,7 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(csv).toBe(toCsv(t.columns, kept));
     await table.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(count).toHaveText(`${n(t.rows.length)} rows`);
   }
 
   // row details: every field, strings with visible escapes
@@ -324,7 +297,7 @@ test.describe('visualization gallery', () => {
     await expect(s.locator('[data-testid=cache-rates-chart] .recharts-line')).toHaveCount(3);
     await expect(s.getByTestId('timeseries-method')).toHaveText(r!.method);
     // hover: the tooltip names the series with per-second units
-    await s.locator('[data-testid=cache-rates-chart] .recharts-surface').first().hover();
+    await s.locator('[data-testid=cache-rates-chart] .recharts-wrapper').hover();
     await expect(s.locator('[data-testid=cache-rates-chart] .recharts-tooltip-wrapper')).toContainText('hits/s');
     await shot(s, 'timeseries');
   });
@@ -339,7 +312,16 @@ test.describe('visualization gallery', () => {
     await expect(s.getByTestId('graph-edge')).toHaveCount(layout.edges.length);
     const widths = await s.getByTestId('graph-edge').evaluateAll((els) => els.map((e) => Number(e.getAttribute('stroke-width'))));
     expect(widths.sort((a, b) => a - b)).toEqual(layout.edges.map((e) => e.widthPx).sort((a, b) => a - b));
-    await s.getByTestId('graph-edge').last().hover({ force: true });
+    // hover a point on the curve itself (the middle of its bounding box may be off the stroke)
+    const edge = s.getByTestId('graph-edge').last();
+    await edge.scrollIntoViewIfNeeded();
+    const pt = await edge.evaluate((p) => {
+      const path = p as SVGPathElement;
+      const m = path.getPointAtLength(path.getTotalLength() / 2);
+      const ctm = path.getScreenCTM()!;
+      return { x: m.x * ctm.a + m.y * ctm.c + ctm.e, y: m.x * ctm.b + m.y * ctm.d + ctm.f };
+    });
+    await page.mouse.move(pt.x, pt.y);
     await expect(s.getByTestId('graph-details')).toContainText('→');
     await s.getByTestId('graph-node').first().focus();
     await expect(s.getByTestId('graph-details')).toContainText('connections with');
@@ -388,21 +370,47 @@ test.describe('visualization gallery', () => {
       await expect(table.getByTestId('event-count')).toHaveText('100,000 rows', { timeout: 60_000 });
       await expect(perfTable.getByTestId('perf-table-timing')).toContainText(/painted \d+ ms/);
       figures.tableTiming = await perfTable.getByTestId('perf-table-timing').textContent();
-      const rendered = await table.getByTestId('event-row').count();
+      await expect(table.getByTestId('event-row').first()).toBeVisible();
+  const rendered = await table.getByTestId('event-row').count();
       expect(rendered).toBeLessThan(120); // virtualized: only the window is in the DOM
       // scroll through: time from setting scrollTop to the second frame after, per step
-      const steps = await table.locator('div.overflow-auto').first().evaluate(async (sc) => {
-        const out: number[] = [];
+      // (baseline: the same two frames without scrolling, i.e. what the browser's frame rate allows)
+      const { steps, idle } = await table.locator('div.overflow-auto').first().evaluate(async (sc) => {
+        const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const idle: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          const t0 = performance.now();
+          await twoFrames();
+          idle.push(performance.now() - t0);
+        }
+        const steps: number[] = [];
         for (let i = 1; i <= 30; i++) {
           const t0 = performance.now();
           sc.scrollTop = (i / 30) * (sc.scrollHeight - sc.clientHeight);
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-          out.push(performance.now() - t0);
+          await twoFrames();
+          steps.push(performance.now() - t0);
         }
-        return out;
+        return { steps, idle };
+      });
+      // steady scrolling: 84 px (3 rows) per frame for 180 frames, as a fast wheel or drag does
+      figures.steadyScroll = await table.locator('div.overflow-auto').first().evaluate(async (sc) => {
+        sc.scrollTop = 0;
+        const gaps: number[] = [];
+        let last = performance.now();
+        for (let i = 0; i < 180; i++) {
+          sc.scrollTop += 84;
+          await new Promise((r) => requestAnimationFrame(r));
+          const now = performance.now();
+          gaps.push(now - last);
+          last = now;
+        }
+        gaps.sort((a, b) => a - b);
+        return { frameMsMedian: +gaps[90].toFixed(1), frameMsP95: +gaps[171].toFixed(1), frameMsMax: +gaps[179].toFixed(1), framesOver34ms: gaps.filter((g) => g > 34).length, of: gaps.length };
       });
       steps.sort((a, b) => a - b);
-      figures.scrollFrameMs = { median: +steps[15].toFixed(1), max: +steps[steps.length - 1].toFixed(1) };
+      idle.sort((a, b) => a - b);
+      figures.scrollTwoFramesMs = { median: +steps[15].toFixed(1), max: +steps[steps.length - 1].toFixed(1), idleMedian: +idle[5].toFixed(1) };
+      await table.locator('div.overflow-auto').first().evaluate((sc) => (sc.scrollTop = sc.scrollHeight));
       await expect(table.getByTestId('event-row').last()).toHaveAttribute('aria-rowindex', String(100_000 + 2));
       await shot(perfTable, 'perf-table');
       // sorting 100k rows by a numeric column
@@ -420,9 +428,16 @@ test.describe('visualization gallery', () => {
     }
 
     const perfFlame = page.getByTestId('perf-flame');
+    const timing = perfFlame.getByTestId('perf-flame-timing');
+    await perfFlame.getByRole('button', { name: 'Generate it with 20,000 frames (node cap only)' }).click();
+    await expect(timing).toContainText(/drawn \d+ ms/, { timeout: 60_000 });
+    figures.flame20kFramesTiming = await timing.textContent();
+    await expect(perfFlame.locator('[data-notice=pruned]')).toContainText('→ 20,000 frames');
+    await shot(perfFlame, 'perf-flame-20k');
     await perfFlame.getByRole('button', { name: 'Generate a 100k-sample profile' }).click();
-    await expect(perfFlame.getByTestId('perf-flame-timing')).toContainText(/drawn \d+ ms/, { timeout: 60_000 });
-    figures.flameTiming = await perfFlame.getByTestId('perf-flame-timing').textContent();
+    await expect(timing).not.toContainText('20,000 after pruning');
+    await expect(timing).toContainText(/after pruning .* drawn \d+ ms/, { timeout: 60_000 });
+    figures.flameServerPrunedTiming = await timing.textContent();
     expect(await perfFlame.locator('[data-testid=flamegraph] svg g').count()).toBeGreaterThan(100);
     await expect(perfFlame.getByTestId('top-function-row')).toHaveCount(30);
     const t2 = Date.now();
@@ -430,6 +445,13 @@ test.describe('visualization gallery', () => {
     await expect(perfFlame.getByTestId('flame-search-share')).toContainText(/matched [1-9]/);
     figures.flameSearchMs = Date.now() - t2;
     await shot(perfFlame, 'perf-flame');
+    const perfGraph = page.getByTestId('perf-graph');
+    if (await perfGraph.count()) {
+      await perfGraph.getByRole('button', { name: /^Generate a \d+-endpoint graph/ }).click();
+      await expect(perfGraph.getByTestId('graph-node')).toHaveCount(200);
+      await expect(perfGraph.getByTestId('graph-more')).toContainText(/^\d+ more endpoints/);
+      await shot(perfGraph, 'perf-graph');
+    }
     fs.writeFileSync(path.join(SHOTS, 'viz-perf.json'), JSON.stringify(figures, null, 2));
     console.log('viz performance figures:', JSON.stringify(figures, null, 2));
   });

@@ -12,28 +12,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetHost } from './fleet';
-import { freePort, ROOT, Server, startServer, type Who } from './security-server';
-
-/** Recognisable pieces of a private key: every base64 body line (OpenSSH and PKCS#8) and the whole body. */
-export function keyFragments(pem: string): string[] {
-  const forms = [pem];
-  const parsed = ssh2.utils.parseKey(pem);
-  if (!(parsed instanceof Error)) {
-    const k = Array.isArray(parsed) ? parsed[0] : parsed;
-    forms.push(k.getPrivatePEM());
-  }
-  const out = new Set<string>();
-  for (const f of forms) {
-    const body = f.split('\n').filter((l) => l && !l.startsWith('-----'));
-    for (const l of body) if (l.trim().length >= 16) out.add(l.trim());
-    out.add(body.join(''));
-  }
-  return [...out];
-}
-
-function findFragments(haystack: string, fragments: string[]): string[] {
-  return fragments.filter((f) => haystack.includes(f));
-}
+import { findFragments, freePort, keyFragments, ROOT, Server, startServer, type Who } from './security-server';
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import ssh2 from 'ssh2';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SETUP_TOKEN = 'security-test-setup-token-0123456789';
@@ -194,3 +195,24 @@ export async function startServer(label: string, env: Record<string, string> = {
 
 /** Fixed-shape ids that exist nowhere: role checks come before any lookup. */
 export const FAKE_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/** Recognisable pieces of a private key: every base64 body line (OpenSSH and PKCS#8) and the whole body. */
+export function keyFragments(pem: string): string[] {
+  const forms = [pem];
+  const parsed = ssh2.utils.parseKey(pem);
+  if (!(parsed instanceof Error)) {
+    const k = Array.isArray(parsed) ? parsed[0] : parsed;
+    forms.push(k.getPrivatePEM());
+  }
+  const out = new Set<string>();
+  for (const f of forms) {
+    const body = f.split('\n').filter((l) => l && !l.startsWith('-----'));
+    for (const l of body) if (l.trim().length >= 16) out.add(l.trim());
+    out.add(body.join(''));
+  }
+  return [...out];
+}
+
+export function findFragments(haystack: string, fragments: string[]): string[] {
+  return fragments.filter((f) => haystack.includes(f));
+}

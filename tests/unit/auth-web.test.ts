@@ -4,6 +4,7 @@ import { checkSameOrigin } from '@/lib/auth/csrf';
 import { normalizeIp, resolveClientIp } from '@/lib/auth/client-ip';
 import { API_CSP, commonSecurityHeaders, pageCsp } from '@/lib/auth/security-headers';
 import { minRole, parseRole, roleAtLeast } from '@/lib/auth/roles';
+import { safeNext } from '@/lib/auth/redirect';
 
 const h = (o: Record<string, string>) => new Headers(o);
 
@@ -80,5 +81,14 @@ describe('roles', () => {
     expect(roleAtLeast('viewer', 'operator')).toBe(false);
     expect(minRole('admin', 'viewer')).toBe('viewer');
     expect(parseRole('root')).toBe('viewer');
+  });
+});
+
+describe('after sign-in', () => {
+  it('goes to local paths only (no open redirect)', () => {
+    expect(safeNext('/hosts?x=1')).toBe('/hosts?x=1');
+    for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '/\nLocation: x', '', null]) {
+      expect(safeNext(bad), String(bad)).toBe('/');
+    }
   });
 });

@@ -53,13 +53,17 @@ describe('importCapture', () => {
       expect(whole.result).toEqual(want);
       expect(whole.rawBytes).toBe(bytes.length);
       expect(whole.rawSha256).toBe(sha(bytes));
-      expect(Buffer.compare(zlib.gunzipSync(whole.rawGz), bytes)).toBe(0);
+      expect(Buffer.compare(zlib.gunzipSync(whole.rawGz!), bytes)).toBe(0);
       expect(whole.sawAttached).toBe(true);
       // 7-byte chunks split lines and UTF-8 sequences everywhere
       const streamed = await importCapture(tool, chunked(bytes, 7));
       expect(streamed.result).toEqual(want);
       expect(streamed.rawSha256).toBe(whole.rawSha256);
       expect(streamed.recordCount).toBe(whole.recordCount);
+      // the CLI's way: no raw copy kept, same result
+      const lean = await importCapture(tool, chunked(bytes, 65536), { keepRaw: false, maxBytes: Number.POSITIVE_INFINITY });
+      expect(lean.result).toEqual(want);
+      expect([lean.rawGz, lean.rawSha256, lean.rawBytes]).toEqual([null, null, bytes.length]);
     });
   }
 

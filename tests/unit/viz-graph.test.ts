@@ -45,5 +45,44 @@ describe('layoutGraph', () => {
     expect(l.edges).toHaveLength(199);
     expect(l.hiddenEdges).toBe(100);
     for (const n of l.nodes) expect(n.y).toBeLessThanOrEqual(l.heightPx);
+    // the one client sits among its servers, not at the top of a 200-row column
+    const n0 = l.nodes.find((x) => x.id === 'n0')!;
+    expect(n0.side).toBe('left');
+    expect(n0.y).toBeGreaterThan(l.heightPx * 0.2);
+    expect(n0.y).toBeLessThan(l.heightPx * 0.8);
+  });
+
+  it('keeps the shorter column at least a row apart and inside the drawing', () => {
+    const g = {
+      nodes: [{ id: 'a', label: 'a', bytes: 10 }, { id: 'b', label: 'b', bytes: 9 }, { id: 'c', label: 'c', bytes: 8 }, ...Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, label: `t${i}`, bytes: 1 }))],
+      edges: [
+        ...['a', 'b', 'c'].map((s) => ({ source: s, target: 't0', connections: 1, txBytes: 5, rxBytes: 5 })),
+      ],
+    };
+    const l = layoutGraph(g, { rowPx: 18 });
+    const left = l.nodes.filter((n) => n.side === 'left').sort((x, y) => x.y - y.y);
+    expect(left.map((n) => n.id).slice(0, 3).sort()).toEqual(['a', 'b', 'c']);
+    for (let i = 1; i < left.length; i++) expect(left[i].y - left[i - 1].y).toBeGreaterThanOrEqual(18 - 1e-9);
+    for (const n of l.nodes) {
+      expect(n.y).toBeGreaterThan(0);
+      expect(n.y).toBeLessThan(l.heightPx);
+    }
+  });
+});
+
+describe('synthesizeGraph', () => {
+  it('grows a real graph past the cap with real-looking endpoints', async () => {
+    const { synthesizeGraph } = await import('@/lib/viz/synthetic');
+    const g = synthesizeGraph(graph, { endpoints: 260 });
+    expect(g.nodes).toHaveLength(260);
+    expect(new Set(g.nodes.map((n) => n.id)).size).toBe(260);
+    for (const e of g.edges) {
+      expect(g.nodes.some((n) => n.id === e.source)).toBe(true);
+      expect(g.nodes.some((n) => n.id === e.target)).toBe(true);
+    }
+    expect(g.nodes.filter((n) => n.id.startsWith('syn:')).every((n) => /^10\.0\.0\.[89]:\d+$/.test(n.label))).toBe(true);
+    const l = layoutGraph(g);
+    expect(l.nodes).toHaveLength(200);
+    expect(l.hiddenNodes).toBe(60);
   });
 });

@@ -35,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
     <div className="space-y-4">
       <Link href="/admin" className="text-sm text-slate-500 hover:underline">← Admin</Link>
       <h1 className="text-xl font-semibold">Audit log</h1>
-      <p className="text-sm text-slate-600">Append-only: rows are never changed or deleted. Times are the server&apos;s, shown in your time zone.</p>
+      <p className="text-sm text-slate-600">Append-only: rows are never changed or deleted. Times are UTC; &quot;from&quot; is the client address.</p>
       <form method="get" className="grid gap-3 rounded border border-slate-200 bg-white p-4 md:grid-cols-6" aria-label="Filter the audit log">
         <label className="text-sm">
           <span className="text-slate-700">Action</span>
@@ -96,7 +96,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
               <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.at.replace('T', ' ').slice(0, 19)}Z</td>
               <td className="px-3 py-2 font-mono text-xs">
                 {e.actor}
-                {e.via !== 'session' && <span className="ml-1 text-slate-500">({e.via})</span>}
+                {e.via === 'token' && <span className="ml-1 text-slate-500">(API token)</span>}
               </td>
               <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>{e.ip ?? '—'}</td>
               <td className="px-3 py-2 font-mono text-xs">{e.action}</td>

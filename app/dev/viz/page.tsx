@@ -115,5 +115,7 @@ function perfInputs(entries: GalleryEntry[]): PerfLabProps {
   }
   const p = entries.find((e) => e.toolId === 'profile');
   const profile = p?.result && p.source ? { source: p.source, result: p.result as ProfileResult } : null;
-  return { events, profile };
+  const t = entries.find((e) => e.toolId === 'tcplife');
+  const graph = t?.result && t.source && t.result.kind === 'connections' && t.result.graph.edges.length > 0 ? { source: t.source, graph: t.result.graph } : null;
+  return { events, profile, graph };
 }

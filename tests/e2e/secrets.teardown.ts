@@ -1,0 +1,61 @@
+/**
+ * After the whole e2e run (teardown of the "setup" project): no private key material in any client
+ * bundle (.next/static), in what the server printed, in the database (keys are stored encrypted), or
+ * in any API response and page of the hosts, runs and reports the run left behind.
+ * Searched for: the fleet's client key, and the key auth.spec.ts added (if it ran).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test as teardown } from '@playwright/test';
+import { fleetClientKeyPath } from '../integration/fleet';
+import { findFragments, keyFragments } from '../integration/security-server';
+import { dataDir } from './auth-helpers';
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+teardown('no private key material in bundles, server log, database or API responses', async ({ page }) => {
+  teardown.setTimeout(300_000);
+  const keys = [fs.readFileSync(fleetClientKeyPath(), 'utf8')];
+  const testKeyFile = path.join(dataDir(), 'e2e-test-key');
+  if (fs.existsSync(testKeyFile)) keys.push(fs.readFileSync(testKeyFile, 'utf8'));
+  const fragments = keys.flatMap(keyFragments);
+  const leaks: string[] = [];
+  const search = (where: string, text: string) => {
+    for (const f of findFragments(text, fragments)) leaks.push(`${where}: ${f.slice(0, 12)}…`);
+  };
+
+  const bundles = filesUnder(path.join(process.cwd(), '.next', 'static'));
+  expect(bundles.length).toBeGreaterThan(5);
+  for (const f of bundles) search(f, fs.readFileSync(f, 'latin1'));
+
+  const log = process.env.E2E_SERVER_LOG!;
+  expect(fs.existsSync(log), 'the server log is captured').toBe(true);
+  search('server log', fs.readFileSync(log, 'utf8'));
+
+  for (const f of fs.readdirSync(dataDir()).filter((x) => x.startsWith('bpfdeck.db'))) search(f, fs.readFileSync(path.join(dataDir(), f), 'latin1'));
+
+  // Everything the API will tell a signed-in admin about what the run left behind.
+  const get = async (url: string) => {
+    const r = await page.request.get(url);
+    const text = await r.text();
+    search(url, text);
+    return r.ok() && (r.headers()['content-type'] ?? '').includes('json') ? JSON.parse(text) : null;
+  };
+  const hosts = (await get('/api/hosts'))?.hosts ?? [];
+  for (const h of hosts as Array<{ id: string }>) {
+    await get(`/api/hosts/${h.id}`);
+    await get(`/hosts/${h.id}`);
+  }
+  const runs = (await get('/api/runs?limit=500'))?.runs ?? [];
+  for (const r of (runs as Array<{ id: string }>).slice(0, 100)) {
+    await get(`/api/runs/${r.id}`);
+    await get(`/api/runs/${r.id}/result`);
+  }
+  const reports = (await get('/api/reports'))?.reports ?? [];
+  for (const r of (reports as Array<{ id: string }>).slice(0, 50)) await get(`/api/reports/${r.id}`);
+  for (const u of ['/api/admin/audit?limit=500', '/api/admin/users', '/api/tokens', '/api/auth/session', '/hosts', '/reports', '/admin/audit']) await get(u);
+
+  expect(leaks).toEqual([]);
+});
