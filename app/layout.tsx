@@ -13,6 +13,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <Providers>
         <header className="border-b border-slate-200 bg-white">
           <nav className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
             <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
@@ -23,7 +24,6 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {me && <UserMenu email={me.email} role={me.role} />}
           </nav>
         </header>
-        <Providers>
           <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
         </Providers>
       </body>

@@ -1,12 +1,13 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '@/lib/api.client';
-import type { ProfileResult } from '@/lib/tools/types';
 import type { PublicRun } from '@/lib/runs/types';
 import { TERMINAL } from '@/lib/runs/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
-import { FlameGraph } from '@/components/viz/FlameGraph';
+import { ToolResultView } from '@/components/viz/ToolResultView';
+import { useQuery } from '@tanstack/react-query';
+import type { VizKind } from '@/lib/tools/catalog';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { useRunEvents } from '@/components/runs/useRunEvents';
 import { ReportLink } from '@/components/reports/ReportLink';
@@ -71,32 +72,17 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
 }
 
 function ResultView({ toolId, result, done }: { toolId: string; result: unknown; done: boolean }) {
-  if (!result) {
-    return <p className="text-sm text-slate-600">{done ? 'No result.' : 'Waiting for the first data from the host…'}</p>;
-  }
-  if (toolId === 'profile') {
-    const r = result as ProfileResult;
-    return (
-      <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
-        <div className="flex flex-wrap gap-4 text-sm text-slate-700">
-          <span data-testid="profile-samples">{r.samplesInTree.toLocaleString()} samples at {r.sampleHz} Hz{done ? '' : ' (so far)'}</span>
-          {r.samplesCounted !== null && r.samplesCounted > r.samplesInTree && (
-            <span className="text-amber-700">{plural(r.samplesCounted - r.samplesInTree, "sample")} counted in the kernel {r.samplesCounted - r.samplesInTree === 1 ? "was" : "were"} not received (taken while the script switched maps)</span>
-          )}
-          {r.stats.lostEvents > 0 && <span className="text-amber-700">{r.stats.lostEvents} events lost</span>}
-          {r.pruned && (
-            <span className="text-slate-500">
-              pruned for display: {r.pruned.nodesBefore.toLocaleString()} → {r.pruned.nodesAfter.toLocaleString()} frames (frames under {(r.pruned.minShare * 100).toFixed(2)}% merged)
-            </span>
-          )}
-        </div>
-        <FlameGraph root={r.root} />
-      </section>
-    );
-  }
-  return <pre className="overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(result, null, 2).slice(0, 20000)}</pre>;
+  const tool = useTool(toolId);
+  return (
+    <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
+      {!done && result !== null && <p className="text-xs text-slate-500">Partial result: it fills in while the run goes on.</p>}
+      <ToolResultView toolId={toolId} viz={tool?.viz ?? 'event-table'} result={result} loading={!tool || (!done && !result)} error={null} />
+    </section>
+  );
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+/** The tool's catalog entry (for its view kind), from the tools API. */
+function useTool(toolId: string): { id: string; viz: VizKind } | undefined {
+  const q = useQuery({ queryKey: ['tools'], queryFn: () => api<{ tools: Array<{ id: string; viz: VizKind }> }>('/api/tools'), staleTime: Infinity });
+  return q.data?.tools.find((t) => t.id === toolId);
 }

@@ -59,29 +59,38 @@ const WIDTH_PX: Record<EventColumn['type'], number | null> = {
   addr: 160,
   string: null,
 };
-/** px per character of the table's text (14px sans), and the clamp of a string column's width */
+/** px per character of the table's text (14px sans), and the clamps of a string column's width */
 const CHAR_PX = 7.2;
 const STRING_MIN_PX = 72;
+/** the widest string column (a path, the arguments) may take this much, others less */
 const STRING_MAX_PX = 360;
+const STRING_OTHER_MAX_PX = 220;
 
 /**
  * Width of each column, px. String columns are sized to their content (the 90th percentile length of
- * up to 500 rows, or the header), so a one-letter column stays narrow and a path column gets room; the
- * last string column has no width and takes what is left of the table's width.
+ * up to 500 rows, or the header), so a one-letter column stays narrow; the string column with the
+ * longest content (path, arguments) gets the most room and no fixed width (negative: "at least this"),
+ * so it also takes what is left of the table's width.
  */
 function useColumnWidths(columns: readonly EventColumn[], rows: readonly EventRow[]): Array<number | null> {
   return useMemo(() => {
     const sample = rows.length > 500 ? rows.filter((_, i) => i % Math.ceil(rows.length / 500) === 0) : rows;
-    const lastString = columns.map((c) => c.type).lastIndexOf('string');
-    return columns.map((c, i) => {
-      const fixed = WIDTH_PX[c.type];
-      if (fixed !== null) return fixed;
+    const want = columns.map((c) => {
+      if (WIDTH_PX[c.type] !== null) return 0;
       const lens = sample.map((r) => (typeof r[c.key] === 'string' ? (r[c.key] as string).length : 1)).sort((a, b) => a - b);
       const p90 = lens.length ? lens[Math.floor(lens.length * 0.9)] : 8;
       // the header needs its label, the sort arrow and padding; cells their text and padding
-      const px = Math.round(Math.max(c.label.length * 7.5 + 40, p90 * CHAR_PX + 20));
-      const w = Math.max(STRING_MIN_PX, Math.min(STRING_MAX_PX, px));
-      return i === lastString ? -w : w; // negative: "at least this, takes the rest"
+      return Math.round(Math.max(c.label.length * 7.5 + 40, p90 * CHAR_PX + 20));
+    });
+    let widest = -1;
+    columns.forEach((c, i) => {
+      if (WIDTH_PX[c.type] === null && (widest < 0 || want[i] > want[widest])) widest = i;
+    });
+    return columns.map((c, i) => {
+      const fixed = WIDTH_PX[c.type];
+      if (fixed !== null) return fixed;
+      if (i === widest) return -Math.max(STRING_MIN_PX, Math.min(STRING_MAX_PX, want[i]));
+      return Math.max(STRING_MIN_PX, Math.min(STRING_OTHER_MAX_PX, want[i]));
     });
   }, [columns, rows]);
 }
@@ -237,7 +246,8 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
           Download CSV
         </button>
       </div>
-      <div ref={scrollRef} className="overflow-auto rounded border border-slate-200 bg-white" style={{ maxHeight: heightPx }} tabIndex={-1}>
+      {/* contain: layout and paint stay inside the scroller, so a scroll step re-lays out the table, not the page */}
+      <div ref={scrollRef} className="overflow-auto rounded border border-slate-200 bg-white" style={{ maxHeight: heightPx, contain: 'content' }} tabIndex={-1}>
         <table
           aria-label={label}
           aria-rowcount={view.length + 2}

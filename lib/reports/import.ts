@@ -25,7 +25,7 @@ export async function createImportedReport(input: ImportReportInput, body: Impor
   const cap = await importCapture(tool.id, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
   const gz = cap.rawGz!;
   const variant = tool.variants[0];
-  const script = loadScript(variant);
+  const script = loadScript(variant, tool);
   const id = newId();
   // one nested write (one transaction): the stored raw output is never without its report
   await db().report.create({

@@ -14,21 +14,37 @@
  * the one thing not copied: it moves from the run into the write-once RawOutput store, shared by the
  * run and its reports (lib/reports/raw-store.ts).
  */
+import { createHash } from 'node:crypto';
 import { db, type Host, type Run } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
 import { conflict, notFound } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
-import { getTool, listTools, loadScript, type LoadedScript, type ToolVariant } from '@/lib/tools/catalog';
+import { getTool, listTools, loadScript, type LoadedScript, type ToolDef, type ToolVariant } from '@/lib/tools/catalog';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { moveRunRawToStore } from '@/lib/reports/raw-store';
 
 export interface SnapshotDeps {
-  /** reads a catalog script (injected by tests to stand for a script that changed later) */
-  loadScript: (variant: ToolVariant) => LoadedScript;
+  /** reads a catalog script, rendered with the tool's default parameters (tests inject a changed one) */
+  loadScript: (variant: ToolVariant, tool: ToolDef) => LoadedScript;
 }
 
-const DEFAULT_DEPS: SnapshotDeps = { loadScript };
+const DEFAULT_DEPS: SnapshotDeps = { loadScript: (variant, tool) => loadScript(variant, tool) };
+
+/**
+ * The exact script text each executing run pushed (rendered with its parameters), told by
+ * lib/runs/execute.ts, kept until a report takes it: parameters are not stored with the run, so the
+ * catalog file alone cannot give the text of a run with non-default ones. Bounded; in memory only
+ * (after a restart the catalog file, if unchanged, is the fallback).
+ */
+const g = globalThis as unknown as { __bpfdeckRunScripts?: Map<string, string> };
+const pushedScripts: Map<string, string> = (g.__bpfdeckRunScripts ??= new Map());
+const MAX_REMEMBERED_SCRIPTS = 2_000;
+
+export function rememberRunScript(runId: string, text: string): void {
+  if (pushedScripts.size >= MAX_REMEMBERED_SCRIPTS) pushedScripts.delete(pushedScripts.keys().next().value!);
+  pushedScripts.set(runId, text);
+}
 
 type ItemData = Omit<Prisma.ReportItemCreateManyInput, 'reportId'>;
 
@@ -47,15 +63,23 @@ function hostSnapshot(host: Host) {
 }
 
 /**
- * The script text of a run: today's file of its variant if it still has the sha256 the run recorded
- * (the run pushed exactly this text); else null: the report keeps the sha256 and says the text changed.
+ * The script text of a run, only ever one whose sha256 is the one the run recorded (the text it
+ * pushed): the text the runner told us, else today's catalog file (with default parameters) if it
+ * still has that sha256; else null, and the report keeps the sha256 and says the text is not known.
  */
-export function scriptSnapshot(toolId: string, variantId: string, sha256: string, deps: SnapshotDeps): { scriptFile: string | null; scriptText: string | null } {
-  const variant = getTool(toolId)?.variants.find((v) => v.id === variantId);
-  if (!variant) return { scriptFile: null, scriptText: null };
+export function scriptSnapshot(
+  run: { id?: string; toolId: string; variantId: string; scriptSha256: string },
+  deps: SnapshotDeps,
+): { scriptFile: string | null; scriptText: string | null } {
+  const tool = getTool(run.toolId);
+  const variant = tool?.variants.find((v) => v.id === run.variantId);
+  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+  const pushed = run.id ? pushedScripts.get(run.id) : undefined;
+  if (pushed !== undefined && sha(pushed) === run.scriptSha256) return { scriptFile: variant?.file ?? null, scriptText: pushed };
+  if (!tool || !variant) return { scriptFile: null, scriptText: null };
   try {
-    const s = deps.loadScript(variant);
-    return { scriptFile: variant.file, scriptText: s.sha256 === sha256 ? s.text : null };
+    const s = deps.loadScript(variant, tool);
+    return { scriptFile: variant.file, scriptText: s.sha256 === run.scriptSha256 ? s.text : null };
   } catch {
     return { scriptFile: variant.file, scriptText: null };
   }
@@ -72,7 +96,7 @@ async function itemFromRun(run: Run, position: number, deps: SnapshotDeps): Prom
     toolTitle: tool?.title ?? run.toolId,
     viz: tool?.viz ?? 'unknown',
     variantId: run.variantId,
-    ...scriptSnapshot(run.toolId, run.variantId, run.scriptSha256, deps),
+    ...scriptSnapshot(run, deps),
     scriptSha256: run.scriptSha256,
     status: run.status,
     requestedBy: run.requestedBy,
@@ -216,9 +240,11 @@ export async function afterRunFinished(runId: string): Promise<void> {
     if (run.dashboardId) {
       // Move now: the dashboard's report, made when its last run ends, finds it in the store.
       await moveRunRawToStore(runId);
-      await createDashboardReport(run.dashboardId);
-    } else if (isReportable(run)) {
-      await createRunReport(runId);
+      const reportId = await createDashboardReport(run.dashboardId);
+      if (reportId) for (const r of await db().run.findMany({ where: { dashboardId: run.dashboardId }, select: { id: true } })) pushedScripts.delete(r.id);
+    } else {
+      if (isReportable(run)) await createRunReport(runId);
+      pushedScripts.delete(runId);
     }
   } catch (e) {
     console.error(`bpfdeck: no report for run ${runId}`, e);

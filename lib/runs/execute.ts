@@ -15,7 +15,7 @@ import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints, t
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { runBus } from '@/lib/runs/bus';
-import { afterRunFinished } from '@/lib/reports/snapshot';
+import { afterRunFinished, rememberRunScript } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
 
@@ -98,6 +98,7 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
       const choice = chooseVariant(tool, caps);
       if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
       const script = loadScript(choice.variant, tool, resolveParams(tool, params));
+      rememberRunScript(runId, script.text); // the report keeps the exact text (lib/reports)
       await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
       if (signal.aborted) return null;
 

@@ -24,17 +24,34 @@ const reps = Number(opt('reps', '7'));
 const port = Number(opt('port', '3219'));
 const base = `http://127.0.0.1:${port}`;
 
+let bearer = '';
+const auth = () => ({ authorization: `Bearer ${bearer}` });
+
 async function api<T>(p: string, body?: unknown): Promise<T> {
-  const res = await fetch(base + p, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    base + p,
+    body === undefined ? { headers: auth() } : { method: 'POST', headers: { 'content-type': 'application/json', ...auth() }, body: JSON.stringify(body) },
+  );
   const json = await res.json();
   if (!res.ok) throw new Error(`${p}: ${JSON.stringify(json)}`);
   return json as T;
 }
 
+/** The first admin and an operator-level API token, made in the data dir before the server starts. */
+async function provision(dataDir: string): Promise<string> {
+  process.env.BPFDECK_DATA_DIR = dataDir;
+  const { completeSetup } = await import('@/lib/auth/setup');
+  const { setupToken } = await import('@/lib/auth/first-run');
+  const { createToken } = await import('@/lib/auth/tokens');
+  const admin = await completeSetup({ setupToken: setupToken(), email: 'bench@bpfdeck.test', name: 'bench', password: 'bench-password-not-secret' });
+  return (await createToken({ name: 'p1', role: 'admin' }, { userId: admin.id, role: 'admin' })).token;
+}
+
 async function startServer(): Promise<ChildProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-bench-'));
+  bearer = await provision(dataDir);
   const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, BPFDECK_DATA_DIR: dataDir },
+    env: { ...process.env, BPFDECK_DATA_DIR: dataDir, BPFDECK_MAX_RUN_STARTS_PER_10MIN: '1000' },
     stdio: 'ignore',
     detached: true,
   });
@@ -53,7 +70,7 @@ async function startServer(): Promise<ChildProcess> {
 async function bpfdeckOnce(hostId: string): Promise<number> {
   const t0 = performance.now();
   const { run } = await api<{ run: { id: string } }>('/api/runs', { hostId, toolId: 'profile', durationSec: 10 });
-  const res = await fetch(`${base}/api/runs/${run.id}/events`);
+  const res = await fetch(`${base}/api/runs/${run.id}/events`, { headers: auth() });
   const reader = res.body!.getReader();
   const dec = new TextDecoder();
   let buf = '';

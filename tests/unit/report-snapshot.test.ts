@@ -149,6 +149,33 @@ describe('a run becomes an immutable report', () => {
     expect(String(folded.body)).toMatch(/^\S.* \d+\n/);
   });
 
+  it('keeps the exact script a run pushed (rendered with its parameters), never a text of another sha256', async () => {
+    const { createRunReport, rememberRunScript } = await import('@/lib/reports/snapshot');
+    const { getReport } = await import('@/lib/reports/read');
+    const hostId = await makeHost('params-1');
+    const rendered = SCRIPT_V1.replace('v1', 'v1 with min_ms=50');
+    const runId = await makeRun(hostId, { scriptSha256: sha(rendered) });
+    rememberRunScript(runId, rendered);
+    const id = (await createRunReport(runId, { deps: scriptDeps(SCRIPT_V1) }))!;
+    expect((await getReport(id)).items[0]).toMatchObject({ scriptText: rendered, scriptSha256: sha(rendered) });
+    // told a text that is not what the run recorded: not used
+    const other = await makeRun(hostId);
+    rememberRunScript(other, 'something else');
+    const id2 = (await createRunReport(other, { deps: scriptDeps(SCRIPT_V1) }))!;
+    expect((await getReport(id2)).items[0].scriptText).toBe(SCRIPT_V1);
+  });
+
+  it('makes one report of a run however many callers race for it', async () => {
+    const { db } = await import('@/lib/db/client');
+    const { createRunReport } = await import('@/lib/reports/snapshot');
+    const hostId = await makeHost('race-1');
+    const runId = await makeRun(hostId);
+    const ids = await Promise.all([1, 2, 3, 4].map(() => createRunReport(runId, { deps: scriptDeps(SCRIPT_V1) })));
+    expect(new Set(ids).size).toBe(1);
+    expect(await db().report.count({ where: { runId } })).toBe(1);
+    expect(await db().rawOutput.count({ where: { runs: { some: { id: runId } } } })).toBe(1);
+  });
+
   it('makes no report of a failed run, and one of a cancelled run with a result', async () => {
     const { afterRunFinished } = await import('@/lib/reports/snapshot');
     const { findReportForRun } = await import('@/lib/reports/read');
