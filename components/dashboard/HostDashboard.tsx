@@ -196,6 +196,7 @@ function ToolCard({
           )}
           <ErrorBox error={cancel.error} title="Cancel failed" />
           {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The last run failed" />}
+          {run.status === 'completed' && run.errorMessage && <p className="text-amber-800">{run.errorMessage}</p>}
         </div>
       )}
       <div className="min-w-0">

@@ -64,6 +64,7 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         <div className="font-mono text-xs text-slate-500">script sha256 {run.scriptSha256.slice(0, 16)}… · variant {run.variantId}</div>
         <ErrorBox error={cancel.error} title="Cancel failed" />
         {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The run failed" />}
+        {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}
         {run.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>}
       </section>
       <ResultView toolId={run.toolId} result={result} done={done} />

@@ -24,6 +24,7 @@ const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
 const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
+const BPFTRACE_EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
 
 export async function executeRun(runId: string, signal: AbortSignal, params?: ToolParamValues): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
@@ -158,6 +159,16 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
       await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
     } else if (outcome.exitCode === 0 && !outcome.deadlineHit) {
       await finish(runId, 'completed', base);
+    } else if (!outcome.deadlineHit && progress.records > 1 && BPFTRACE_EXIT_SYMBOL_RACE.test(stderrText)) {
+      // bpftrace 0.17 can abort while printing its exit-time maps when a process it sampled has just
+      // exited (it reads /proc/<pid>/exe to resolve user symbols). Everything printed before that is
+      // intact: keep the run, and say what is missing.
+      await finish(runId, 'completed', {
+        ...base,
+        errorMessage:
+          'warning: bpftrace aborted while printing its final maps (a bpftrace 0.17 bug when a sampled process exits at that moment); ' +
+          'the data printed before that is complete, the last interval may be missing',
+      });
     } else {
       await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
     }
