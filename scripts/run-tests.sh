@@ -3,7 +3,7 @@
 # Runs every stage even if an earlier one fails, then prints one summary line and fails if any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=test-results/summary
+out=.test-summary  # not under test-results/: Playwright empties that folder when it starts
 mkdir -p "$out"
 status=0
 stage() { printf '\n\033[1m== %s\033[0m\n' "$1"; }

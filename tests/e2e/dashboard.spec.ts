@@ -1,0 +1,110 @@
+/**
+ * "Run the dashboard" on a real fleet host (fleet11, bpftrace 0.17) while this test makes load of
+ * known shape, then every card must show data from that run: table rows with this test's own events,
+ * heat-map histograms, chart points, graph edges, flame-graph frames. A screenshot of each card is saved.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { fleetClientKeyPath, fleetHost } from '../integration/fleet';
+import { startBusyLoop } from '../integration/helpers';
+
+const MARK = `bpfdeck-dash-${Date.now().toString(36)}`;
+
+async function apiCall<T>(req: APIRequestContext, origin: string, method: string, url: string, data?: unknown): Promise<T> {
+  const res = await req.fetch(url, { method, data, headers: method === 'GET' ? {} : { origin } });
+  const text = await res.text();
+  if (!res.ok()) throw new Error(`${method} ${url}: HTTP ${res.status()}: ${text.slice(0, 500)}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** Load for ~12 s: processes with a marker argv, opens of marker files, direct I/O, fsyncs, TCP, CPU. */
+function startLoad(dir: string): { stop: () => void } {
+  const children: ChildProcess[] = [startBusyLoop(14)];
+  const sh = (script: string) => children.push(spawn('sh', ['-c', script], { cwd: dir, stdio: 'ignore' }));
+  const until = `end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do`;
+  sh(`${until} /bin/echo ${MARK} > /dev/null; cat ${MARK}-missing 2>/dev/null; sleep 0.2; done`);
+  sh(`${until} dd if=/dev/zero of=${MARK}.dio bs=4k count=64 oflag=direct status=none; sleep 0.3; done`);
+  sh(`${until} dd if=/dev/zero of=${MARK}.big bs=1M count=48 status=none; sync ${MARK}.big 2>/dev/null || sync; cat ${MARK}.big > /dev/null; sleep 0.5; done`);
+  // TCP: a local server and short connections with known bytes
+  const server = net.createServer((sock) => sock.on('data', () => {}).on('end', () => sock.end()));
+  server.listen(0, '127.0.0.1');
+  const timer = setInterval(() => {
+    const addr = server.address();
+    if (!addr || typeof addr === 'string') return;
+    const c = net.connect(addr.port, '127.0.0.1', () => c.end(Buffer.alloc(10_000, 1)));
+    c.on('error', () => {});
+  }, 300);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      server.close();
+      for (const c of children) c.kill('SIGKILL');
+    },
+  };
+}
+
+test('run the dashboard on a fleet host: all ten cards fill with data from that run', async ({ page }) => {
+  test.setTimeout(300_000);
+  const origin = new URL(test.info().project.use.baseURL!).origin;
+  const f = fleetHost('fleet11');
+  const { host } = await apiCall<{ host: { id: string } }>(page.request, origin, 'POST', '/api/hosts', {
+    name: `dash-fleet11-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
+    privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
+  });
+  const { hostKey } = await apiCall<{ hostKey: { fingerprint: string } }>(page.request, origin, 'POST', `/api/hosts/${host.id}/hostkey/scan`, {});
+  expect(hostKey.fingerprint).toBe(execFileSync('ssh-keygen', ['-l', '-f', f.hostKeyPath], { encoding: 'utf8' }).split(' ')[1]);
+  await apiCall(page.request, origin, 'POST', `/api/hosts/${host.id}/hostkey/accept`, { fingerprint: hostKey.fingerprint });
+  await apiCall(page.request, origin, 'POST', `/api/hosts/${host.id}/check`, {});
+
+  await page.goto(`/hosts/${host.id}`);
+  const tools = ['execsnoop', 'opensnoop', 'ext4slower', 'biolatency', 'biosnoop', 'cachestat', 'tcplife', 'tcpretrans', 'runqlat', 'profile'];
+  for (const t of tools) await expect(page.getByTestId(`card-${t}`)).toBeVisible();
+
+  const dir = fs.mkdtempSync(path.join('/var/tmp', `${MARK}-`));
+  await page.getByLabel('Dashboard duration in seconds').selectOption('10');
+  const load = startLoad(dir);
+  try {
+    await page.getByRole('button', { name: /Run the dashboard/ }).click();
+    // every card shows a progress bar while its run goes on...
+    await expect(page.getByRole('progressbar', { name: 'profile progress' })).toBeVisible({ timeout: 30_000 });
+    // ...and ends completed
+    for (const t of tools) {
+      await expect(page.getByTestId(`card-${t}`).getByTestId('run-status'), t).toHaveText('completed', { timeout: 150_000 });
+    }
+  } finally {
+    load.stop();
+  }
+  const card = (t: string) => page.getByTestId(`card-${t}`);
+  // tables with this test's own events
+  await card('execsnoop').getByPlaceholder('Filter all columns').fill(MARK);
+  await expect(card('execsnoop').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
+  await card('opensnoop').getByPlaceholder('Filter all columns').fill(`${MARK}-missing`);
+  await expect(card('opensnoop').getByTestId('event-row').first()).toContainText('ENOENT', { timeout: 15_000 });
+  await expect(card('biosnoop').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
+  await expect(card('tcplife').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
+  await expect(card('tcplife').getByTestId('graph-edge').first()).toBeAttached();
+  await expect(card('ext4slower').getByTestId('event-table').or(card('ext4slower').getByTestId('viz-empty'))).toBeVisible();
+  await expect(card('tcpretrans').getByTestId('event-table').or(card('tcpretrans').getByTestId('viz-empty'))).toBeVisible();
+  // heat maps: histogram bars and percentiles
+  for (const t of ['biolatency', 'runqlat']) {
+    await expect(card(t).getByTestId('histogram-bar').first(), t).toBeAttached({ timeout: 15_000 });
+    await expect(card(t).getByTestId('latency-percentiles'), t).toContainText(/p99/);
+  }
+  // charts: one point per second
+  await expect(card('cachestat').locator('[data-testid=cache-rates-chart] .recharts-line-curve').first()).toBeAttached({ timeout: 15_000 });
+  // flame graph with the busy loop
+  await expect
+    .poll(async () => (await card('profile').locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 })
+    .toBe(true);
+  // every result says how much CPU bpftrace used on the host
+  await expect(page.getByText(/bpftrace CPU on host: \d+\.\d+ s/)).toHaveCount(10);
+  fs.mkdirSync('test-results', { recursive: true });
+  for (const t of tools) await card(t).screenshot({ path: `test-results/dashboard-${t}.png` });
+  await page.screenshot({ path: 'test-results/dashboard-full.png', fullPage: true });
+  fs.rmSync(dir, { recursive: true, force: true });
+  void os.tmpdir;
+});
