@@ -73,12 +73,14 @@ function check({ done, result }: Awaited<ReturnType<typeof cachestatOnce>>, vers
   // Other engineers' work only adds hits and misses, so look for the pattern rather than the maximum:
   // two seconds holding (at least) the whole file as misses (the cold read), and 2 to 5 seconds later
   // (the warm read follows 2.5 s after the cold one ends) two seconds holding the whole file as hits,
-  // with misses there far fewer than the file.
+  // with misses there far fewer than the file. "Whole file as hits" allows 10% of it re-read from disk:
+  // the page cache may evict some of it between the reads (seen: 15882 hits + 512 misses on 0.23).
+  // (The cold read must still miss at least 97%.)
   const found: Array<{ cold: number; warm: number }> = [];
   for (let i = 0; i < xs.length; i++) {
     if (windowSum(xs, i, 2, 'misses') < 0.97 * FILE_PAGES) continue;
     for (let j = i + 2; j <= Math.min(i + 5, xs.length - 1); j++) {
-      if (windowSum(xs, j, 2, 'hits') >= 0.97 * FILE_PAGES && windowSum(xs, j, 2, 'misses') < 0.1 * FILE_PAGES) found.push({ cold: i, warm: j });
+      if (windowSum(xs, j, 2, 'hits') >= 0.9 * FILE_PAGES && windowSum(xs, j, 2, 'misses') < 0.1 * FILE_PAGES) found.push({ cold: i, warm: j });
     }
   }
   console.log(
