@@ -4,7 +4,7 @@
  * `ssh host sudo -n bpftrace -f json <same program>` to its first output line, on the same fleet host,
  * alternating, several repetitions. Both measure up to bpftrace's first line (`attached_probes`).
  *
- *   npx tsx tests/bench/p1-first-event.ts [--host fleet11] [--reps 7]
+ *   npx tsx --conditions=react-server tests/bench/p1-first-event.ts [--host fleet11] [--reps 7]
  * Needs the test fleet up and a production build (npm run build); starts its own server on a temp dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -6,7 +6,7 @@
  *  - the server time of the host page (time to first byte), against GET /api/tools in the same run.
  * Uses the dev gallery's large inputs (app/dev/viz, BPFDECK_DEV_GALLERY=1). Needs `npm run build`.
  *
- *   npx tsx tests/bench/p3-render.ts
+ *   npx tsx --conditions=react-server tests/bench/p3-render.ts   (lib/auth is server-only)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,26 +67,26 @@ try {
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
   await p.getByTestId('signed-in-as').waitFor();
   await p.goto(`${base}/dev/viz#perf`);
-  const fps = () => p.evaluate(() => new Promise<number>((resolve) => {
+  // Strings, not functions: tsx's helpers (__name) do not exist in the page.
+  const fps = () => p.evaluate<number>(`new Promise((resolve) => {
     let n = 0; const t0 = performance.now();
     const tick = () => { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(tick); else resolve(n / ((performance.now() - t0) / 1000)); };
     requestAnimationFrame(tick);
-  }));
+  })`);
   const idleFps = await fps();
   await p.getByRole('button', { name: /Generate 100,000 rows/ }).click();
   const tableTiming = p.getByTestId('perf-table-timing');
   await tableTiming.filter({ hasText: /painted \d+ ms/ }).waitFor({ timeout: 60_000 });
   const tableText = (await tableTiming.textContent()) ?? '';
   // Scroll the virtualized table for 2 s while counting frames.
-  const scrollFps = await p.evaluate(() => new Promise<number>((resolve) => {
-    const rows = document.querySelector('[data-testid=perf-table] [data-testid=event-row]');
-    let el: HTMLElement | null = rows as HTMLElement | null;
+  const scrollFps = await p.evaluate<number>(`new Promise((resolve) => {
+    let el = document.querySelector('[data-testid=perf-table] [data-testid=event-row]');
     while (el && !(el.scrollHeight > el.clientHeight + 10 && getComputedStyle(el).overflowY !== 'visible')) el = el.parentElement;
     if (!el) { resolve(-1); return; }
     let n = 0; const t0 = performance.now();
-    const tick = () => { n++; el!.scrollTop += 400; if (performance.now() - t0 < 2000) requestAnimationFrame(tick); else resolve(n / ((performance.now() - t0) / 1000)); };
+    const tick = () => { n++; el.scrollTop += 400; if (performance.now() - t0 < 2000) requestAnimationFrame(tick); else resolve(n / ((performance.now() - t0) / 1000)); };
     requestAnimationFrame(tick);
-  }));
+  })`);
   await p.getByRole('button', { name: 'Generate a 100k-sample profile' }).click();
   const flameTiming = p.getByTestId('perf-flame-timing');
   await flameTiming.filter({ hasText: /drawn \d+ ms/ }).waitFor({ timeout: 60_000 });
