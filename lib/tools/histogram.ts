@@ -11,6 +11,7 @@
  */
 import type { BtRecord, HistBucket } from '@/lib/bpftrace/types';
 import type { LatencyColumn, LatencyHeatmapResult, ResultStats } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 // ---------------------------------------------------------------------------------------------
 // Bucket math (pure)
@@ -197,17 +198,8 @@ export function createLatencyHeatmapParser(opts: LatencyHeatmapParserOptions) {
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'attached_probes':
         return;
       case 'printf': {

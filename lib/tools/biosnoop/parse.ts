@@ -12,6 +12,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { BlockIoResult, EventColumn, EventCellValue, ResultStats, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 export const DEFAULT_MAX_ROWS = 100_000;
 /** rows of the offset heat map at most (sector bins are powers of two, so usually fewer) */
@@ -253,17 +254,8 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'printf': {
         if (END_RE.test(rec.text)) {
           sawEnd = true;

@@ -10,6 +10,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { CacheStatPoint, ResultStats, TimeSeriesResult, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
 const TAG = 'cachestat';
@@ -160,17 +161,8 @@ export function createCachestatParser(opts: CachestatParserOptions = {}): ToolPa
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'printf': {
         const t = parseTick(rec.text);
         if (t) onTick(t);

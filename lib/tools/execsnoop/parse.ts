@@ -26,6 +26,7 @@ import {
   type AssembledString,
   type ChunkPiece,
 } from '@/lib/tools/execsnoop/chunks';
+import { countRecord } from '@/lib/tools/record-stats';
 
 export const EXECSNOOP_DEFAULT_MAX_ROWS = 100_000;
 /** live snapshots carry the latest rows only: a partial result goes to every open dashboard each second */
@@ -333,19 +334,10 @@ export function createExecsnoopParser(opts: ExecsnoopParserOptions = {}): ToolPa
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
       case 'printf':
         onPrintf(rec.text);
-        return;
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
         return;
       case 'map':
         // a running total, never cleared: the latest print is the count so far

@@ -13,6 +13,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 export const EXT4SLOWER_DEFAULT_MAX_ROWS = 100_000;
 const SEP = '\x1f';
@@ -253,19 +254,10 @@ export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): Tool
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
       case 'printf':
         onPrintf(rec.text);
-        return;
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
         return;
       case 'map':
         if (rec.keyed || typeof rec.value !== 'number') return;

@@ -27,6 +27,7 @@ import {
   type AssembledString,
   type ChunkPiece,
 } from '@/lib/tools/execsnoop/chunks';
+import { countRecord } from '@/lib/tools/record-stats';
 
 export const OPENSNOOP_DEFAULT_MAX_ROWS = 100_000;
 /** live snapshots carry the latest rows only: a partial result goes to every open dashboard each second */
@@ -306,7 +307,7 @@ export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolPa
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
       case 'printf': {
         const r = parseOpensnoopLine(rec.text);
@@ -315,15 +316,6 @@ export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolPa
         else onChunk(r);
         return;
       }
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'map':
         if (rec.name === '@opens' && !rec.keyed && typeof rec.value === 'number') opensCounted = rec.value;
         return;

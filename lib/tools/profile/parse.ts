@@ -10,6 +10,7 @@
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { parseStack } from '@/lib/bpftrace/stacks';
 import type { ProfileResult, ResultStats, StackNode, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
@@ -274,17 +275,8 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'map':
         if (STACK_MAPS.has(rec.name) && rec.keyed) {
           for (const [key, value] of rec.entries) {

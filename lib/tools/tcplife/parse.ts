@@ -8,6 +8,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { ConnectionsResult, EventColumn, EventCellValue, ResultStats, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
 const TAG = 'tcplife';
@@ -196,17 +197,8 @@ export function createTcplifeParser(opts: TcplifeParserOptions = {}): ToolParser
   };
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'printf': {
         const s = parseSessionLine(rec.text);
         if (!s) {

@@ -7,6 +7,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { EventCellValue, EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
+import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
 const TAG = 'tcpretrans';
@@ -153,17 +154,8 @@ export function createTcpretransParser(opts: TcpretransParserOptions = {}): Tool
   let segsUnknownEvents = 0;
 
   const push = (rec: BtRecord) => {
-    stats.records++;
+    if (countRecord(stats, rec)) return;
     switch (rec.type) {
-      case 'lost_events':
-        stats.lostEvents += rec.events;
-        return;
-      case 'malformed':
-        stats.malformedLines++;
-        return;
-      case 'helper_error':
-        stats.helperErrors++;
-        return;
       case 'printf': {
         const e = parseRetransLine(rec.text);
         if (!e) {
