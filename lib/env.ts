@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_STOP_GRACE_SEC } from '@/lib/bpftrace/stop';
 
 const intFromEnv = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -21,6 +22,8 @@ const EnvSchema = z.object({
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
   BPFDECK_MAX_RAW_OUTPUT_MB: intFromEnv(256, 1, 4096),
+  /** seconds bpftrace may take to stop after SIGINT before it is sent SIGKILL (lib/bpftrace/stop) */
+  BPFDECK_STOP_GRACE_SEC: intFromEnv(DEFAULT_STOP_GRACE_SEC, 1, 600),
   /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
   BPFDECK_DEFAULT_USER: z.string().min(1).max(64).default('local'),
 
@@ -98,6 +101,7 @@ export interface AppConfig {
   maxConcurrentRuns: number;
   sshConnectTimeoutMs: number;
   maxRawOutputBytes: number;
+  stopGraceSec: number;
   defaultUser: string;
   auth: AuthConfig;
   runLimits: RunLimits;
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
+    stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
     defaultUser: e.BPFDECK_DEFAULT_USER,
     auth: {
       secret: e.BPFDECK_AUTH_SECRET,

@@ -57,12 +57,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           result = out.result;
           failure = out.run.status === 'completed' ? null : `run ${out.run.id} ${out.run.status}: ${out.run.errorMessage ?? '(no message)'}`;
           say(`run ${out.run.id} ${out.run.status} (variant ${out.run.variantId}, ${out.run.recordCount} records, ${out.run.lostEvents} lost)`);
+          if (!failure && out.run.errorMessage) say(out.run.errorMessage); // a completed run's warning
         } else {
           const { runLocal } = await import('@/lib/cli/run-local');
           const out = await runLocal(req, progress);
           result = out.result;
           failure = out.failure ?? (out.interrupted ? 'interrupted (Ctrl-C): the result covers the time before it' : null);
           say(`local run ${failure ? 'failed' : 'done'} (variant ${out.variantId}, bpftrace ${out.bpftraceVersion}, exit ${out.exitCode})`);
+          if (out.warning) say(out.warning);
         }
         if (result !== null && result !== undefined) await io.stdout(cmd.json ? `${JSON.stringify(result)}\n` : summarize(result));
         if (failure) {

@@ -5,6 +5,7 @@
  * the partial result is stored and printed.
  */
 import os from 'node:os';
+import { config } from '@/lib/env';
 import type { RunRequest } from '@/lib/cli/validate';
 import type { PublicRun, RunProgress } from '@/lib/runs/types';
 
@@ -72,8 +73,8 @@ export async function runOnHost(hostName: string, req: RunRequest, progress: (li
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    // bpftrace 0.17 may drain for ~20 s after SIGINT; the remote side's own -k limit is 30 s
-    const done = await waitForRun(run.id, (req.durationSec + 120) * 1000);
+    // after the duration bpftrace may take up to stopGraceSec to stop (lib/bpftrace/stop); plus connecting
+    const done = await waitForRun(run.id, (req.durationSec + config().stopGraceSec + 60) * 1000);
     return { run: done, result: await getRunResult(run.id) };
   } finally {
     process.off('SIGINT', onSigint);

@@ -13,10 +13,10 @@ import type { ProbeType } from '@/lib/bpftrace/preflight';
 import { localPreflight } from '@/lib/cli/local-preflight';
 import type { RunRequest } from '@/lib/cli/validate';
 import { explainFailure, meaningfulStderr } from '@/lib/runs/execute';
+import { killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import { config } from '@/lib/env';
 import { chooseVariant, loadScript } from '@/lib/tools/catalog';
 
-/** seconds bpftrace may take after SIGINT to print its maps (0.17 drains its backlog first) */
-const GRACE_SEC = 30;
 const STDERR_TAIL_BYTES = 8 * 1024;
 
 export class LocalRunError extends Error {}
@@ -26,6 +26,8 @@ export interface LocalRunOutcome {
   exitCode: number | null;
   /** null when bpftrace ended normally (exit 0 after the time limit) */
   failure: string | null;
+  /** the result is whole but for what bpftrace prints at exit (it was killed for being slow to stop) */
+  warning: string | null;
   interrupted: boolean;
   variantId: string;
   bpftraceVersion: string | null;
@@ -49,11 +51,12 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     fs.writeFileSync(file, script.text, { mode: 0o600 });
     progress(`running ${choice.variant.file} (bpftrace ${caps.bpftraceVersion}, sha256 ${script.sha256.slice(0, 12)}) for ${req.durationSec} s`);
 
+    const graceSec = config().stopGraceSec;
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(tool.env ?? {})) env[k] = String(v);
     const child = spawn(
       'timeout',
-      ['--preserve-status', '-s', 'INT', '-k', String(GRACE_SEC), String(req.durationSec), 'bpftrace', '-f', 'json', file],
+      ['--preserve-status', '-s', 'INT', '-k', String(graceSec), String(req.durationSec), 'bpftrace', '-f', 'json', file],
       { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const decoder = createDecoder({ version: caps.bpftraceVersion ?? undefined });
@@ -85,8 +88,10 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     }, 1000);
     // Ctrl-C reaches bpftrace too (same process group): it prints its maps and exits; keep reading.
     let interrupted = false;
+    let stopAt = t0 + req.durationSec * 1000; // when timeout sends its SIGINT
     const onSigint = () => {
       interrupted = true;
+      stopAt = Math.min(stopAt, Date.now());
       child.kill('SIGINT');
     };
     process.on('SIGINT', onSigint);
@@ -95,6 +100,9 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
       child.on('error', reject);
       child.on('close', (c, s) => resolve([c, s]));
     });
+    const endedAt = Date.now();
+    const stoppingSec = endedAt >= stopAt ? Math.round((endedAt - stopAt) / 100) / 10 : null;
+    if (stoppingSec !== null) progress(`bpftrace ended ${stoppingSec} s after SIGINT`);
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -102,10 +110,16 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     const stderr = stderrTail.toString('utf8');
     for (const l of meaningfulStderr(stderr).slice(0, 20)) progress(`bpftrace: ${l}`);
     const ok = code === 0 || (interrupted && sawAttached && code === 130);
+    const verdict = stopVerdict(code, signal, stoppingSec, graceSec);
+    const slowStop = verdict.kind === 'killed_after_grace' && sawAttached;
+    let failure: string | null = null;
+    if (verdict.kind === 'killed_early') failure = killedEarlyMessage(verdict.stoppingSec, graceSec);
+    else if (!ok && !slowStop) failure = explainFailure(code, signal, stderr, sawAttached, false);
     return {
       result: parser.finish(),
       exitCode: code,
-      failure: ok ? null : explainFailure(code, signal, stderr, sawAttached, false),
+      failure,
+      warning: slowStop ? slowStopWarning(graceSec) : null,
       interrupted,
       variantId: choice.variant.id,
       bpftraceVersion: caps.bpftraceVersion,

@@ -14,6 +14,7 @@ import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints, type ToolParamValues } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
+import { killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
 import { runBus } from '@/lib/runs/bus';
 import { afterRunFinished, rememberRunScript } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
@@ -108,6 +109,7 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
       return runBpftraceRemote(client, {
         script: script.text,
         durationSec: run.durationSec,
+        graceSec: config().stopGraceSec,
         env: tool.env,
         signal,
         onStarted: () => {
@@ -170,7 +172,15 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
           'the data printed before that is complete, the last interval may be missing',
       });
     } else {
-      await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
+      const verdict = outcome.deadlineHit ? null : stopVerdict(outcome.exitCode, outcome.exitSignal, outcome.stoppingSec, config().stopGraceSec);
+      if (verdict?.kind === 'killed_after_grace' && sawAttached) {
+        // Slow to stop is not broken: every record it printed while tracing arrived intact.
+        await finish(runId, 'completed', { ...base, errorMessage: slowStopWarning(config().stopGraceSec) });
+      } else if (verdict?.kind === 'killed_early') {
+        await finish(runId, 'failed', { ...base, errorMessage: killedEarlyMessage(verdict.stoppingSec, config().stopGraceSec) });
+      } else {
+        await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
+      }
     }
   } catch (e) {
     clearInterval(ticker);

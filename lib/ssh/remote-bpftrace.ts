@@ -11,7 +11,10 @@
  *     - a watchdog reads the channel's stdin: EOF (cancel, a dead client, a dead bpfdeck server: sshd
  *       closes the pipe when the TCP connection goes) sends SIGINT at once. Without it, sshd does not
  *       signal a command that has no pty, and a quiet bpftrace would run on until its timeout;
- *     - `-k <graceSec>` kills it if it does not exit after the SIGINT (0.17 can drain for ~20 s);
+ *     - `-k <graceSec>` sends SIGKILL if it has not exited that long after the SIGINT (lib/bpftrace/stop).
+ *       Where sudoers says `use_pty` (Debian's default), sudo runs bpftrace in a session of its own:
+ *       the SIGKILL ends sudo, and bpftrace, already stopping, finishes on its own (it holds the
+ *       channel's stdout, so its last records still arrive; measured in tests/integration/runs.test.ts);
  *     - the directory is removed when bpftrace ends, whatever happened.
  *
  * stdout (bpftrace's JSON records) and stderr (its diagnostics) arrive on separate streams.
@@ -19,6 +22,7 @@
 import type { Client } from 'ssh2';
 import { AppError } from '@/lib/errors';
 import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';
+import { DEFAULT_STOP_GRACE_SEC } from '@/lib/bpftrace/stop';
 
 const TMPDIR_PATTERN = /^\/tmp\/bpfdeck\.[A-Za-z0-9]{10}$/;
 const SCRIPT_NAME = 'tool.bt';
@@ -32,7 +36,7 @@ export type BpftraceEnv = Partial<
 export interface RemoteRunOptions {
   script: string;
   durationSec: number;
-  /** seconds allowed after SIGINT before SIGKILL (default 30) */
+  /** seconds allowed after SIGINT before SIGKILL (default DEFAULT_STOP_GRACE_SEC) */
   graceSec?: number;
   env?: BpftraceEnv;
   onStdout: (chunk: Buffer) => void;
@@ -51,6 +55,8 @@ export interface RemoteRunResult {
   deadlineHit: boolean;
   /** how the script reached the host */
   pushedBy: 'sftp' | 'exec';
+  /** seconds from the SIGINT (end of the duration, or the cancel) to the end; null if it ended before */
+  stoppingSec: number | null;
 }
 
 export function buildRunnerCommand(dir: string, durationSec: number, graceSec: number, env: BpftraceEnv = {}): string {
@@ -88,7 +94,7 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
 }
 
 export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions): Promise<RemoteRunResult> {
-  const graceSec = opts.graceSec ?? 30;
+  const graceSec = opts.graceSec ?? DEFAULT_STOP_GRACE_SEC;
   const mk = await execCollect(client, 'umask 077 && mktemp -d /tmp/bpfdeck.XXXXXXXXXX', { timeoutMs: 10_000 });
   const dir = mk.stdout.trim();
   // code null = the channel closed without an exit-status message (seen under heavy load); the
@@ -113,12 +119,15 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
 
   const channel = await openExec(client, buildRunnerCommand(dir, opts.durationSec, graceSec, opts.env));
   opts.onStarted?.();
+  // when the host's timeout sends its SIGINT (by our clock; the host's may differ by the network delay)
+  let stopAt = Date.now() + opts.durationSec * 1000;
   return new Promise((resolve) => {
     let cancelled = false;
     let deadlineHit = false;
     const cancel = () => {
       if (cancelled) return;
       cancelled = true;
+      stopAt = Math.min(stopAt, Date.now());
       channel.end(); // EOF on the watchdog's stdin -> SIGINT to bpftrace on the host
     };
     if (opts.signal?.aborted) cancel();
@@ -135,7 +144,9 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
       opts.signal?.removeEventListener('abort', cancel);
       // recorded by openExec from the start (a script that fails at once exits before we listen)
       const { code: exitCode, signal: exitSignal } = channel.exitStatus;
-      resolve({ exitCode, exitSignal, cancelled, deadlineHit, pushedBy });
+      const now = Date.now();
+      const stoppingSec = now >= stopAt ? Math.round((now - stopAt) / 100) / 10 : null;
+      resolve({ exitCode, exitSignal, cancelled, deadlineHit, pushedBy, stoppingSec });
     });
   });
 }

@@ -110,6 +110,39 @@ describe('failures', () => {
 });
 
 describe('cancel and cleanup', () => {
+  // bpftrace closes its probes one by one after SIGINT, each close waiting for a kernel grace period
+  // (~70 ms per tracepoint here): 40 tracepoints take ~3 s to stop, longer than a 1 s grace. No other
+  // run is going on meanwhile (test files and tests run one at a time), so any bpftrace of a bpfdeck
+  // run left on the shared kernel afterwards is this one: a killed sudo loses its link to the host.
+  // What the SIGKILL hits: `timeout` signals its process group, and with Debian's `Defaults use_pty`
+  // sudo runs bpftrace in a session of its own, so sudo dies and bpftrace goes on stopping; its
+  // stdout is still the channel, which closes when bpftrace really ends (stoppingSec measures that).
+  it.each(['fleet11', 'fleet21'])('%s: a bpftrace slow to stop is sent SIGKILL after the grace; what it printed is kept, nothing is left', async (name) => {
+    const { getHostRow, withConnection } = await import('@/lib/hosts/service');
+    const { runBpftraceRemote } = await import('@/lib/ssh/remote-bpftrace');
+    const { stopVerdict } = await import('@/lib/bpftrace/stop');
+    const { hostId, fleet } = await registerFleetHost(name);
+    const syscalls = ['read', 'write', 'openat', 'close', 'newfstat', 'lseek', 'mmap', 'munmap', 'brk', 'ioctl'];
+    syscalls.push('pread64', 'pwrite64', 'readv', 'writev', 'access', 'pipe', 'select', 'sched_yield', 'mremap', 'msync');
+    const probes = syscalls.flatMap((n) => [`tracepoint:syscalls:sys_enter_${n}`, `tracepoint:syscalls:sys_exit_${n}`]);
+    const script = [
+      `${probes.join(',\n')} { @calls = count(); }`,
+      'interval:s:1 { printf("tick %d\\n", elapsed / 1000000000); }',
+      '',
+    ].join('\n');
+    let stdout = '';
+    const res = await withConnection(await getHostRow(hostId), (c) =>
+      runBpftraceRemote(c, { script, durationSec: 3, graceSec: 1, onStdout: (b) => (stdout += b.toString()), onStderr: () => {} }),
+    );
+    expect(res.exitCode, stdout.slice(-500)).toBe(137);
+    expect(res.stoppingSec).toBeGreaterThanOrEqual(1);
+    expect(stopVerdict(res.exitCode, res.exitSignal, res.stoppingSec, 1)).toMatchObject({ kind: 'killed_after_grace' });
+    expect(stdout).toContain('"attached_probes"');
+    expect(stdout).toMatch(/"data": "tick 2\\n"/);
+    const left = await pollUntil(() => listRemoteBpftrace(fleet, { match: /bpftrace -f json \/tmp\/bpfdeck\./ }), (l) => l.length === 0, NOTHING_LEFT_WITHIN_MS);
+    expect(left).toEqual([]);
+  });
+
   it('cancel mid-run keeps the maps bpftrace prints at exit, and leaves nothing running', async () => {
     const { startRun, cancelRun, waitForRun, getRun, getRunResult, getRawOutput } = await import('@/lib/runs/service');
     const { hostId, fleet } = await registerFleetHost('fleet12', { check: true });

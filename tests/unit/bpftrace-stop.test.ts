@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_STOP_GRACE_SEC, killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import { loadConfig as loadEnv } from '@/lib/env';
+
+const loadConfig = (env: Record<string, string>) => loadEnv(env as unknown as NodeJS.ProcessEnv);
+
+describe('stopVerdict: how bpftrace ended after SIGINT', () => {
+  it.each([
+    // exit status as a shell reports it (remote wrapper), and as Node reports a signal (local run)
+    ['exit 0', 0, null, 2.3, 'exited'],
+    ['exit 1', 1, null, null, 'exited'],
+    ['another signal', null, 'SIGSEGV', 1, 'exited'],
+    ['137 at the limit (shell)', 137, null, 60.4, 'killed_after_grace'],
+    ['SIGKILL at the limit (Node)', null, 'SIGKILL', 59.1, 'killed_after_grace'],
+    ['KILL at the limit (ssh2 names signals without SIG)', null, 'KILL', 61, 'killed_after_grace'],
+    ['137 long before the limit: someone else', 137, null, 12, 'killed_early'],
+    ['SIGKILL while tracing', null, 'SIGKILL', null, 'killed_early'],
+  ] as const)('%s', (_label, code, signal, stoppingSec, kind) => {
+    expect(stopVerdict(code, signal, stoppingSec, 60).kind).toBe(kind);
+  });
+
+  it('allows 2 s of clock difference between our SIGINT estimate and the host', () => {
+    expect(stopVerdict(137, null, 58.1, 60).kind).toBe('killed_after_grace');
+    expect(stopVerdict(137, null, 57.9, 60).kind).toBe('killed_early');
+  });
+
+  it('messages name the limit and what is kept', () => {
+    expect(slowStopWarning(60)).toMatch(/^warning: bpftrace had not stopped 60 s after SIGINT and was sent SIGKILL/);
+    expect(slowStopWarning(60)).toMatch(/everything it printed until then is kept/);
+    expect(killedEarlyMessage(12.4, 60)).toBe(
+      "bpftrace was killed (SIGKILL) 12 s after SIGINT, before bpfdeck's 60 s limit, by something on the host: the kernel's OOM killer (see dmesg) or a person",
+    );
+    expect(killedEarlyMessage(null, 60)).toMatch(/SIGKILL\) while it was tracing/);
+  });
+
+  it('the limit comes from BPFDECK_STOP_GRACE_SEC, default 60, 1 to 600', () => {
+    expect(loadConfig({}).stopGraceSec).toBe(DEFAULT_STOP_GRACE_SEC);
+    expect(DEFAULT_STOP_GRACE_SEC).toBe(60);
+    expect(loadConfig({ BPFDECK_STOP_GRACE_SEC: '5' }).stopGraceSec).toBe(5);
+    expect(() => loadConfig({ BPFDECK_STOP_GRACE_SEC: '0' })).toThrow(/BPFDECK_STOP_GRACE_SEC/);
+    expect(() => loadConfig({ BPFDECK_STOP_GRACE_SEC: '601' })).toThrow(/BPFDECK_STOP_GRACE_SEC/);
+  });
+});
