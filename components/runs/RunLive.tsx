@@ -61,7 +61,16 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
           )}
         </div>
         <ProgressBar value={fraction} label="Run progress" />
-        <div className="font-mono text-xs text-slate-500">script sha256 {run.scriptSha256.slice(0, 16)}… · variant {run.variantId}</div>
+        <div className="font-mono text-xs text-slate-500">
+          script sha256 {run.scriptSha256.slice(0, 16)}… · variant {run.variantId}
+          {run.params &&
+            Object.entries(run.params).map(([name, value]) => (
+              <span key={name}>
+                {' '}
+                · {name} {value}
+              </span>
+            ))}
+        </div>
         <ErrorBox error={cancel.error} title="Cancel failed" />
         {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The run failed" />}
         {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}

@@ -14,37 +14,21 @@
  * the one thing not copied: it moves from the run into the write-once RawOutput store, shared by the
  * run and its reports (lib/reports/raw-store.ts).
  */
-import { createHash } from 'node:crypto';
 import { db, type Host, type Run } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
 import { conflict, notFound } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
-import { getTool, listTools, loadScript, type LoadedScript, type ToolDef, type ToolVariant } from '@/lib/tools/catalog';
+import { getTool, listTools, loadScript, type LoadedScript, type ToolDef, type ToolParamValues, type ToolVariant } from '@/lib/tools/catalog';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { moveRunRawToStore } from '@/lib/reports/raw-store';
 
 export interface SnapshotDeps {
-  /** reads a catalog script, rendered with the tool's default parameters (tests inject a changed one) */
-  loadScript: (variant: ToolVariant, tool: ToolDef) => LoadedScript;
+  /** reads a catalog script rendered with the run's parameters (tests inject a changed one) */
+  loadScript: (variant: ToolVariant, tool: ToolDef, params: ToolParamValues | undefined) => LoadedScript;
 }
 
-const DEFAULT_DEPS: SnapshotDeps = { loadScript: (variant, tool) => loadScript(variant, tool) };
-
-/**
- * The exact script text each executing run pushed (rendered with its parameters), told by
- * lib/runs/execute.ts, kept until a report takes it: parameters are not stored with the run, so the
- * catalog file alone cannot give the text of a run with non-default ones. Bounded; in memory only
- * (after a restart the catalog file, if unchanged, is the fallback).
- */
-const g = globalThis as unknown as { __bpfdeckRunScripts?: Map<string, string> };
-const pushedScripts: Map<string, string> = (g.__bpfdeckRunScripts ??= new Map());
-const MAX_REMEMBERED_SCRIPTS = 2_000;
-
-export function rememberRunScript(runId: string, text: string): void {
-  if (pushedScripts.size >= MAX_REMEMBERED_SCRIPTS) pushedScripts.delete(pushedScripts.keys().next().value!);
-  pushedScripts.set(runId, text);
-}
+const DEFAULT_DEPS: SnapshotDeps = { loadScript: (variant, tool, params) => loadScript(variant, tool, params) };
 
 type ItemData = Omit<Prisma.ReportItemCreateManyInput, 'reportId'>;
 
@@ -64,21 +48,19 @@ function hostSnapshot(host: Host) {
 
 /**
  * The script text of a run, only ever one whose sha256 is the one the run recorded (the text it
- * pushed): the text the runner told us, else today's catalog file (with default parameters) if it
- * still has that sha256; else null, and the report keeps the sha256 and says the text is not known.
+ * pushed): today's catalog file rendered with the run's stored parameters, if that still has the
+ * sha256; else null, and the report keeps the sha256 and says the text is not known.
  */
 export function scriptSnapshot(
-  run: { id?: string; toolId: string; variantId: string; scriptSha256: string },
+  run: { toolId: string; variantId: string; scriptSha256: string; paramsJson?: string | null },
   deps: SnapshotDeps,
 ): { scriptFile: string | null; scriptText: string | null } {
   const tool = getTool(run.toolId);
   const variant = tool?.variants.find((v) => v.id === run.variantId);
-  const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-  const pushed = run.id ? pushedScripts.get(run.id) : undefined;
-  if (pushed !== undefined && sha(pushed) === run.scriptSha256) return { scriptFile: variant?.file ?? null, scriptText: pushed };
   if (!tool || !variant) return { scriptFile: null, scriptText: null };
   try {
-    const s = deps.loadScript(variant, tool);
+    const params = run.paramsJson ? (JSON.parse(run.paramsJson) as ToolParamValues) : undefined;
+    const s = deps.loadScript(variant, tool, params);
     return { scriptFile: variant.file, scriptText: s.sha256 === run.scriptSha256 ? s.text : null };
   } catch {
     return { scriptFile: variant.file, scriptText: null };
@@ -240,11 +222,9 @@ export async function afterRunFinished(runId: string): Promise<void> {
     if (run.dashboardId) {
       // Move now: the dashboard's report, made when its last run ends, finds it in the store.
       await moveRunRawToStore(runId);
-      const reportId = await createDashboardReport(run.dashboardId);
-      if (reportId) for (const r of await db().run.findMany({ where: { dashboardId: run.dashboardId }, select: { id: true } })) pushedScripts.delete(r.id);
-    } else {
-      if (isReportable(run)) await createRunReport(runId);
-      pushedScripts.delete(runId);
+      await createDashboardReport(run.dashboardId);
+    } else if (isReportable(run)) {
+      await createRunReport(runId);
     }
   } catch (e) {
     console.error(`bpfdeck: no report for run ${runId}`, e);

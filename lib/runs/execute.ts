@@ -11,12 +11,12 @@ import { AppError } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints, type ToolParamValues } from '@/lib/tools/catalog';
+import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
 import { runBus } from '@/lib/runs/bus';
-import { afterRunFinished, rememberRunScript } from '@/lib/reports/snapshot';
+import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
 
@@ -27,7 +27,7 @@ const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
 const BPFTRACE_EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
 
-export async function executeRun(runId: string, signal: AbortSignal, params?: ToolParamValues): Promise<void> {
+export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
   if (!run) return;
   const tool = getTool(run.toolId);
@@ -99,8 +99,8 @@ export async function executeRun(runId: string, signal: AbortSignal, params?: To
       }
       const choice = chooseVariant(tool, caps);
       if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-      const script = loadScript(choice.variant, tool, resolveParams(tool, params));
-      rememberRunScript(runId, script.text); // the report keeps the exact text (lib/reports)
+      // the parameters startRun validated and stored (re-checked: a row is input too)
+      const script = loadScript(choice.variant, tool, resolveParams(tool, run.paramsJson ? JSON.parse(run.paramsJson) : {}));
       await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
       if (signal.aborted) return null;
 

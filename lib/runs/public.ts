@@ -11,6 +11,7 @@ export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
     variantId: r.variantId,
     scriptSha256: r.scriptSha256,
     durationSec: r.durationSec,
+    params: r.paramsJson ? (JSON.parse(r.paramsJson) as Record<string, number>) : null,
     status: r.status as RunStatus,
     requestedBy: r.requestedBy,
     createdAt: r.createdAt.toISOString(),

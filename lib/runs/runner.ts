@@ -4,14 +4,11 @@
  * State lives in the database; this object only holds what is executing now and the abort handles.
  */
 import { executeRun } from '@/lib/runs/execute';
-import type { ToolParamValues } from '@/lib/tools/catalog';
 
 interface Pending {
   runId: string;
   /** host + tool: runs with the same key never overlap */
   lockKey: string;
-  /** the tool's parameter values (validated by startRun), if it has any */
-  params?: ToolParamValues;
 }
 
 export class Runner {
@@ -20,8 +17,8 @@ export class Runner {
 
   constructor(private readonly maxConcurrent: number, private readonly exec = executeRun) {}
 
-  enqueue(runId: string, hostId: string, toolId: string, params?: ToolParamValues): void {
-    this.queue.push({ runId, lockKey: `${hostId}\u0000${toolId}`, params });
+  enqueue(runId: string, hostId: string, toolId: string): void {
+    this.queue.push({ runId, lockKey: `${hostId}\u0000${toolId}` });
     this.pump();
   }
 
@@ -63,7 +60,7 @@ export class Runner {
       if (i < 0) return;
       const [next] = this.queue.splice(i, 1);
       const abort = new AbortController();
-      const done = this.exec(next.runId, abort.signal, next.params)
+      const done = this.exec(next.runId, abort.signal)
         .catch((e) => console.error(`bpfdeck: run ${next.runId} crashed the runner`, e))
         .finally(() => {
           this.active.delete(next.runId);

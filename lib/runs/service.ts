@@ -66,8 +66,8 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   const caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
   const choice = caps ? chooseVariant(tool, caps) : { ok: true as const, variant: tool.variants[0] };
   if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-  // Parameters are not stored on the run: the script's sha256 covers them, and a script that takes
-  // parameters states their values in its own output (so the stored result does too).
+  // Stored with the run (paramsJson): the executor renders the script from them, and a report can
+  // rebuild the exact text later; the script's sha256 covers them too.
   const params = resolveParams(tool, input.params);
   const script = loadScript(choice.variant, tool, params);
   // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes.
@@ -80,6 +80,7 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
       variantId: choice.variant.id,
       scriptSha256: script.sha256,
       durationSec: input.durationSec,
+      paramsJson: tool.params?.length ? JSON.stringify(params) : null,
       status: 'queued',
       requestedBy,
       dashboardId: opts.dashboardId ?? null,
@@ -88,7 +89,7 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   });
   const pub = toPublicRun(run);
   runBus.publish(run, { type: 'run', run: pub });
-  runner().enqueue(run.id, host.id, tool.id, tool.params?.length ? params : undefined);
+  runner().enqueue(run.id, host.id, tool.id);
   return pub;
 }
 

@@ -10,6 +10,8 @@ export interface PublicRun {
   variantId: string;
   scriptSha256: string;
   durationSec: number;
+  /** the tool parameters it ran with (defaults included); null for tools without parameters */
+  params: Record<string, number> | null;
   status: RunStatus;
   requestedBy: string;
   createdAt: string;

@@ -226,8 +226,15 @@ describe('bpfdeck run', () => {
     expect(m, r.stderr).not.toBeNull();
     const { getRun, getRunResult } = await import('@/lib/runs/service');
     const run = await getRun(m![1]);
-    expect(run).toMatchObject({ status: 'completed', toolId: 'ext4slower', hostName, requestedBy: `cli:${os.userInfo().username}` });
+    expect(run).toMatchObject({ status: 'completed', toolId: 'ext4slower', hostName, requestedBy: `cli:${os.userInfo().username}`, params: { minLatencyMs: 5 } });
     expect(await getRunResult(run.id)).toEqual(res);
+    // the report (made by the CLI's process) rebuilt the pushed text from the stored parameters
+    const { findReportForRun, getReport } = await import('@/lib/reports/read');
+    const link = await findReportForRun(run.id);
+    expect(link.report, 'no report for the run').not.toBeNull();
+    const report = await getReport(link.report!.id);
+    expect(report.items[0]).toMatchObject({ scriptSha256: run.scriptSha256 });
+    expect(report.items[0].scriptText).toMatch(/^#define MIN_LATENCY_MS 5$/m);
   });
 
   it('--host with an unknown name fails with exit 1 and the known names', async () => {

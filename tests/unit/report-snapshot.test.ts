@@ -149,20 +149,24 @@ describe('a run becomes an immutable report', () => {
     expect(String(folded.body)).toMatch(/^\S.* \d+\n/);
   });
 
-  it('keeps the exact script a run pushed (rendered with its parameters), never a text of another sha256', async () => {
-    const { createRunReport, rememberRunScript } = await import('@/lib/reports/snapshot');
+  it('keeps the exact script a run pushed (the catalog file rendered with its stored parameters), never a text of another sha256', async () => {
+    const { createRunReport } = await import('@/lib/reports/snapshot');
     const { getReport } = await import('@/lib/reports/read');
+    const { getTool, loadScript } = await import('@/lib/tools/catalog');
+    const tool = getTool('ext4slower')!;
+    const variant = tool.variants.find((v) => v.id === 'ext4slower')!;
+    const rendered = loadScript(variant, tool, { minLatencyMs: 50 });
+    expect(rendered.text).toMatch(/^#define MIN_LATENCY_MS 50$/m);
     const hostId = await makeHost('params-1');
-    const rendered = SCRIPT_V1.replace('v1', 'v1 with min_ms=50');
-    const runId = await makeRun(hostId, { scriptSha256: sha(rendered) });
-    rememberRunScript(runId, rendered);
-    const id = (await createRunReport(runId, { deps: scriptDeps(SCRIPT_V1) }))!;
-    expect((await getReport(id)).items[0]).toMatchObject({ scriptText: rendered, scriptSha256: sha(rendered) });
-    // told a text that is not what the run recorded: not used
-    const other = await makeRun(hostId);
-    rememberRunScript(other, 'something else');
-    const id2 = (await createRunReport(other, { deps: scriptDeps(SCRIPT_V1) }))!;
-    expect((await getReport(id2)).items[0].scriptText).toBe(SCRIPT_V1);
+    // (the result's shape does not matter to the snapshot)
+    const ext4 = { toolId: 'ext4slower', variantId: variant.id, resultJson: '{}', scriptSha256: rendered.sha256 };
+    const runId = await makeRun(hostId, { ...ext4, paramsJson: '{"minLatencyMs":50}' });
+    const id = (await createRunReport(runId))!;
+    expect((await getReport(id)).items[0]).toMatchObject({ scriptText: rendered.text, scriptSha256: rendered.sha256 });
+    // parameters that do not give the recorded sha256 (a row edited by hand, a changed file): no text
+    const other = await makeRun(hostId, { ...ext4, paramsJson: '{"minLatencyMs":40}' });
+    const id2 = (await createRunReport(other))!;
+    expect((await getReport(id2)).items[0]).toMatchObject({ scriptText: null, scriptSha256: rendered.sha256 });
   });
 
   it('makes one report of a run however many callers race for it', async () => {
