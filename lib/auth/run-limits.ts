@@ -9,6 +9,30 @@ import { AppError } from '@/lib/errors';
 
 const LIVE = ['queued', 'connecting', 'running'];
 
+// one chain of quota-checked starts per user, shared by every module instance of this process
+const g = globalThis as unknown as { __bpfdeckQuotaLocks?: Map<string, Promise<unknown>> };
+const locks: Map<string, Promise<unknown>> = (g.__bpfdeckQuotaLocks ??= new Map());
+
+/**
+ * The quota check and the creation of the run (`create`) as one step per user: two starts of the same
+ * user at the same moment cannot both pass the check before either run exists. Within this process
+ * only: a `bpfdeck run --host` in another process could still slip one run past a full quota.
+ */
+export async function withRunQuota<T>(requestedBy: string, create: () => Promise<T>): Promise<T> {
+  const next = (locks.get(requestedBy) ?? Promise.resolve())
+    .catch(() => {}) // an earlier refusal is that caller's answer, not ours
+    .then(async () => {
+      await checkRunQuota(requestedBy);
+      return create();
+    });
+  locks.set(requestedBy, next);
+  try {
+    return await next;
+  } finally {
+    if (locks.get(requestedBy) === next) locks.delete(requestedBy);
+  }
+}
+
 export async function checkRunQuota(requestedBy: string): Promise<void> {
   const { maxActivePerUser, maxStartsPer10Min } = config().runLimits;
   const active = await db().run.count({ where: { requestedBy, status: { in: LIVE } } });

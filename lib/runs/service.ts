@@ -8,7 +8,7 @@ import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams } from '@/lib/tools/catalog';
 import { getHostRow } from '@/lib/hosts/service';
-import { checkRunQuota } from '@/lib/auth/run-limits';
+import { withRunQuota } from '@/lib/auth/run-limits';
 import { runBus } from '@/lib/runs/bus';
 import { Runner } from '@/lib/runs/runner';
 import { toPublicRun } from '@/lib/runs/public';
@@ -70,23 +70,25 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   // rebuild the exact text later; the script's sha256 covers them too.
   const params = resolveParams(tool, input.params);
   const script = loadScript(choice.variant, tool, params);
-  // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes.
-  await checkRunQuota(requestedBy);
-  const run = await db().run.create({
-    data: {
-      id: newId(),
-      hostId: host.id,
-      toolId: tool.id,
-      variantId: choice.variant.id,
-      scriptSha256: script.sha256,
-      durationSec: input.durationSec,
-      paramsJson: tool.params?.length ? JSON.stringify(params) : null,
-      status: 'queued',
-      requestedBy,
-      dashboardId: opts.dashboardId ?? null,
-    },
-    include: { host: { select: { name: true } } },
-  });
+  // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes, checked and
+  // counted in one step.
+  const run = await withRunQuota(requestedBy, () =>
+    db().run.create({
+      data: {
+        id: newId(),
+        hostId: host.id,
+        toolId: tool.id,
+        variantId: choice.variant.id,
+        scriptSha256: script.sha256,
+        durationSec: input.durationSec,
+        paramsJson: tool.params?.length ? JSON.stringify(params) : null,
+        status: 'queued',
+        requestedBy,
+        dashboardId: opts.dashboardId ?? null,
+      },
+      include: { host: { select: { name: true } } },
+    }),
+  );
   const pub = toPublicRun(run);
   runBus.publish(run, { type: 'run', run: pub });
   runner().enqueue(run.id, host.id, tool.id);
