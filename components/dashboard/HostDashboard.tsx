@@ -31,6 +31,8 @@ export interface DashboardTool {
   /** why it cannot run on this host, in plain words; null = it can (or the host is unchecked) */
   unavailable: string | null;
   docs: { man: string; example: string };
+  /** the tool's settable parameters (ext4slower's threshold), integers in [min, max] */
+  params: Array<{ name: string; label: string; description: string; min: number; max: number; default: number }>;
 }
 
 const DURATIONS_SEC = [10, 15, 20, 30, 45, 60];
@@ -109,8 +111,18 @@ function ToolCard({
   onStarted: (r: PublicRun) => void;
 }) {
   const [durationSec, setDurationSec] = useState(Math.min(tool.maxDurationSec, Math.max(tool.minDurationSec, 30)));
+  // as typed; sent only when not the default (the server checks them again)
+  const [paramText, setParamText] = useState<Record<string, string>>(() => Object.fromEntries(tool.params.map((p) => [p.name, String(p.default)])));
+  const paramError = tool.params
+    .filter((p) => {
+      const t = paramText[p.name].trim();
+      return !/^-?\d+$/.test(t) || Number(t) < p.min || Number(t) > p.max;
+    })
+    .map((p) => `${p.label}: a whole number from ${p.min} to ${p.max}`)
+    .join('; ');
+  const params = Object.fromEntries(tool.params.filter((p) => Number(paramText[p.name]) !== p.default).map((p) => [p.name, Number(paramText[p.name])]));
   const start = useMutation({
-    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId, toolId: tool.id, durationSec } }),
+    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId, toolId: tool.id, durationSec, ...(Object.keys(params).length ? { params } : {}) } }),
     onSuccess: ({ run: r }) => onStarted(r),
   });
   const cancel = useMutation({ mutationFn: (id: string) => api(`/api/runs/${id}/cancel`, { body: {} }) });
@@ -131,7 +143,7 @@ function ToolCard({
   return (
     <article data-testid={`card-${tool.id}`} aria-label={`${tool.title} (${tool.id})`} className="flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4">
       <header className="flex flex-wrap items-start gap-2">
-        <div className="min-w-0 flex-1">
+        <div className="min-w-[14rem] flex-1">
           <h3 className="font-semibold">
             {tool.title} <span className="font-mono text-xs font-normal text-slate-500">{tool.id}</span>
           </h3>
@@ -143,25 +155,49 @@ function ToolCard({
             <a className="hover:underline" href={tool.docs.example} target="_blank" rel="noreferrer">docs</a>
           </p>
         </div>
-        <label className="text-sm">
-          <select aria-label={`${tool.id} duration in seconds`} value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
-            {options.map((s) => (
-              <option key={s} value={s}>{s} s</option>
-            ))}
-          </select>
-        </label>
-        <button
-          type="button"
-          className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
-          disabled={!pinned || !!tool.unavailable || active || start.isPending}
-          onClick={() => start.mutate()}
-        >
-          {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
-        </button>
+        {/* the controls wrap below the title as one group when the card is narrow */}
+        <div className="flex flex-wrap items-center gap-2">
+          {tool.params.map((p) => (
+            <label key={p.name} className="flex items-center gap-1 text-sm" title={`${p.description} (${p.min} to ${p.max})`}>
+              {p.label}
+              <input
+                type="number"
+                inputMode="numeric"
+                min={p.min}
+                max={p.max}
+                step={1}
+                aria-label={`${tool.id} ${p.label}`}
+                value={paramText[p.name]}
+                onChange={(e) => setParamText((v) => ({ ...v, [p.name]: e.target.value }))}
+                className="w-20 rounded border border-slate-300 px-1 py-1"
+              />
+            </label>
+          ))}
+          <label className="text-sm">
+            <select aria-label={`${tool.id} duration in seconds`} value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+              {options.map((s) => (
+                <option key={s} value={s}>{s} s</option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
+            disabled={!pinned || !!tool.unavailable || active || start.isPending || !!paramError}
+            onClick={() => start.mutate()}
+          >
+            {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
+          </button>
+        </div>
       </header>
       {tool.unavailable && (
         <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unavailable-${tool.id}`}>
           Cannot run on this host: {tool.unavailable}
+        </p>
+      )}
+      {paramError && (
+        <p role="alert" className="text-sm text-red-700">
+          {paramError}
         </p>
       )}
       <ErrorBox error={start.error} title={`${tool.title} was not started`} />
@@ -174,6 +210,7 @@ function ToolCard({
             </Link>
             <ReportLink runId={run.id} done={done} anchor={tool.id} />
             <span>{run.durationSec} s</span>
+            {run.params && Object.entries(run.params).map(([name, value]) => <span key={name}>{tool.params.find((p) => p.name === name)?.label ?? name} {value}</span>)}
             {active && progress && <span data-testid={`progress-text-${tool.id}`}>{progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records</span>}
             {done && run.hostCpuSec !== null && <span title="user+system CPU seconds bpftrace used on the host during this run">bpftrace CPU on host: {run.hostCpuSec.toFixed(2)} s</span>}
             {run.lostEvents > 0 && <span className="font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}

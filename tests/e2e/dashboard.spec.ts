@@ -47,18 +47,24 @@ function startLoad(dir: string): { stop: () => void } {
   };
 }
 
+/** fleet11 added through the API, its key pinned after comparing with ssh-keygen, and checked */
+async function addFleet11(req: APIRequestContext, origin: string, label: string): Promise<string> {
+  const f = fleetHost('fleet11');
+  const { host } = await apiCall<{ host: { id: string } }>(req, origin, 'POST', '/api/hosts', {
+    name: `${label}-fleet11-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
+    privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
+  });
+  const { hostKey } = await apiCall<{ hostKey: { fingerprint: string } }>(req, origin, 'POST', `/api/hosts/${host.id}/hostkey/scan`, {});
+  expect(hostKey.fingerprint).toBe(execFileSync('ssh-keygen', ['-l', '-f', f.hostKeyPath], { encoding: 'utf8' }).split(' ')[1]);
+  await apiCall(req, origin, 'POST', `/api/hosts/${host.id}/hostkey/accept`, { fingerprint: hostKey.fingerprint });
+  await apiCall(req, origin, 'POST', `/api/hosts/${host.id}/check`, {});
+  return host.id;
+}
+
 test('run the dashboard on a fleet host: all ten cards fill with data from that run', async ({ page }) => {
   test.setTimeout(300_000);
   const origin = new URL(test.info().project.use.baseURL!).origin;
-  const f = fleetHost('fleet11');
-  const { host } = await apiCall<{ host: { id: string } }>(page.request, origin, 'POST', '/api/hosts', {
-    name: `dash-fleet11-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
-    privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
-  });
-  const { hostKey } = await apiCall<{ hostKey: { fingerprint: string } }>(page.request, origin, 'POST', `/api/hosts/${host.id}/hostkey/scan`, {});
-  expect(hostKey.fingerprint).toBe(execFileSync('ssh-keygen', ['-l', '-f', f.hostKeyPath], { encoding: 'utf8' }).split(' ')[1]);
-  await apiCall(page.request, origin, 'POST', `/api/hosts/${host.id}/hostkey/accept`, { fingerprint: hostKey.fingerprint });
-  await apiCall(page.request, origin, 'POST', `/api/hosts/${host.id}/check`, {});
+  const host = { id: await addFleet11(page.request, origin, 'dash') };
 
   await page.goto(`/hosts/${host.id}`);
   const tools = ['execsnoop', 'opensnoop', 'ext4slower', 'biolatency', 'biosnoop', 'cachestat', 'tcplife', 'tcpretrans', 'runqlat', 'profile'];
@@ -107,4 +113,38 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   await page.screenshot({ path: 'test-results/dashboard-full.png', fullPage: true });
   fs.rmSync(dir, { recursive: true, force: true });
   void os.tmpdir;
+});
+
+test("ext4slower's threshold is set on its card: checked as typed, sent with the run, shown on the result", async ({ page }) => {
+  test.setTimeout(120_000);
+  const origin = new URL(test.info().project.use.baseURL!).origin;
+  const hostId = await addFleet11(page.request, origin, 'thr');
+  await page.goto(`/hosts/${hostId}`);
+  const card = page.getByTestId('card-ext4slower');
+  const threshold = card.getByLabel('ext4slower Threshold (ms)');
+  const run = card.getByRole('button', { name: /Run ext4slower for/ });
+  await expect(threshold).toHaveValue('10');
+  await threshold.fill('-1');
+  await expect(card.getByRole('alert')).toHaveText('Threshold (ms): a whole number from 0 to 60000');
+  await expect(run).toBeDisabled();
+  // 0: every ext4 read, write, open and fsync, so this test's own small writes show
+  await threshold.fill('0');
+  await expect(card.getByRole('alert')).toHaveCount(0);
+  await card.getByLabel('ext4slower duration in seconds').selectOption('10');
+  const dir = fs.mkdtempSync(path.join('/var/tmp', `${MARK}-thr-`));
+  const writer = spawn('sh', ['-c', `end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do echo x >> ${MARK}.thr; sleep 0.2; done`], { cwd: dir, stdio: 'ignore' });
+  try {
+    await run.click();
+    await expect(card.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });
+  } finally {
+    writer.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await expect(card.getByText('Threshold (ms) 0', { exact: true })).toBeVisible();
+  await card.getByPlaceholder('Filter all columns').fill(`${MARK}.thr`);
+  await expect(card.getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
+  await card.screenshot({ path: 'test-results/dashboard-ext4slower-threshold.png' });
+  // the run page says what it ran with
+  await card.getByRole('link', { name: /^result of / }).click();
+  await expect(page.getByText(/variant ext4slower · minLatencyMs 0/)).toBeVisible();
 });

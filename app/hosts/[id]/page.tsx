@@ -34,6 +34,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       variant: choice?.ok ? choice.variant.id : null,
       unavailable: choice && !choice.ok ? choice.reason : null,
       docs: t.docs,
+      params: (t.params ?? []).map(({ name, label, description, min, max, default: def }) => ({ name, label, description, min, max, default: def })),
     };
   });
   const latest = await latestRunsByTool(id);
