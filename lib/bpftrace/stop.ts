@@ -1,8 +1,9 @@
 /**
  * How bpftrace is stopped, and how to tell "it was too slow to stop" from other deaths.
  *
- * bpfdeck stops bpftrace with SIGINT (it then prints its maps) and SIGKILLs it only if it has not
- * exited STOP_GRACE_SEC later (`timeout -k`). Stopping is not instant: bpftrace 0.17 closes its probes
+ * bpfdeck stops bpftrace with SIGINT (it then prints its maps) and kills it only if it has not exited
+ * graceSec later: SIGHUP relayed through sudo on a host (lib/ssh/remote-bpftrace.ts says why not
+ * SIGKILL), SIGKILL from `timeout -k` for `bpfdeck run --local`. Stopping is not instant: bpftrace 0.17 closes its probes
  * one at a time and each close waits for a kernel RCU grace period (measured on the test kernel:
  * ~70 ms per tracepoint, 2.3 s for ext4slower's 33 probes on an idle machine; one CI run on a busy
  * machine took more than 30 s), and profile then resolves user symbols (up to ~20 s on 0.17).
@@ -14,35 +15,36 @@ export const DEFAULT_STOP_GRACE_SEC = 60;
 export type StopVerdict =
   /** bpftrace exited on its own (whatever its status) */
   | { kind: 'exited' }
-  /** SIGKILLed by our own limit: it was still stopping graceSec after SIGINT */
+  /** killed by our own limit: it was still stopping graceSec after SIGINT */
   | { kind: 'killed_after_grace'; stoppingSec: number }
-  /** SIGKILLed before our limit: something else on the host killed it (the OOM killer, an admin) */
-  | { kind: 'killed_early'; stoppingSec: number | null };
+  /** killed before our limit: something else on the host did it (the OOM killer, an admin) */
+  | { kind: 'killed_early'; signal: 'SIGKILL' | 'SIGHUP'; stoppingSec: number | null };
 
 /**
- * exitCode/exitSignal: as seen by whoever waited for `timeout` (a shell reports 137 for SIGKILL,
- * Node and ssh2 report the signal). stoppingSec: seconds from the SIGINT to the exit, or null when
- * no SIGINT had been sent yet.
+ * exitCode/exitSignal: as seen by whoever waited for `timeout` (a shell reports 128 + the signal:
+ * 137 SIGKILL, 129 SIGHUP; Node and ssh2 report the signal's name, ssh2 without "SIG").
+ * stoppingSec: seconds from the SIGINT to the exit, or null when no SIGINT had been sent yet.
  */
 export function stopVerdict(exitCode: number | null, exitSignal: string | null, stoppingSec: number | null, graceSec: number): StopVerdict {
-  const killed = exitCode === 137 || (exitCode === null && (exitSignal === 'SIGKILL' || exitSignal === 'KILL'));
-  if (!killed) return { kind: 'exited' };
+  const sig = exitCode === 137 ? 'SIGKILL' : exitCode === 129 ? 'SIGHUP' : exitCode === null && exitSignal ? `SIG${exitSignal.replace(/^SIG/, '')}` : null;
+  if (sig !== 'SIGKILL' && sig !== 'SIGHUP') return { kind: 'exited' };
   // `timeout` fires at graceSec after its SIGINT; our clock starts a little later or earlier than
   // the host's (network, process start), so allow 2 s either way.
   if (stoppingSec !== null && stoppingSec >= graceSec - 2) return { kind: 'killed_after_grace', stoppingSec };
-  return { kind: 'killed_early', stoppingSec };
+  return { kind: 'killed_early', signal: sig, stoppingSec };
 }
 
 /** the warning a run keeps when bpftrace was killed for being slow to stop (its records are intact) */
 export function slowStopWarning(graceSec: number): string {
   return (
-    `warning: bpftrace had not stopped ${graceSec} s after SIGINT and was sent SIGKILL (it detaches its probes one by one, ` +
+    `warning: bpftrace had not stopped ${graceSec} s after SIGINT and was killed (it detaches its probes one by one, ` +
     'which is slow on a busy machine): everything it printed until then is kept; the maps it prints at exit may be missing'
   );
 }
 
-/** the failure message when something other than bpfdeck SIGKILLed bpftrace */
-export function killedEarlyMessage(stoppingSec: number | null, graceSec: number): string {
+/** the failure message when something other than bpfdeck killed bpftrace */
+export function killedEarlyMessage(signal: string, stoppingSec: number | null, graceSec: number): string {
   const when = stoppingSec === null ? 'while it was tracing' : `${Math.round(stoppingSec)} s after SIGINT, before bpfdeck's ${graceSec} s limit`;
-  return `bpftrace was killed (SIGKILL) ${when}, by something on the host: the kernel's OOM killer (see dmesg) or a person`;
+  const who = signal === 'SIGKILL' ? "the kernel's OOM killer (see dmesg) or a person" : 'a person or a process of the SSH user';
+  return `bpftrace was killed (${signal}) ${when}, by something on the host: ${who}`;
 }

@@ -113,7 +113,7 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     const verdict = stopVerdict(code, signal, stoppingSec, graceSec);
     const slowStop = verdict.kind === 'killed_after_grace' && sawAttached;
     let failure: string | null = null;
-    if (verdict.kind === 'killed_early') failure = killedEarlyMessage(verdict.stoppingSec, graceSec);
+    if (verdict.kind === 'killed_early') failure = killedEarlyMessage(verdict.signal, verdict.stoppingSec, graceSec);
     else if (!ok && !slowStop) failure = explainFailure(code, signal, stderr, sawAttached, false);
     return {
       result: parser.finish(),

@@ -177,7 +177,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
         // Slow to stop is not broken: every record it printed while tracing arrived intact.
         await finish(runId, 'completed', { ...base, errorMessage: slowStopWarning(config().stopGraceSec) });
       } else if (verdict?.kind === 'killed_early') {
-        await finish(runId, 'failed', { ...base, errorMessage: killedEarlyMessage(verdict.stoppingSec, config().stopGraceSec) });
+        await finish(runId, 'failed', { ...base, errorMessage: killedEarlyMessage(verdict.signal, verdict.stoppingSec, config().stopGraceSec) });
       } else {
         await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
       }

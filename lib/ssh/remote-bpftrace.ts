@@ -11,10 +11,13 @@
  *     - a watchdog reads the channel's stdin: EOF (cancel, a dead client, a dead bpfdeck server: sshd
  *       closes the pipe when the TCP connection goes) sends SIGINT at once. Without it, sshd does not
  *       signal a command that has no pty, and a quiet bpftrace would run on until its timeout;
- *     - `-k <graceSec>` sends SIGKILL if it has not exited that long after the SIGINT (lib/bpftrace/stop).
- *       Where sudoers says `use_pty` (Debian's default), sudo runs bpftrace in a session of its own:
- *       the SIGKILL ends sudo, and bpftrace, already stopping, finishes on its own (it holds the
- *       channel's stdout, so its last records still arrive; measured in tests/integration/runs.test.ts);
+ *     - a bpftrace that has not exited graceSec after the end of its duration is killed, in two steps
+ *       (lib/bpftrace/stop explains why stopping can be slow). SIGKILL cannot do it: where sudoers says
+ *       `use_pty` (Debian's default) sudo runs bpftrace in a session of its own, and a SIGKILL ends only
+ *       sudo while bpftrace lives on (seen on the fleet). So first SIGHUP, which timeout forwards to
+ *       sudo, sudo relays to bpftrace, and bpftrace does not handle: it dies without printing its maps
+ *       (exit 129; checked on 0.17 and 0.23). SIGKILL to timeout's process group 10 s later is the last
+ *       resort. A watcher polls once a second and ends with bpftrace, so nothing is left behind;
  *     - the directory is removed when bpftrace ends, whatever happened.
  *
  * stdout (bpftrace's JSON records) and stderr (its diagnostics) arrive on separate streams.
@@ -75,11 +78,16 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     `d='${dir}'`,
     'cd / || exit 97',
     'exec 3<&0',
-    `${envAssignments ? `env ${envAssignments} ` : ''}timeout --preserve-status -s INT -k ${graceSec} ${durationSec} sudo -n bpftrace -f json "$d/${SCRIPT_NAME}" </dev/null &`,
+    `${envAssignments ? `env ${envAssignments} ` : ''}timeout --preserve-status -s INT ${durationSec} sudo -n bpftrace -f json "$d/${SCRIPT_NAME}" </dev/null &`,
     'p=$!',
     // Writes to a vanished client must not kill this shell before it cleans up.
     "trap '' PIPE",
     '( cat <&3 >/dev/null 2>&1; [ -d "$d" ] && kill -INT $p 2>/dev/null ) &',
+    // The stop limit: SIGHUP at duration + grace (also bounds a cancel), SIGKILL 10 s later.
+    `( i=0; while [ $i -lt ${durationSec + graceSec} ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;` +
+      ' kill -0 $p 2>/dev/null || exit 0; kill -HUP $p;' +
+      ' i=0; while [ $i -lt 10 ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;' +
+      ' kill -0 $p 2>/dev/null && kill -KILL -$p ) </dev/null >/dev/null 2>&1 3<&- &',
     'exec 3<&-',
     'wait $p; rc=$?',
     'rm -rf "$d"',

@@ -187,7 +187,7 @@ describe('bpfdeck run', () => {
     const stopped = /bpftrace ended ([\d.]+) s after SIGINT/.exec(r.stderr);
     expect(stopped, r.stderr).not.toBeNull();
     console.log(`ext4slower --local: bpftrace ended ${stopped![1]} s after SIGINT`);
-    expect(r.stderr).toMatch(/local run done \(variant ext4slower, bpftrace 0\.17\.0, exit (0\)|null\)\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT)/);
+    expect(r.stderr).toMatch(/local run done \(variant ext4slower, bpftrace 0\.17\.0, exit (0\)|null\)\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT and was killed)/);
   });
 
   it('--local: a bpftrace slower to stop than BPFDECK_STOP_GRACE_SEC is killed; the run keeps its rows and says what is missing', async () => {
@@ -202,7 +202,7 @@ describe('bpfdeck run', () => {
     const w = await wl.result();
     expect(w, `workload never started; stderr:\n${r.stderr}`).not.toBeNull();
     expect(r.stderr).toMatch(/local run done \(variant ext4slower, bpftrace 0\.17\.0, exit null\)/);
-    expect(r.stderr).toMatch(/warning: bpftrace had not stopped 1 s after SIGINT and was sent SIGKILL .*everything it printed until then is kept/);
+    expect(r.stderr).toMatch(/warning: bpftrace had not stopped 1 s after SIGINT and was killed .*everything it printed until then is kept/);
     const res = JSON.parse(r.stdout) as Ext4SlowerResult;
     expect(res.rows.find((row) => row.pid === w!.pid && row.type === 'S')).toMatchObject({ comm: wl.comm, file: '…/a/b/big.dat' });
     // the counters bpftrace prints at exit never came: no sudo here, the SIGKILL reached bpftrace

@@ -13,6 +13,9 @@ describe('stopVerdict: how bpftrace ended after SIGINT', () => {
     ['137 at the limit (shell)', 137, null, 60.4, 'killed_after_grace'],
     ['SIGKILL at the limit (Node)', null, 'SIGKILL', 59.1, 'killed_after_grace'],
     ['KILL at the limit (ssh2 names signals without SIG)', null, 'KILL', 61, 'killed_after_grace'],
+    ['129 at the limit: SIGHUP relayed through sudo (remote)', 129, null, 60.2, 'killed_after_grace'],
+    ['HUP at the limit (ssh2)', null, 'HUP', 60.2, 'killed_after_grace'],
+    ['129 long before the limit: someone else', 129, null, 3, 'killed_early'],
     ['137 long before the limit: someone else', 137, null, 12, 'killed_early'],
     ['SIGKILL while tracing', null, 'SIGKILL', null, 'killed_early'],
   ] as const)('%s', (_label, code, signal, stoppingSec, kind) => {
@@ -25,12 +28,14 @@ describe('stopVerdict: how bpftrace ended after SIGINT', () => {
   });
 
   it('messages name the limit and what is kept', () => {
-    expect(slowStopWarning(60)).toMatch(/^warning: bpftrace had not stopped 60 s after SIGINT and was sent SIGKILL/);
+    expect(slowStopWarning(60)).toMatch(/^warning: bpftrace had not stopped 60 s after SIGINT and was killed/);
     expect(slowStopWarning(60)).toMatch(/everything it printed until then is kept/);
-    expect(killedEarlyMessage(12.4, 60)).toBe(
+    expect(killedEarlyMessage('SIGKILL', 12.4, 60)).toBe(
       "bpftrace was killed (SIGKILL) 12 s after SIGINT, before bpfdeck's 60 s limit, by something on the host: the kernel's OOM killer (see dmesg) or a person",
     );
-    expect(killedEarlyMessage(null, 60)).toMatch(/SIGKILL\) while it was tracing/);
+    expect(killedEarlyMessage('SIGKILL', null, 60)).toMatch(/SIGKILL\) while it was tracing/);
+    expect(killedEarlyMessage('SIGHUP', null, 60)).toMatch(/SIGHUP\) while it was tracing, by something on the host: a person or a process of the SSH user$/);
+    expect(stopVerdict(null, 'HUP', null, 60)).toEqual({ kind: 'killed_early', signal: 'SIGHUP', stoppingSec: null });
   });
 
   it('the limit comes from BPFDECK_STOP_GRACE_SEC, default 60, 1 to 600', () => {
