@@ -3,20 +3,20 @@
  * TypeScript sources through tsx), against a database holding real fleet hosts, with real bpftrace
  * runs locally (as root) and over SSH. Workloads are our own (unique comm, directory under /var/tmp).
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRemoteBpftrace } from './fleet';
 import { pollUntil, registerFleetHost, useTempDataDir } from './helpers';
+import { runExt4Workload, type Ext4Workload } from '../fixtures/ext4slower/workload';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import { getTool, listTools } from '@/lib/tools/catalog';
 import type { Ext4SlowerResult } from '@/lib/tools/ext4slower/parse';
 
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'bin/bpfdeck.mjs');
-const WORKLOAD = path.join(ROOT, 'tests/fixtures/ext4slower/workload.py');
 const isRoot = process.getuid?.() === 0;
 let dataDir = '';
 const hostName = `cli-fleet11-${process.pid}`;
@@ -61,16 +61,14 @@ function cli(args: string[], opts: CliOpts = {}): Promise<CliResult> {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-function runWorkload(dir: string, comm: string, mib: number): Promise<{ pid: number; ops: Array<{ op: string; ms: number; tid: number }> }> {
+/** workload.py in a fresh directory, removed afterwards */
+async function runWorkload(dir: string, comm: string, mib: number): Promise<Ext4Workload> {
   dirs.push(dir);
-  return new Promise((resolve, reject) => {
-    execFile('python3', [WORKLOAD, dir, '--comm', comm, '--mb', String(mib)], { timeout: 60_000 }, (err, stdout, stderr) => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (err) return reject(new Error(`workload failed: ${err.message}\n${stderr}`));
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
-      resolve({ pid: lines[0].pid, ops: lines.slice(1) });
-    });
-  });
+  try {
+    return await runExt4Workload(dir, comm, mib);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Start the workload once bpftrace has printed its first line (BEGIN: every probe is attached). */

@@ -4,39 +4,17 @@
  * Whatever other engineers run at the same time, only rows of the workload's pid are looked at.
  * Also: the kprobe variant compiles on both bpftrace versions (this kernel cannot attach kprobes).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, registerFleetHost, useTempDataDir } from './helpers';
+import { runExt4Workload } from '../fixtures/ext4slower/workload';
 import type { Ext4SlowerResult } from '@/lib/tools/ext4slower/parse';
 
-const WORKLOAD = path.join(process.cwd(), 'tests/fixtures/ext4slower/workload.py');
 const dirs: string[] = [];
 
 beforeAll(() => {
   useTempDataDir('ext4slower');
 });
-
-interface Op {
-  op: 'R' | 'W' | 'O' | 'S';
-  file: string;
-  pid: number;
-  tid: number;
-  ms: number;
-  bytes?: number;
-  offset?: number;
-}
-
-function runWorkload(dir: string, comm: string, mib: number): Promise<{ pid: number; ops: Op[] }> {
-  return new Promise((resolve, reject) => {
-    execFile('python3', [WORKLOAD, dir, '--comm', comm, '--mb', String(mib)], { timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`workload failed: ${err.message}\n${stderr}`));
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
-      resolve({ pid: lines[0].pid, ops: lines.slice(1) });
-    });
-  });
-}
 
 /** A real run on `fleetName` with the workload started once the probes are attached. */
 async function ext4slowerOnce(fleetName: string, params?: { minLatencyMs: number }) {
@@ -53,7 +31,7 @@ async function ext4slowerOnce(fleetName: string, params?: { minLatencyMs: number
   const attached = await pollUntil(async () => runBus.state(run.id)?.progress?.records ?? 0, (n) => n >= 2, 30_000, 100);
   expect(attached, 'bpftrace never printed its first line').toBeGreaterThanOrEqual(2);
   // 128 MiB: the write, the fsync and the cold read take 40-120 ms on this disk, the truncating open ~20 ms
-  const wl = await runWorkload(dir, comm, 128);
+  const wl = await runExt4Workload(dir, comm, 128);
   const done = await waitForRun(run.id, 90_000);
   const result = (await getRunResult(run.id)) as Ext4SlowerResult;
   fs.rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import {
   splitPathField,
   type Ext4SlowerResult,
 } from '@/lib/tools/ext4slower/parse';
+import { parseWorkloadOutput } from '../fixtures/ext4slower/workload';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ext4slower');
 const VERSIONS = ['0.17.0', '0.23.2'] as const;
@@ -18,19 +19,7 @@ const WORKLOAD_COMM = 'e4,w\x1fké/x';
 
 const records = (v: string) => decodeAll(readFileSync(path.join(FIXTURES, v, 'ext4slower.jsonl')));
 
-interface WorkloadOp {
-  op: 'R' | 'W' | 'O' | 'S';
-  file: string;
-  pid: number;
-  tid: number;
-  ms: number;
-  bytes?: number;
-  offset?: number;
-}
-function workload(v: string): { pid: number; ops: WorkloadOp[] } {
-  const lines = readFileSync(path.join(FIXTURES, v, 'workload.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  return { pid: lines[0].pid, ops: lines.slice(1) };
-}
+const workload = (v: string) => parseWorkloadOutput(readFileSync(path.join(FIXTURES, v, 'workload.jsonl'), 'utf8'));
 
 function run(recs: BtRecord[], maxRows?: number): Ext4SlowerResult {
   const p = createExt4SlowerParser({ maxRows });

@@ -12,6 +12,8 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { BlockIoResult, EventColumn, EventCellValue, ResultStats, ToolParser } from '@/lib/tools/types';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
+import { intField } from '@/lib/tools/fields';
 import { countRecord } from '@/lib/tools/record-stats';
 
 export const DEFAULT_MAX_ROWS = 100_000;
@@ -35,8 +37,6 @@ const SCRATCH_MAPS = new Set(['@qstart', '@iopid', '@iocomm']);
 const SEP = '\x1f';
 /** io, elapsed, dev, sector, rwbs, nr_sector, error, latency, queued, pid, comm */
 const IO_FIELDS = 11;
-const UINT_RE = /^\d+$/;
-const INT_RE = /^-?\d+$/;
 const RWBS_RE = /^[A-Z]{0,9}$/;
 const END_RE = /^end\x1f\d+\n?$/;
 
@@ -94,25 +94,25 @@ export function parseBioEvent(text: string): BioEvent | null {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const f = body.split(SEP);
   if (f.length < IO_FIELDS || f[0] !== 'io') return null;
-  const [, elapsed, dev, sector, rwbs, nrSector, error, latency, queued, pid] = f;
-  for (const u of [elapsed, dev, sector, nrSector, latency, pid]) if (!UINT_RE.test(u)) return null;
-  if (!INT_RE.test(error) || !INT_RE.test(queued) || !RWBS_RE.test(rwbs)) return null;
-  const nums = [elapsed, dev, sector, nrSector, latency, pid, error, queued].map(Number);
-  if (!nums.every(Number.isSafeInteger)) return null;
-  const devT = Number(dev);
-  const q = Number(queued);
+  const rwbs = f[4];
+  // fields 1-3 and 5-9: elapsed, dev, sector, (rwbs), nr_sector, error, latency, queued, pid
+  const n = [1, 2, 3, 5, 6, 7, 8, 9].map((i) => intField(f[i]));
+  if (n.some((v) => v === null) || !RWBS_RE.test(rwbs)) return null;
+  const [elapsedNs, devT, sector, nrSector, error, latencyNs, q, pid] = n as number[];
+  // error and queued are signed (-errno; -1 = not queued here); the others never negative
+  if ([elapsedNs, devT, sector, nrSector, latencyNs, pid].some((v) => v < 0)) return null;
   return {
-    tSec: Number(elapsed) / 1e9,
+    tSec: elapsedNs / 1e9,
     devT,
     disk: devName(devT),
-    sector: Number(sector),
+    sector,
     rwbs,
     op: opOf(rwbs),
-    bytes: Number(nrSector) * 512,
-    error: Math.abs(Number(error)),
-    latencyNs: Number(latency),
+    bytes: nrSector * 512,
+    error: Math.abs(error),
+    latencyNs,
     queuedNs: q < 0 ? null : q,
-    pid: Number(pid),
+    pid,
     comm: f.slice(IO_FIELDS - 1).join(SEP),
     who: q < 0 ? 'issuer' : 'submitter',
   };
@@ -224,8 +224,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
   const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
   const heatmapRows = opts.heatmapRows ?? DEFAULT_HEATMAP_ROWS;
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, EventCellValue>> = [];
-  let eventsSeen = 0;
+  const rows = createEventRows(maxRows);
   let unparsedEvents = 0;
   let eventsCounted: number | null = null;
   let sawEnd = false;
@@ -241,8 +240,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
   const devices = new Map<number, { events: number; grid: OffsetGrid | null }>();
 
   const addEvent = (e: BioEvent) => {
-    eventsSeen++;
-    if (rows.length < maxRows) rows.push(eventRow(e));
+    rows.add(eventRow(e));
     let d = devices.get(e.devT);
     if (!d) {
       d = { events: 0, grid: devices.size < MAX_GRID_DEVICES ? new OffsetGrid() : null };
@@ -300,7 +298,8 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
     }
   };
 
-  const result = (): BlockIoResult => {
+  /** `latest`: only the last that many rows (snapshots); the heat map always covers every event */
+  const result = (latest?: number): BlockIoResult => {
     const byDevice = [...devices.entries()].sort((a, b) => b[1].events - a[1].events || a[0] - b[0]);
     const top = byDevice.find(([, d]) => d.grid !== null);
     const offsetHeatmap = top
@@ -309,10 +308,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
     return {
       kind: 'block-io',
       columns: BIOSNOOP_COLUMNS,
-      rows: rows.slice(),
-      eventsSeen,
-      rowsDropped: eventsSeen - rows.length,
-      maxRows,
+      ...rows.view(latest),
       unparsedEvents,
       offsetHeatmap,
       eventsCounted,
@@ -331,5 +327,5 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
     };
   };
 
-  return { push, snapshot: result, finish: result };
+  return { push, snapshot: () => result(DEFAULT_SNAPSHOT_ROWS), finish: () => result() };
 }

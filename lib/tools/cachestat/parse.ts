@@ -10,6 +10,7 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { CacheStatPoint, ResultStats, TimeSeriesResult, ToolParser } from '@/lib/tools/types';
+import { intField } from '@/lib/tools/fields';
 import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
@@ -115,9 +116,8 @@ export function parseTick(text: string): Tick | null {
   if (parts.length !== 3 + names.length) return null;
   const nums: number[] = [];
   for (const t of parts.slice(2)) {
-    if (!/^\d{1,20}$/.test(t)) return null;
-    const n = Number(t);
-    if (!Number.isSafeInteger(n)) return null;
+    const n = intField(t);
+    if (n === null || n < 0) return null;
     nums.push(n);
   }
   const totals: Counters = {};

@@ -49,21 +49,7 @@ export function splitRecord(text: string, fixed: number): SplitRecord | null {
   return { fields, rest, surplus };
 }
 
-/** A decimal integer field, or null if it is not one (or is beyond 2^53: never printed by the scripts). */
-export function intField(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  if (n === i || n > 20) return null;
-  let v = 0;
-  for (; i < n; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return null;
-    v = v * 10 + d;
-  }
-  if (!Number.isSafeInteger(v)) return null;
-  return s.charCodeAt(0) === 45 ? -v : v;
-}
+export { intField } from '@/lib/tools/fields';
 
 /** UTF-8 byte length of a JS string (surrogate pairs count 4). */
 export function utf8Length(s: string): number {

@@ -26,11 +26,10 @@ import {
   type AssembledString,
   type ChunkPiece,
 } from '@/lib/tools/execsnoop/chunks';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
 import { countRecord } from '@/lib/tools/record-stats';
 
 export const EXECSNOOP_DEFAULT_MAX_ROWS = 100_000;
-/** live snapshots carry the latest rows only: a partial result goes to every open dashboard each second */
-export const EXECSNOOP_SNAPSHOT_ROWS = 1000;
 export const EXECSNOOP_DEFAULT_MAX_PENDING = 1024;
 /** arguments the scripts print at most; nargs = MAX_ARGS + 1 means more were given */
 export const EXECSNOOP_MAX_ARGS = 20;
@@ -274,13 +273,12 @@ export function buildExecRow(p: PendingExec): { row: Record<string, EventCellVal
 
 export function createExecsnoopParser(opts: ExecsnoopParserOptions = {}): ToolParser<ExecsnoopResult> {
   const maxRows = opts.maxRows ?? EXECSNOOP_DEFAULT_MAX_ROWS;
-  const snapshotRows = Math.max(0, opts.snapshotRows ?? EXECSNOOP_SNAPSHOT_ROWS);
+  const snapshotRows = Math.max(0, opts.snapshotRows ?? DEFAULT_SNAPSHOT_ROWS);
   const maxPending = Math.max(1, opts.maxPending ?? EXECSNOOP_DEFAULT_MAX_PENDING);
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, EventCellValue>> = [];
+  const rows = createEventRows(maxRows);
   /** by `${pid}:${id}`, in arrival order (Map keeps it: the first key is the oldest) */
   const pending = new Map<string, PendingExec>();
-  let eventsSeen = 0;
   let unparsedEvents = 0;
   let incompleteRows = 0;
   let orphanReturns = 0;
@@ -288,11 +286,10 @@ export function createExecsnoopParser(opts: ExecsnoopParserOptions = {}): ToolPa
 
   const emit = (key: string, p: PendingExec) => {
     pending.delete(key);
-    eventsSeen++;
     const { row, incomplete } = buildExecRow(p);
     if (incomplete) incompleteRows++;
     if (p.ret && p.strings.size === 0) orphanReturns++;
-    if (rows.length < maxRows) rows.push(row);
+    rows.add(row);
   };
 
   const pendingFor = (pid: number, id: string, idNs: number): [string, PendingExec] => {
@@ -352,14 +349,11 @@ export function createExecsnoopParser(opts: ExecsnoopParserOptions = {}): ToolPa
   const result = (latest?: number): ExecsnoopResult => ({
     kind: 'events',
     columns: EXECSNOOP_COLUMNS,
-    rows: latest === undefined ? rows.slice() : rows.slice(Math.max(0, rows.length - latest)),
-    eventsSeen,
-    rowsDropped: eventsSeen - (latest === undefined ? rows.length : Math.min(rows.length, latest)),
-    maxRows: latest === undefined ? maxRows : latest,
+    ...rows.view(latest),
     unparsedEvents,
     stats: { ...stats },
     execsCounted,
-    notReceived: execsCounted === null ? null : Math.max(0, execsCounted - eventsSeen),
+    notReceived: execsCounted === null ? null : Math.max(0, execsCounted - rows.eventsSeen),
     incompleteRows,
     orphanReturns,
     pendingExecs: pending.size,

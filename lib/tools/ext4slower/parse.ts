@@ -13,6 +13,8 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
+import { intField } from '@/lib/tools/fields';
 import { countRecord } from '@/lib/tools/record-stats';
 
 export const EXT4SLOWER_DEFAULT_MAX_ROWS = 100_000;
@@ -123,19 +125,13 @@ function fits(comm: string, names: string[], lens: readonly number[]): boolean {
   return true;
 }
 
-function toInt(s: string): number | null {
-  if (!/^-?\d{1,20}$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : null;
-}
-
 /** Parse one E line (without the trailing newline); null if it does not follow the protocol. */
 export function parseEventLine(line: string): Ext4SlowEvent | null {
   const parts = line.split(SEP);
   if (parts.length < FIELDS || parts[0] !== 'E' || !TYPES.has(parts[1])) return null;
   const nums: number[] = [];
   for (let i = 2; i < FIXED_FIELDS; i++) {
-    const n = toInt(parts[i]);
+    const n = intField(parts[i]);
     if (n === null) return null;
     nums.push(n);
   }
@@ -222,8 +218,7 @@ const OPS_MAPS: Record<string, Ext4OpType> = { '@ops_r': 'R', '@ops_w': 'W', '@o
 export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): ToolParser<Ext4SlowerResult> {
   const maxRows = opts.maxRows ?? EXT4SLOWER_DEFAULT_MAX_ROWS;
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, string | number | null>> = [];
-  let eventsSeen = 0;
+  const rows = createEventRows(maxRows);
   let unparsedEvents = 0;
   let ambiguousRows = 0;
   let thresholdMs: number | null = null;
@@ -235,7 +230,7 @@ export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): Tool
     const line = text.endsWith('\n') ? text.slice(0, -1) : text;
     if (line.startsWith(`H${SEP}`)) {
       const [, v, ms] = line.split(SEP);
-      const n = toInt(ms ?? '');
+      const n = intField(ms ?? '');
       if (n === null || !v) unparsedEvents++;
       else {
         variant = v;
@@ -248,9 +243,8 @@ export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): Tool
       unparsedEvents++;
       return;
     }
-    eventsSeen++;
     if (ev.ambiguous) ambiguousRows++;
-    if (rows.length < maxRows) rows.push(eventToRow(ev));
+    rows.add(eventToRow(ev));
   };
 
   const push = (rec: BtRecord) => {
@@ -272,13 +266,11 @@ export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): Tool
     }
   };
 
-  const result = (): Ext4SlowerResult => ({
+  /** `latest`: only the last that many rows (snapshots) */
+  const result = (latest?: number): Ext4SlowerResult => ({
     kind: 'events',
     columns: EXT4SLOWER_COLUMNS,
-    rows: rows.slice(),
-    eventsSeen,
-    rowsDropped: eventsSeen - rows.length,
-    maxRows,
+    ...rows.view(latest),
     unparsedEvents,
     stats: { ...stats },
     thresholdMs,
@@ -288,5 +280,5 @@ export function createExt4SlowerParser(opts: Ext4SlowerParserOptions = {}): Tool
     ambiguousRows,
   });
 
-  return { push, snapshot: result, finish: result };
+  return { push, snapshot: () => result(DEFAULT_SNAPSHOT_ROWS), finish: () => result() };
 }

@@ -15,7 +15,7 @@
  * latest snapshotRows of them (the live view), finish() all.
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
-import type { EventCellValue, EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
+import type { EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
 import {
   assembleChunks,
   chainEnded,
@@ -27,11 +27,10 @@ import {
   type AssembledString,
   type ChunkPiece,
 } from '@/lib/tools/execsnoop/chunks';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
 import { countRecord } from '@/lib/tools/record-stats';
 
 export const OPENSNOOP_DEFAULT_MAX_ROWS = 100_000;
-/** live snapshots carry the latest rows only: a partial result goes to every open dashboard each second */
-export const OPENSNOOP_SNAPSHOT_ROWS = 1000;
 /** rows waiting for the rest of a long path; only a lost C record leaves one waiting */
 export const OPENSNOOP_MAX_OPEN_PATHS = 1024;
 /** O id pid tid uid ret flags w (then comm, path) */
@@ -232,13 +231,12 @@ interface OpenPath {
 
 export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolParser<OpensnoopResult> {
   const maxRows = opts.maxRows ?? OPENSNOOP_DEFAULT_MAX_ROWS;
-  const snapshotRows = Math.max(0, opts.snapshotRows ?? OPENSNOOP_SNAPSHOT_ROWS);
+  const snapshotRows = Math.max(0, opts.snapshotRows ?? DEFAULT_SNAPSHOT_ROWS);
   const maxOpenPaths = Math.max(1, opts.maxOpenPaths ?? OPENSNOOP_MAX_OPEN_PATHS);
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, EventCellValue>> = [];
+  const rows = createEventRows(maxRows);
   /** rows whose path has more chunks to come, by `${tid}:${id}` (oldest first) */
   const openPaths = new Map<string, OpenPath>();
-  let eventsSeen = 0;
   let unparsedEvents = 0;
   let ambiguousRows = 0;
   let incompleteRows = 0;
@@ -256,12 +254,11 @@ export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolPa
     const note = ended ? pathNote(a) : 'path: more to come';
     if (ended && note) incompleteRows++;
     if (op.rowIndex >= 0) {
-      rows[op.rowIndex] = { ...rows[op.rowIndex], path: a.text, notes: [...op.baseNotes, ...(note ? [note] : [])].join('; ') };
+      rows.replace(op.rowIndex, { ...rows.get(op.rowIndex), path: a.text, notes: [...op.baseNotes, ...(note ? [note] : [])].join('; ') });
     }
   };
 
   const onOpen = (rec: OpenRecord) => {
-    eventsSeen++;
     if (rec.ambiguous) ambiguousRows++;
     const baseNotes = rec.ambiguous ? ['comm/path split uncertain (\\x1f in the text)'] : [];
     const pieces: Array<ChunkPiece | undefined> = [{ text: rec.text, w: rec.w }];
@@ -270,23 +267,19 @@ export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolPa
     const path = assembleChunks(pieces);
     const note = ended ? pathNote(path) : 'path: more to come';
     if (ended && note) incompleteRows++;
-    let rowIndex = -1;
-    if (rows.length < maxRows) {
-      rowIndex = rows.length;
-      rows.push({
-        timeSec: rec.idNs / 1e9,
-        comm: rec.comm,
-        pid: rec.pid,
-        tid: rec.tid,
-        uid: rec.uid,
-        fd: rec.ret >= 0 ? rec.ret : -1,
-        errno: rec.ret < 0 ? -rec.ret : 0,
-        flags: formatOpenFlags(rec.flags),
-        path: path.text,
-        notes: baseNotes.length === 0 ? (note ?? '') : [...baseNotes, ...(note ? [note] : [])].join('; '),
-        [OPENSNOOP_FLAGS_RAW_KEY]: rec.flags,
-      });
-    }
+    const rowIndex = rows.add({
+      timeSec: rec.idNs / 1e9,
+      comm: rec.comm,
+      pid: rec.pid,
+      tid: rec.tid,
+      uid: rec.uid,
+      fd: rec.ret >= 0 ? rec.ret : -1,
+      errno: rec.ret < 0 ? -rec.ret : 0,
+      flags: formatOpenFlags(rec.flags),
+      path: path.text,
+      notes: baseNotes.length === 0 ? (note ?? '') : [...baseNotes, ...(note ? [note] : [])].join('; '),
+      [OPENSNOOP_FLAGS_RAW_KEY]: rec.flags,
+    });
     if (ended) return;
     if (openPaths.size >= maxOpenPaths) {
       const [oldKey, old] = openPaths.entries().next().value as [string, OpenPath];
@@ -328,14 +321,11 @@ export function createOpensnoopParser(opts: OpensnoopParserOptions = {}): ToolPa
   const result = (latest?: number): OpensnoopResult => ({
     kind: 'events',
     columns: OPENSNOOP_COLUMNS,
-    rows: latest === undefined ? rows.slice() : rows.slice(Math.max(0, rows.length - latest)),
-    eventsSeen,
-    rowsDropped: eventsSeen - (latest === undefined ? rows.length : Math.min(rows.length, latest)),
-    maxRows: latest === undefined ? maxRows : latest,
+    ...rows.view(latest),
     unparsedEvents,
     stats: { ...stats },
     opensCounted,
-    notReceived: opensCounted === null ? null : Math.max(0, opensCounted - eventsSeen),
+    notReceived: opensCounted === null ? null : Math.max(0, opensCounted - rows.eventsSeen),
     ambiguousRows,
     incompleteRows,
     orphanChunks,

@@ -8,6 +8,8 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { ConnectionsResult, EventColumn, EventCellValue, ResultStats, ToolParser } from '@/lib/tools/types';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
+import { intField } from '@/lib/tools/fields';
 import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
@@ -51,12 +53,6 @@ export const TCPLIFE_COLUMNS: EventColumn[] = [
   { key: 'durationMs', label: 'Duration', type: 'duration_ms', description: 'from the connection being set up to its close' },
 ];
 
-function toInt(s: string): number | null {
-  if (!/^-?\d{1,20}$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
 const DIRS: Record<number, Direction> = { 0: '?', 1: 'out', 2: 'in' };
 
 /** Parse one session line (with or without its trailing newline); null if it does not fit the protocol. */
@@ -66,7 +62,7 @@ export function parseSessionLine(text: string): TcpSession | null {
   if (parts.length < FIXED_FIELDS + 1 || parts[0] !== TAG) return null;
   const nums: number[] = [];
   for (let i = 1; i < 10; i++) {
-    const n = toInt(parts[i]);
+    const n = intField(parts[i]);
     if (n === null || n < 0) return null;
     nums.push(n);
   }
@@ -151,8 +147,7 @@ export function createTcplifeParser(opts: TcplifeParserOptions = {}): ToolParser
   const maxRows = opts.maxRows ?? TCPLIFE_DEFAULT_MAX_ROWS;
   const maxEdges = opts.maxEdges ?? TCPLIFE_DEFAULT_MAX_EDGES;
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, EventCellValue>> = [];
-  let eventsSeen = 0;
+  const rows = createEventRows(maxRows);
   let unparsedEvents = 0;
   let sessionsInOther = 0;
   const nodes = new Map<string, { id: string; label: string; bytes: number }>();
@@ -205,8 +200,7 @@ export function createTcplifeParser(opts: TcplifeParserOptions = {}): ToolParser
           unparsedEvents++;
           return;
         }
-        eventsSeen++;
-        if (rows.length < maxRows) rows.push(sessionRow(s));
+        rows.add(sessionRow(s));
         addToGraph(s);
         return;
       }
@@ -215,13 +209,11 @@ export function createTcplifeParser(opts: TcplifeParserOptions = {}): ToolParser
     }
   };
 
-  const result = (): TcplifeResult => ({
+  /** `latest`: only the last that many rows (snapshots); the graph always covers every session */
+  const result = (latest?: number): TcplifeResult => ({
     kind: 'connections',
     columns: TCPLIFE_COLUMNS,
-    rows: rows.slice(),
-    eventsSeen,
-    rowsDropped: eventsSeen - rows.length,
-    maxRows,
+    ...rows.view(latest),
     unparsedEvents,
     graph: {
       nodes: [...nodes.values()].map((n) => ({ ...n })),
@@ -231,5 +223,5 @@ export function createTcplifeParser(opts: TcplifeParserOptions = {}): ToolParser
     stats: { ...stats },
   });
 
-  return { push, snapshot: result, finish: result };
+  return { push, snapshot: () => result(DEFAULT_SNAPSHOT_ROWS), finish: () => result() };
 }

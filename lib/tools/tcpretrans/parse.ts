@@ -7,6 +7,8 @@
  */
 import type { BtRecord } from '@/lib/bpftrace/types';
 import type { EventCellValue, EventColumn, EventTableResult, ResultStats, ToolParser } from '@/lib/tools/types';
+import { createEventRows, DEFAULT_SNAPSHOT_ROWS } from '@/lib/tools/event-rows';
+import { intField } from '@/lib/tools/fields';
 import { countRecord } from '@/lib/tools/record-stats';
 
 const SEP = '\x1f';
@@ -72,12 +74,6 @@ export const TCPRETRANS_COLUMNS: EventColumn[] = [
   { key: 'comm', label: 'Comm', type: 'string', description: 'name of the task on the CPU' },
 ];
 
-function toInt(s: string): number | null {
-  if (!/^-?\d{1,20}$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
 /** Parse one event line (with or without its trailing newline); null if it does not fit the protocol. */
 export function parseRetransLine(text: string): RetransEvent | null {
   const line = text.endsWith('\n') ? text.slice(0, -1) : text;
@@ -85,7 +81,7 @@ export function parseRetransLine(text: string): RetransEvent | null {
   if (parts.length < FIXED_FIELDS + 1 || parts[0] !== TAG) return null;
   const nums: number[] = [];
   for (let i = 1; i < 10; i++) {
-    const n = toInt(parts[i]);
+    const n = intField(parts[i]);
     if (n === null) return null;
     nums.push(n);
   }
@@ -146,9 +142,8 @@ export interface TcpretransParserOptions {
 export function createTcpretransParser(opts: TcpretransParserOptions = {}): ToolParser<TcpretransResult> {
   const maxRows = opts.maxRows ?? TCPRETRANS_DEFAULT_MAX_ROWS;
   const stats: ResultStats = { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 };
-  const rows: Array<Record<string, EventCellValue>> = [];
+  const rows = createEventRows(maxRows);
   const byKind: Record<RetransKind, number> = { retrans: 0, synack: 0, 'not-sent': 0 };
-  let eventsSeen = 0;
   let unparsedEvents = 0;
   let segsKnown = 0;
   let segsUnknownEvents = 0;
@@ -162,11 +157,10 @@ export function createTcpretransParser(opts: TcpretransParserOptions = {}): Tool
           unparsedEvents++;
           return;
         }
-        eventsSeen++;
         byKind[e.kind]++;
         if (e.segs === null) segsUnknownEvents++;
         else segsKnown += e.segs;
-        if (rows.length < maxRows) rows.push(retransRow(e));
+        rows.add(retransRow(e));
         return;
       }
       default:
@@ -174,13 +168,11 @@ export function createTcpretransParser(opts: TcpretransParserOptions = {}): Tool
     }
   };
 
-  const result = (): TcpretransResult => ({
+  /** `latest`: only the last that many rows (snapshots); byKind and segs count every event */
+  const result = (latest?: number): TcpretransResult => ({
     kind: 'events',
     columns: TCPRETRANS_COLUMNS,
-    rows: rows.slice(),
-    eventsSeen,
-    rowsDropped: eventsSeen - rows.length,
-    maxRows,
+    ...rows.view(latest),
     unparsedEvents,
     byKind: { ...byKind },
     segsKnown,
@@ -188,5 +180,5 @@ export function createTcpretransParser(opts: TcpretransParserOptions = {}): Tool
     stats: { ...stats },
   });
 
-  return { push, snapshot: result, finish: result };
+  return { push, snapshot: () => result(DEFAULT_SNAPSHOT_ROWS), finish: () => result() };
 }
