@@ -3,10 +3,12 @@
  *
  * bpfdeck stops bpftrace with SIGINT (it then prints its maps) and kills it only if it has not exited
  * graceSec later: SIGHUP relayed through sudo on a host (lib/ssh/remote-bpftrace.ts says why not
- * SIGKILL), SIGKILL from `timeout -k` for `bpfdeck run --local`. Stopping is not instant: bpftrace 0.17 closes its probes
- * one at a time and each close waits for a kernel RCU grace period (measured on the test kernel:
- * ~70 ms per tracepoint, 2.3 s for ext4slower's 33 probes on an idle machine; one CI run on a busy
- * machine took more than 30 s), and profile then resolves user symbols (up to ~20 s on 0.17).
+ * SIGKILL), SIGKILL from `timeout -k` for `bpfdeck run --local`.
+ *
+ * Stopping is not instant: bpftrace closes its probes one at a time and each close waits for a kernel
+ * RCU grace period (measured on the test kernel: ~70 ms per tracepoint, 2.3 s for ext4slower's 33
+ * probes on an idle machine; one CI run on a busy machine took more than 30 s), and profile then
+ * resolves user symbols (up to ~20 s on 0.17).
  */
 
 /** seconds bpftrace may take after SIGINT before it is killed (BPFDECK_STOP_GRACE_SEC) */
@@ -28,8 +30,8 @@ export type StopVerdict =
 export function stopVerdict(exitCode: number | null, exitSignal: string | null, stoppingSec: number | null, graceSec: number): StopVerdict {
   const sig = exitCode === 137 ? 'SIGKILL' : exitCode === 129 ? 'SIGHUP' : exitCode === null && exitSignal ? `SIG${exitSignal.replace(/^SIG/, '')}` : null;
   if (sig !== 'SIGKILL' && sig !== 'SIGHUP') return { kind: 'exited' };
-  // `timeout` fires at graceSec after its SIGINT; our clock starts a little later or earlier than
-  // the host's (network, process start), so allow 2 s either way.
+  // The kill comes graceSec after the SIGINT by the host's clock; ours starts a little earlier or
+  // later (network, process start), so allow 2 s.
   if (stoppingSec !== null && stoppingSec >= graceSec - 2) return { kind: 'killed_after_grace', stoppingSec };
   return { kind: 'killed_early', signal: sig, stoppingSec };
 }
@@ -47,4 +49,15 @@ export function killedEarlyMessage(signal: string, stoppingSec: number | null, g
   const when = stoppingSec === null ? 'while it was tracing' : `${Math.round(stoppingSec)} s after SIGINT, before bpfdeck's ${graceSec} s limit`;
   const who = signal === 'SIGKILL' ? "the kernel's OOM killer (see dmesg) or a person" : 'a person or a process of the SSH user';
   return `bpftrace was killed (${signal}) ${when}, by something on the host: ${who}`;
+}
+
+/**
+ * What a run says about the way bpftrace ended, beyond its exit status: a warning (killed by our limit
+ * after its probes attached: the records are whole), a failure (killed by something else), or null
+ * (nothing to add: the caller explains the exit status).
+ */
+export function describeStop(v: StopVerdict, sawAttached: boolean, graceSec: number): { warning: string } | { failure: string } | null {
+  if (v.kind === 'killed_after_grace' && sawAttached) return { warning: slowStopWarning(graceSec) };
+  if (v.kind === 'killed_early') return { failure: killedEarlyMessage(v.signal, v.stoppingSec, graceSec) };
+  return null;
 }

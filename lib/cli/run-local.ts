@@ -13,7 +13,7 @@ import type { ProbeType } from '@/lib/bpftrace/preflight';
 import { localPreflight } from '@/lib/cli/local-preflight';
 import type { RunRequest } from '@/lib/cli/validate';
 import { explainFailure, meaningfulStderr } from '@/lib/runs/execute';
-import { killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
 import { config } from '@/lib/env';
 import { chooseVariant, loadScript } from '@/lib/tools/catalog';
 
@@ -110,16 +110,12 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     const stderr = stderrTail.toString('utf8');
     for (const l of meaningfulStderr(stderr).slice(0, 20)) progress(`bpftrace: ${l}`);
     const ok = code === 0 || (interrupted && sawAttached && code === 130);
-    const verdict = stopVerdict(code, signal, stoppingSec, graceSec);
-    const slowStop = verdict.kind === 'killed_after_grace' && sawAttached;
-    let failure: string | null = null;
-    if (verdict.kind === 'killed_early') failure = killedEarlyMessage(verdict.signal, verdict.stoppingSec, graceSec);
-    else if (!ok && !slowStop) failure = explainFailure(code, signal, stderr, sawAttached, false);
+    const stop = describeStop(stopVerdict(code, signal, stoppingSec, graceSec), sawAttached, graceSec);
     return {
       result: parser.finish(),
       exitCode: code,
-      failure,
-      warning: slowStop ? slowStopWarning(graceSec) : null,
+      failure: stop ? ('failure' in stop ? stop.failure : null) : ok ? null : explainFailure(code, signal, stderr, sawAttached, false),
+      warning: stop && 'warning' in stop ? stop.warning : null,
       interrupted,
       variantId: choice.variant.id,
       bpftraceVersion: caps.bpftraceVersion,

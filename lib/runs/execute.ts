@@ -14,7 +14,7 @@ import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
-import { killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
 import { runBus } from '@/lib/runs/bus';
 import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
@@ -172,12 +172,13 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
           'the data printed before that is complete, the last interval may be missing',
       });
     } else {
-      const verdict = outcome.deadlineHit ? null : stopVerdict(outcome.exitCode, outcome.exitSignal, outcome.stoppingSec, config().stopGraceSec);
-      if (verdict?.kind === 'killed_after_grace' && sawAttached) {
+      const graceSec = config().stopGraceSec;
+      const stop = outcome.deadlineHit ? null : describeStop(stopVerdict(outcome.exitCode, outcome.exitSignal, outcome.stoppingSec, graceSec), sawAttached, graceSec);
+      if (stop && 'warning' in stop) {
         // Slow to stop is not broken: every record it printed while tracing arrived intact.
-        await finish(runId, 'completed', { ...base, errorMessage: slowStopWarning(config().stopGraceSec) });
-      } else if (verdict?.kind === 'killed_early') {
-        await finish(runId, 'failed', { ...base, errorMessage: killedEarlyMessage(verdict.signal, verdict.stoppingSec, config().stopGraceSec) });
+        await finish(runId, 'completed', { ...base, errorMessage: stop.warning });
+      } else if (stop) {
+        await finish(runId, 'failed', { ...base, errorMessage: stop.failure });
       } else {
         await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
       }

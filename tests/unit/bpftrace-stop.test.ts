@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STOP_GRACE_SEC, killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import { DEFAULT_STOP_GRACE_SEC, describeStop, killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
 import { loadConfig as loadEnv } from '@/lib/env';
 
 const loadConfig = (env: Record<string, string>) => loadEnv(env as unknown as NodeJS.ProcessEnv);
@@ -36,6 +36,13 @@ describe('stopVerdict: how bpftrace ended after SIGINT', () => {
     expect(killedEarlyMessage('SIGKILL', null, 60)).toMatch(/SIGKILL\) while it was tracing/);
     expect(killedEarlyMessage('SIGHUP', null, 60)).toMatch(/SIGHUP\) while it was tracing, by something on the host: a person or a process of the SSH user$/);
     expect(stopVerdict(null, 'HUP', null, 60)).toEqual({ kind: 'killed_early', signal: 'SIGHUP', stoppingSec: null });
+  });
+
+  it('describeStop: a warning only when the kill was ours and the probes had attached; a failure when it was not ours', () => {
+    expect(describeStop(stopVerdict(137, null, 61, 60), true, 60)).toEqual({ warning: slowStopWarning(60) });
+    expect(describeStop(stopVerdict(137, null, 61, 60), false, 60)).toBeNull(); // never attached: the exit status tells
+    expect(describeStop(stopVerdict(null, 'SIGKILL', 5, 60), true, 60)).toEqual({ failure: killedEarlyMessage('SIGKILL', 5, 60) });
+    expect(describeStop(stopVerdict(0, null, 2, 60), true, 60)).toBeNull();
   });
 
   it('the limit comes from BPFDECK_STOP_GRACE_SEC, default 60, 1 to 600', () => {
