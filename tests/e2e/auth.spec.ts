@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import ssh2 from 'ssh2';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { fleetClientKeyPath, fleetHost, hostKeyBlob } from '../integration/fleet';
 import { fingerprintOf } from '@/lib/ssh/hostkey';
 import { ADMIN, api, dataDir, signInWithForm } from './auth-helpers';
+import { generateTestKey } from '@/tests/helpers/ssh-keys';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -110,7 +110,7 @@ test('admin: adds an operator and a viewer, makes and revokes an API token, read
 test('a host added through the form; its key is pinned by an admin only', async ({ browser }) => {
   const page = await signedIn(browser, ADMIN);
   // A key made for this test: secrets.teardown.ts searches everything for it afterwards.
-  const testKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'bpfdeck-e2e-test-key' }).private;
+  const testKey = generateTestKey({ comment: 'bpfdeck-e2e-test-key' }).private;
   fs.writeFileSync(path.join(dataDir(), 'e2e-test-key'), testKey, { mode: 0o600 });
   const f = fleetHost('fleet11');
   await page.goto('/hosts');

@@ -13,6 +13,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetDir, fleetHost } from './fleet';
 import { FAKE_ID, startServer, type Server, type Who } from './security-server';
+import { generateTestKey } from '@/tests/helpers/ssh-keys';
 
 const MARKER = `bpfdeckhostile${Date.now().toString(36)}`;
 
@@ -42,7 +43,7 @@ interface Trap {
 }
 
 async function startTrap(): Promise<Trap> {
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = generateTestKey();
   const trap: Trap = { port: 0, connections: 0, auths: [], execs: [], close: async () => {} };
   const server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
     trap.connections++;

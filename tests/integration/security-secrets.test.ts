@@ -9,10 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetHost } from './fleet';
 import { findFragments, freePort, keyFragments, ROOT, Server, startServer, type Who } from './security-server';
+import { generateTestKey } from '@/tests/helpers/ssh-keys';
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -34,7 +34,7 @@ let testHostId: string;
 
 beforeAll(async () => {
   fleetKey = fs.readFileSync(fleetClientKeyPath(), 'utf8');
-  testKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'bpfdeck-secret-test' }).private;
+  testKey = generateTestKey({ comment: 'bpfdeck-secret-test' }).private;
   fragments = [...keyFragments(fleetKey), ...keyFragments(testKey)];
   expect(fragments.length).toBeGreaterThan(6);
   s = await startServer('secrets');

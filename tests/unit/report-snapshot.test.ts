@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import ssh2 from 'ssh2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import { createProfileParser } from '@/lib/tools/profile/parse';
 import type { LoadedScript } from '@/lib/tools/catalog';
+import { generateTestKey } from '@/tests/helpers/ssh-keys';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
 const CAPTURE = fs.readFileSync(path.resolve(__dirname, '../fixtures/profile/0.17.0/profile.jsonl'));
@@ -31,7 +31,7 @@ beforeAll(() => {
 async function makeHost(name: string) {
   const { createHost } = await import('@/lib/hosts/service');
   const { db } = await import('@/lib/db/client');
-  const key = ssh2.utils.generateKeyPairSync('ed25519');
+  const key = generateTestKey();
   const h = await createHost({ name, address: '192.0.2.10', port: 2222, username: 'sre', privateKey: key.private });
   await db().host.update({ where: { id: h.id }, data: { preflightJson: CAPS('6.1.0-test', '0.17.0'), preflightAt: new Date() } });
   return h.id;
