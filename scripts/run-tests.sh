@@ -14,10 +14,10 @@ stage "typecheck"
 check_stage typecheck npx tsc --noEmit -p . || status=1
 
 stage "lint (ESLint)"
-check_stage lint npx eslint --max-warnings=0 . || status=1
+check_stage lint npm run -s lint || status=1
 
 stage "format (Prettier --check)"
-check_stage format npx prettier --check --log-level=warn . || status=1
+check_stage format npm run -s format:check || status=1
 
 stage "self-test of the test summary (a failing beforeAll and a web server that never starts must count)"
 check_stage summary-selftest bash scripts/test-summary-selftest.sh || status=1

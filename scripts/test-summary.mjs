@@ -149,7 +149,5 @@ for (const [kind, name, rcText] of stages) {
   const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
   console.log(`[${name}] ${r.passed} passed, ${r.failed} failed${skipped}${r.why.length ? ` (${r.why.join('; ')})` : ''}`);
 }
-console.log(
-  `\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
-);
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed ? 1 : 0);

@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The first line of an error, enough for the summary to say what failed. */
-const firstLine = (err) => String(err?.message ?? err ?? 'unknown error').split('\n')[0].slice(0, 300);
+const firstLine = (err) =>
+  String(err?.message ?? err ?? 'unknown error')
+    .split('\n')[0]
+    .slice(0, 300);
 
 export default class FailuresReporter {
   onTestRunEnd(testModules, unhandledErrors, reason) {
