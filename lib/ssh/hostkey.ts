@@ -2,7 +2,6 @@
  * Host key identity: the SHA256 fingerprint exactly as `ssh-keygen -l` prints it ("SHA256:" + unpadded
  * base64 of the key blob's sha256), and the key's algorithm name read from the blob itself.
  */
-import 'server-only';
 import { createHash } from 'node:crypto';
 
 export interface HostKeyInfo {
