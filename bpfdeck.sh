@@ -54,7 +54,7 @@ case "$cmd" in
     if [ "$demo" = 1 ] && can_trace; then
       say "local test fleet (demo hosts; --no-demo to skip)"
       scripts/fleet/fleet-up.sh
-      npx tsx scripts/demo-hosts.ts
+      npx tsx --conditions=react-server scripts/demo-hosts.ts  # lib/ is marked server-only
     elif [ "$demo" = 1 ]; then
       say "no demo hosts: they need root on a Linux machine with bpftrace"
     fi

@@ -21,6 +21,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 180_000,
   workers: 1,
+  // A test.only left in a spec would quietly run that test alone: refuse it (scripts/test-summary-selftest.sh checks).
+  forbidOnly: true,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

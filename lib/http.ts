@@ -4,6 +4,7 @@
  * lib function, return JSON. AppError -> its status and message; zod -> 422 with the issues; anything
  * else -> 500 with a generic message (details go to the server log only).
  */
+import 'server-only';
 import { NextResponse } from 'next/server';
 import { z, ZodError } from 'zod';
 import { AppError, HTTP_STATUS } from '@/lib/errors';

@@ -3,11 +3,11 @@
  * new key in one transaction, after checking that the current key decrypts all of them (otherwise
  * nothing changes). Stop bpfdeck first: a running server keeps the old key in memory.
  *
- *   npx tsx scripts/rotate-secret-key.ts
+ *   npx tsx --conditions=react-server scripts/rotate-secret-key.ts
  *       The key lives in <data dir>/secret.key (BPFDECK_SECRET_KEY unset): a new one is generated and
  *       replaces that file once the database is re-encrypted.
  *
- *   BPFDECK_SECRET_KEY=<current> npx tsx scripts/rotate-secret-key.ts --new-key-file /path/new.key
+ *   BPFDECK_SECRET_KEY=<current> npx tsx --conditions=react-server scripts/rotate-secret-key.ts --new-key-file /path/new.key
  *       The key comes from the environment: the new key is read from the file (base64, 32 bytes), or
  *       generated into it (mode 0600) if the file does not exist. Afterwards set BPFDECK_SECRET_KEY to it.
  *

@@ -1,36 +1,36 @@
 #!/usr/bin/env bash
 # run-tests.sh - the whole suite, once everything is installed and the fleet is up (bpfdeck.sh test).
-# Runs every stage even if an earlier one fails, then prints one summary line and fails if any did.
+# Runs every stage even if an earlier one fails, then prints one line per stage and the summary line
+# `tests: N passed, N failed` (scripts/test-summary.mjs says what counts), and fails if anything did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=.test-summary  # not under test-results/: Playwright empties that folder when it starts
-mkdir -p "$out"
+BPFDECK_ROOT=$PWD
+. scripts/test-lib.sh
+new_summary .test-summary  # not under test-results/: Playwright empties that folder when it starts
 status=0
 stage() { printf '\n\033[1m== %s\033[0m\n' "$1"; }
 
 stage "typecheck"
-npx tsc --noEmit -p . || status=1
+check_stage typecheck npx tsc --noEmit -p . || status=1
+
+stage "lint (ESLint)"
+check_stage lint npm run -s lint || status=1
+
+stage "format (Prettier --check)"
+check_stage format npm run -s format:check || status=1
+
+stage "self-test of the test summary (a failing beforeAll and a web server that never starts must count)"
+check_stage summary-selftest bash scripts/test-summary-selftest.sh || status=1
 
 stage "unit tests"
-npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$out/unit.json" || status=1
+vitest_stage unit --project unit || status=1
 
 stage "integration tests (real sshd, sudo, bpftrace 0.17 and 0.23 on the test fleet)"
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$out/integration.json" || status=1
+vitest_stage integration --project integration || status=1
 
 stage "end-to-end tests (Playwright, Debian Chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$out/e2e.json" npx playwright test --reporter=list,json || status=1
+playwright_stage e2e || status=1
 
-node -e '
-const fs = require("fs");
-let passed = 0, failed = 0, skipped = 0;
-for (const f of ["unit", "integration"]) {
-  try { const j = JSON.parse(fs.readFileSync(process.argv[1] + "/" + f + ".json", "utf8"));
-        passed += j.numPassedTests; failed += j.numFailedTests; skipped += j.numPendingTests + j.numTodoTests; }
-  catch (e) { console.log(f + ": no results (" + e.message + ")"); failed++; }
-}
-try { const s = JSON.parse(fs.readFileSync(process.argv[1] + "/e2e.json", "utf8")).stats;
-      passed += s.expected; failed += s.unexpected + s.flaky; skipped += s.skipped; }
-catch (e) { console.log("e2e: no results (" + e.message + ")"); failed++; }
-console.log("\ntests: " + passed + " passed, " + failed + " failed" + (skipped ? ", " + skipped + " skipped" : ""));
-' "$out"
+stage "summary"
+node scripts/test-summary.mjs "$OUT" || status=1
 exit $status

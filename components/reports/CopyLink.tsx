@@ -6,6 +6,7 @@ export function CopyLink({ path }: { path: string }) {
   const [url, setUrl] = useState(path);
   const [state, setState] = useState<'idle' | 'copied' | 'select'>('idle');
   const input = useRef<HTMLInputElement>(null);
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- window exists only in the browser: set during render, server and client HTML would differ
   useEffect(() => setUrl(new URL(path, window.location.href).toString()), [path]);
   useEffect(() => {
     if (state !== 'copied') return;

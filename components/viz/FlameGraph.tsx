@@ -109,7 +109,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
     chart.current.update(structuredClone(root));
     if (term && validRegex(term)) chart.current.search(term);
     showRoot();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on new data: a new term reaches the chart through runSearch
   }, [root]);
 
   useEffect(() => {
@@ -131,8 +131,8 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
   };
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the outside term goes to the d3 chart (outside React) as well as the input
     if (searchTerm !== undefined) runSearch(searchTerm);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the outside term changes
   }, [searchTerm]);
 
   return (

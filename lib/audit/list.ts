@@ -2,6 +2,7 @@
  * Reading the audit log for /admin/audit and GET /api/admin/audit: newest first, filtered, paged by id
  * (a cursor: "older than row N"), so a page never shifts when new rows arrive.
  */
+import 'server-only';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 import { AUDIT_OUTCOMES } from '@/lib/audit/actions';

@@ -3,6 +3,7 @@
  * Details are JSON of safe values only: callers pass ids, names and numbers, never request bodies
  * (a host's private key must never reach the log), and long strings are cut.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import type { AuditAction, AuditOutcome } from '@/lib/audit/actions';
 

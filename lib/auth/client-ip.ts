@@ -10,6 +10,7 @@
  * X-Forwarded-For is believed only when the peer is one of BPFDECK_TRUSTED_PROXIES, and then only up to
  * the first address (from the right) that is not itself a trusted proxy.
  */
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { isIP } from 'node:net';

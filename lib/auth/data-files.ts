@@ -3,6 +3,7 @@
  * them (the session signing secret, the one-time setup code): created once with mode 0600, never
  * overwritten by a second process that races the first.
  */
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

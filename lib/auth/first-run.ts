@@ -5,6 +5,7 @@
  * named in the server log. The file is removed once the admin exists (lib/auth/setup.ts).
  * Light on purpose (database only): instrumentation.ts loads it at server start.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { config } from '@/lib/env';
 import { dataFilePath, randomSecret, readOrCreateDataFile } from '@/lib/auth/data-files';

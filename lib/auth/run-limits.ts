@@ -3,6 +3,7 @@
  * person or API token can neither flood the fleet with bpftrace nor the queue with runs. Counted from
  * the Run table by `requestedBy` (the e-mail, or token:<name>), so they hold across restarts.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { config } from '@/lib/env';
 import { AppError } from '@/lib/errors';

@@ -5,6 +5,7 @@
  * (a row that changed meanwhile aborts the whole transaction); then everything is read back and
  * decrypted again with the new key.
  */
+import 'server-only';
 import type Database from 'better-sqlite3';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/secrets';
 

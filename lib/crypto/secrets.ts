@@ -6,6 +6,7 @@
  * Format: "v1:" + base64(iv 12 bytes | tag 16 bytes | ciphertext). The version prefix leaves room for
  * key rotation.
  */
+import 'server-only';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

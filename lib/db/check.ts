@@ -3,6 +3,7 @@
  * model must be a column. A mismatch means a missing migration or a stale `prisma generate`, and would
  * otherwise surface later as a confusing query error in the middle of a run.
  */
+import 'server-only';
 import type Database from 'better-sqlite3';
 import { Prisma } from '@/lib/db/generated/client';
 

@@ -2,6 +2,7 @@
  * The Prisma client singleton. Opening it applies pending migrations and checks the schema first, so
  * every entry point (server, CLI, tests) gets a database that matches the code.
  */
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';

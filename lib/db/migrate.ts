@@ -7,6 +7,7 @@
  * Refuses to start when an applied migration's file changed (checksum mismatch): editing history
  * silently would leave databases that differ from the schema.
  */
+import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -2,6 +2,7 @@
  * Host inventory: CRUD, host key pinning, preflight, and opening connections. Private keys are
  * decrypted only inside `withConnection` and never leave this module; `PublicHost` is what APIs return.
  */
+import 'server-only';
 import ssh2, { type Client } from 'ssh2';
 import { db, type Host } from '@/lib/db/client';
 import { config } from '@/lib/env';

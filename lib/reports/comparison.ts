@@ -1,4 +1,5 @@
 /** Loads the two sides of a comparison (same tool, two reports) and compares them (lib/reports/compare). */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { invalid, notFound } from '@/lib/errors';
 import type { LatencyHeatmapResult, ProfileResult } from '@/lib/tools/types';

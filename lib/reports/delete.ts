@@ -1,4 +1,5 @@
 /** Deleting a report (admin): its items go with it, and its raw output unless a run still refers to it. */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { notFound } from '@/lib/errors';
 import { deleteUnreferencedRawOutputs } from '@/lib/reports/raw-store';

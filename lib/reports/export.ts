@@ -3,6 +3,7 @@
  * byte-identical to what bpftrace printed), or a format derived from the stored result
  * (lib/export/formats.ts). Route handlers turn an ExportFile into a download.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { AppError, notFound } from '@/lib/errors';
 import { CONTENT_TYPES, exportFileName, formatsFor, renderResultExport, type ExportFormat } from '@/lib/export/formats';

@@ -4,6 +4,7 @@
  * stored like a run's report. The host is what the uploader calls it; the script recorded is the
  * catalog's current one for the tool (the one the capture should have been taken with).
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
 import { invalid } from '@/lib/errors';

@@ -1,4 +1,5 @@
 /** Report lists: all reports (newest first), or a host's, filtered by tool and time. */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import type { ListReportsQuery } from '@/lib/reports/schemas';
 import type { ReportKind, ReportSummary } from '@/lib/reports/types';

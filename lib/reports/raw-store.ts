@@ -4,6 +4,7 @@
  * share one copy. Rows are never updated, except by retention (bytes deleted, expiredAt set), and are
  * deleted when nothing refers to them any more.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { newId } from '@/lib/ids';
 import { digestGz } from '@/lib/export/raw';

@@ -2,6 +2,7 @@
  * Reading reports: the permalink view (metadata, per-tool items), an item's result, its raw output.
  * Reports are immutable: nothing here writes.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { AppError, notFound } from '@/lib/errors';
 import { formatsFor } from '@/lib/export/formats';

@@ -2,6 +2,7 @@
  * The owner of the retention timer: runs expireRawOutputs at server start and every hour. The timer is
  * unref'd (it never keeps the process alive) and cleared by stopRetentionJob (server shutdown).
  */
+import 'server-only';
 import { recordAudit } from '@/lib/audit/record';
 import { expireRawOutputs } from '@/lib/reports/retention';
 

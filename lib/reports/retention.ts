@@ -4,6 +4,7 @@
  * and sha256) and says when the raw output expired. The arithmetic is pure; `expireRawOutputs` applies
  * it to the database.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { getSetting } from '@/lib/settings';
 

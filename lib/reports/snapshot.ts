@@ -14,6 +14,7 @@
  * the one thing not copied: it moves from the run into the write-once RawOutput store, shared by the
  * run and its reports (lib/reports/raw-store.ts).
  */
+import 'server-only';
 import { db, type Host, type Run } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
 import { conflict, notFound } from '@/lib/errors';

@@ -4,6 +4,7 @@
  * (globalThis survives Next.js dev reloads). Moving the runner out of process = replacing this module
  * with a pub/sub of the same shape.
  */
+import 'server-only';
 import { EventEmitter } from 'node:events';
 import type { LiveEvent, PublicRun, RunProgress } from '@/lib/runs/types';
 

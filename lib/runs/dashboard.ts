@@ -4,6 +4,7 @@
  * that choice is measured on each run (Run.hostCpuSec: bpftrace's CPU seconds on the host) and shown.
  * Tools that cannot run on the host are not started; the response says why for each.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { AppError } from '@/lib/errors';
 import { newId } from '@/lib/ids';

@@ -3,6 +3,7 @@
  * script, decode and parse the output as it streams, publish live progress, store everything.
  * Every outcome ends in a terminal status with a message a person can act on.
  */
+import 'server-only';
 import zlib from 'node:zlib';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';

@@ -3,6 +3,7 @@
  * ("server restarted"). On SIGTERM/SIGINT, active runs are stopped cleanly (SIGINT on the host: maps
  * printed and stored) before the process exits.
  */
+import 'server-only';
 import { recoverInterruptedRuns, runner } from '@/lib/runs/service';
 import { startRetentionJob, stopRetentionJob } from '@/lib/reports/retention-job';
 

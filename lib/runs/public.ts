@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Run } from '@/lib/db/client';
 import type { PublicRun, RunStatus } from '@/lib/runs/types';
 

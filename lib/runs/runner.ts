@@ -3,6 +3,7 @@
  * tool on the same host at a time (two profiles of one host would sample each other's overhead).
  * State lives in the database; this object only holds what is executing now and the abort handles.
  */
+import 'server-only';
 import { executeRun } from '@/lib/runs/execute';
 
 interface Pending {

@@ -1,6 +1,7 @@
 /**
  * Runs: the persisted state machine queued -> connecting -> running -> completed | failed | cancelled.
  */
+import 'server-only';
 import { db } from '@/lib/db/client';
 import { config } from '@/lib/env';
 import { AppError, conflict, invalid, notFound } from '@/lib/errors';

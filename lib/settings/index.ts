@@ -2,6 +2,7 @@
  * Server settings an admin changes at run time, stored in the Setting table (one JSON value per key),
  * each with a schema and a default. Read through here only.
  */
+import 'server-only';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
 

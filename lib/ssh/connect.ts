@@ -4,6 +4,7 @@
  * the key and aborts before authenticating, so that a person can compare the fingerprint and accept it.
  * Keys are never accepted silently.
  */
+import 'server-only';
 import ssh2, { type ConnectConfig } from 'ssh2';
 
 // ssh2 is CommonJS: take the class from the default export (named ESM imports do not resolve under Node).

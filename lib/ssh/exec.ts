@@ -2,6 +2,7 @@
  * Running fixed commands over an established SSH connection. Commands are built only from constants
  * and validated values (see lib/ssh/remote-bpftrace.ts); nothing a user typed is ever part of one.
  */
+import 'server-only';
 import type { Client, ClientChannel } from 'ssh2';
 import { AppError } from '@/lib/errors';
 

@@ -22,6 +22,7 @@
  *
  * stdout (bpftrace's JSON records) and stderr (its diagnostics) arrive on separate streams.
  */
+import 'server-only';
 import type { Client } from 'ssh2';
 import { AppError } from '@/lib/errors';
 import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';

@@ -187,7 +187,7 @@ describe('cancel and cleanup', () => {
   it('leaves nothing running when the bpfdeck server process is killed, and marks the run failed on restart', async () => {
     const { getRun, markInterruptedRuns, runner } = await import('@/lib/runs/service');
     const { hostId, fleet } = await registerFleetHost('fleet12', { check: true });
-    const child = spawn('npx', ['tsx', 'tests/integration/child-run.ts', hostId, '60'], {
+    const child = spawn('npx', ['tsx', '--conditions=react-server', 'tests/integration/child-run.ts', hostId, '60'], {
       env: { ...process.env, BPFDECK_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,

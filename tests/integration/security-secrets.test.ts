@@ -135,7 +135,7 @@ describe('rotating the secret key', () => {
     const e: NodeJS.ProcessEnv = { ...process.env, BPFDECK_DATA_DIR: s.dataDir, ...env };
     delete e.DATABASE_URL;
     if (!env.BPFDECK_SECRET_KEY) delete e.BPFDECK_SECRET_KEY;
-    return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/rotate-secret-key.ts', ...args], { cwd: ROOT, env: e, encoding: 'utf8', timeout: 120_000 });
+    return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/rotate-secret-key.ts', ...args], { cwd: ROOT, env: e, encoding: 'utf8', timeout: 120_000 });
   };
   const keyFile = () => path.join(s.dataDir, 'secret.key');
 

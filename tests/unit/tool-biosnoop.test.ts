@@ -158,8 +158,14 @@ describe('biosnoop on real captures', () => {
         const add = (sector: number, n: number) => inFile(sector) && perSector.set(sector, (perSector.get(sector) ?? 0) + n);
         for (const row of rows) add(row.sector as number, 1);
         let named = 0;
-        for (const x of h.issuedOnly) if (inFile(x.sector)) (named++, add(x.sector, 1));
-        for (const x of [...h.reissued, ...h.completedOnly]) if (inFile(x.sector)) ((named += x.count), add(x.sector, x.count));
+        for (const x of h.issuedOnly) if (inFile(x.sector)) {
+          named++;
+          add(x.sector, 1);
+        }
+        for (const x of [...h.reissued, ...h.completedOnly]) if (inFile(x.sector)) {
+          named += x.count;
+          add(x.sector, x.count);
+        }
         expect(named).toBe(want.named);
         expect(perSector.size).toBe(256);
         for (const n of perSector.values()) expect(n).toBe(2);

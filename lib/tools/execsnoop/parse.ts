@@ -109,7 +109,6 @@ interface PendingExec {
 // Display
 
 const PLAIN_ARG_RE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-// eslint-disable-next-line no-control-regex
 const NEEDS_ANSI_C_RE = /[\x00-\x1f\x7f']|\\x[89a-f][0-9a-f]/;
 
 /**
