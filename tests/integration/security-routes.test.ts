@@ -34,6 +34,8 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/hosts/[id]/events': { GET: 'viewer' },
   '/api/hosts/[id]/hostkey/scan': { POST: 'admin' },
   '/api/hosts/[id]/hostkey/accept': { POST: 'admin' },
+  '/api/identities': { GET: 'admin', POST: 'admin' },
+  '/api/identities/[id]': { GET: 'admin', PATCH: 'admin', DELETE: 'admin' },
   '/api/runs': { GET: 'viewer', POST: 'operator' },
   '/api/runs/[id]': { GET: 'viewer', DELETE: 'admin' },
   '/api/runs/[id]/cancel': { POST: 'operator' },
