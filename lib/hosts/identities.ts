@@ -183,7 +183,11 @@ export async function createImplicitIdentity(hostName: string, privateKey: strin
  * Rotate: replace the key (or the agent socket) of an identity. Every host using it logs in with the
  * new one from the next connection on. The new key is checked like a new identity's.
  */
-export async function rotateIdentity(id: string, input: Omit<IdentityInput, 'name'> & { name?: string }): Promise<PublicIdentity> {
+export type RotateInput =
+  | { name?: string; kind: 'key'; privateKey: string; passphrase?: string }
+  | { name?: string; kind: 'agent'; agentSocket: string };
+
+export async function rotateIdentity(id: string, input: RotateInput): Promise<PublicIdentity> {
   const before = await getIdentityRow(id);
   if (input.name && input.name !== before.name && (await db().sshIdentity.findUnique({ where: { name: input.name } }))) {
     throw conflict(`an SSH identity named ${input.name} exists already`);

@@ -47,7 +47,7 @@ export interface ConnectOptions {
  */
 export async function fetchHostKey(address: string, port: number, opts: ConnectOptions, via: SshTarget[] = []): Promise<HostKeyInfo> {
   if (via.length === 0) return fetchHostKeyOver(address, port, opts, undefined);
-  const last = await connectChain(via, opts);
+  const last = await connectChain(via, opts, true);
   try {
     const sock = await forward(last, via[via.length - 1], { name: `${address}:${port}`, address, port });
     return await fetchHostKeyOver(address, port, opts, sock);
@@ -90,11 +90,11 @@ export async function connect(target: SshTarget, opts: ConnectOptions): Promise<
 }
 
 /** hops[0] directly, each next one over a channel forwarded by the one before. */
-async function connectChain(hops: SshTarget[], opts: ConnectOptions): Promise<Client> {
+async function connectChain(hops: SshTarget[], opts: ConnectOptions, allJumps = false): Promise<Client> {
   // Refuse before touching the network when any hop is not pinned, naming it.
   for (const [i, h] of hops.entries()) {
     if (!h.pinnedHostKeyBase64) {
-      const what = i < hops.length - 1 ? `jump host ${h.name}` : h.name;
+      const what = allJumps || i < hops.length - 1 ? `jump host ${h.name}` : h.name;
       throw new AppError('host_key_unknown', `the host key of ${what} is not pinned yet: check and accept its fingerprint first`, { hop: h.name });
     }
   }
@@ -103,7 +103,7 @@ async function connectChain(hops: SshTarget[], opts: ConnectOptions): Promise<Cl
     let sock: Duplex | undefined;
     for (const [i, h] of hops.entries()) {
       const isJump = i < hops.length - 1;
-      const c = await connectOne(h, opts, sock, isJump ? 'jump host ' : '');
+      const c = await connectOne(h, opts, sock, isJump || allJumps ? 'jump host ' : '');
       opened.push(c);
       if (isJump) sock = await forward(c, h, hops[i + 1]);
     }
