@@ -8,7 +8,7 @@ import { config } from '@/lib/env';
 import { AppError, conflict, invalid, notFound } from '@/lib/errors';
 import { newId } from '@/lib/ids';
 import { connect, fetchHostKey, type SshTarget } from '@/lib/ssh/connect';
-import { createImplicitIdentity, getIdentityRow, loginFor } from '@/lib/hosts/identities';
+import { createImplicitIdentity, getIdentityRow, loginFor, rotateIdentity } from '@/lib/hosts/identities';
 import { parseSelector, selectHosts, SelectorError } from '@/lib/hosts/selector';
 import type { HostKeyInfo } from '@/lib/ssh/hostkey';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
@@ -122,8 +122,14 @@ export async function updateHost(id: string, input: UpdateHostInput): Promise<Pu
     (input.address !== undefined && input.address !== before.address) ||
     (input.port !== undefined && input.port !== before.port) ||
     (jumpHostIds !== undefined && JSON.stringify(jumpHostIds) !== before.jumpHostIds);
-  // A new private key for one host: a new identity of its own (others sharing the old one keep it).
-  const identityId = await identityFor(input.name ?? before.name, input);
+  // A new private key for one host: its identity is rotated when no other host uses it; otherwise the
+  // host gets a new identity of its own (the hosts sharing the old one keep it).
+  let identityId: string | undefined;
+  if (input.privateKey && before.identityId && (await db().host.count({ where: { identityId: before.identityId } })) === 1) {
+    await rotateIdentity(before.identityId, { kind: 'key', privateKey: input.privateKey, passphrase: input.passphrase });
+  } else {
+    identityId = await identityFor(input.name ?? before.name, input);
+  }
   const h = await db().host.update({
     where: { id },
     data: {
