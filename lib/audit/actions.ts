@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   'host.create': 'host added',
   'host.update': 'host changed (address, user, SSH key, ...)',
   'host.delete': 'host deleted',
+  'host.import': 'hosts created by a bulk import (ssh_config or list)',
   'host.check': 'host preflight (runs commands on the host)',
   'hostkey.accept': 'host key pinned or re-pinned',
   'identity.create': 'SSH identity added (key or agent)',

@@ -106,3 +106,12 @@ export const acceptHostKeySchema = z.object({
 
 export type CreateHostInput = z.infer<typeof createHostSchema>;
 export type UpdateHostInput = z.infer<typeof updateHostSchema>;
+
+const importFormat = z.enum(['ssh_config', 'list']);
+export const importPreviewSchema = z.object({ format: importFormat, text: z.string().max(1_000_000, 'the import is larger than 1 MB') });
+export const importCreateSchema = importPreviewSchema.extend({
+  /** IdentityFile path as written in the config -> SSH identity id */
+  identities: z.record(z.string().max(4096), idSchema).optional(),
+  defaultIdentityId: idSchema.optional(),
+  tags: tagsSchema.optional(),
+});

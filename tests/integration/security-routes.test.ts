@@ -35,6 +35,8 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/hosts/[id]/hostkey/scan': { POST: 'admin' },
   '/api/hosts/[id]/hostkey/accept': { POST: 'admin' },
   '/api/identities': { GET: 'admin', POST: 'admin' },
+  '/api/hosts/import': { POST: 'admin' },
+  '/api/hosts/import/preview': { POST: 'admin' },
   '/api/identities/[id]': { GET: 'admin', PATCH: 'admin', DELETE: 'admin' },
   '/api/runs': { GET: 'viewer', POST: 'operator' },
   '/api/runs/[id]': { GET: 'viewer', DELETE: 'admin' },
