@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   'host.import': 'hosts created by a bulk import (ssh_config or list)',
   'host.check': 'host preflight (runs commands on the host)',
   'hostkey.accept': 'host key pinned or re-pinned',
+  'hostkey.review': 'bulk host-key review: hosts scanned, keys matching an uploaded known_hosts pinned',
   'identity.create': 'SSH identity added (key or agent)',
   'identity.rotate': 'SSH identity rotated: new key for all its hosts',
   'identity.delete': 'SSH identity deleted',

@@ -115,3 +115,11 @@ export const importCreateSchema = importPreviewSchema.extend({
   defaultIdentityId: idSchema.optional(),
   tags: tagsSchema.optional(),
 });
+
+export const keyReviewSchema = z.object({
+  hostIds: z.array(idSchema).max(5000).optional(),
+  /** the text of a known_hosts file (hashed entries and [host]:port forms understood) */
+  knownHosts: z.string().max(5_000_000).optional(),
+  pinMatching: z.boolean().optional(),
+  parallel: z.number().int().min(1).max(64).optional(),
+});

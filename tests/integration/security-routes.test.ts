@@ -37,6 +37,7 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/identities': { GET: 'admin', POST: 'admin' },
   '/api/hosts/import': { POST: 'admin' },
   '/api/hosts/import/preview': { POST: 'admin' },
+  '/api/hosts/hostkeys/review': { POST: 'admin' },
   '/api/identities/[id]': { GET: 'admin', PATCH: 'admin', DELETE: 'admin' },
   '/api/runs': { GET: 'viewer', POST: 'operator' },
   '/api/runs/[id]': { GET: 'viewer', DELETE: 'admin' },
