@@ -25,7 +25,10 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
   return (
     <div className="space-y-8">
       <section>
-        <h1 className="mb-3 text-xl font-semibold">Hosts</h1>
+        <div className="mb-3 flex items-baseline justify-between">
+          <h1 className="text-xl font-semibold">Hosts</h1>
+          {me.role === 'admin' && <Link className="text-sm text-indigo-700 hover:underline" href="/hosts/import">Import hosts / review keys</Link>}
+        </div>
         {/* a plain GET form: the selector is in the URL, so a filtered list is a link to share */}
         <form method="get" className="mb-3 flex items-center gap-2 text-sm" role="search">
           <label htmlFor="selector" className="text-slate-700">Selector</label>

@@ -62,6 +62,7 @@ const PAGES: Record<string, Access> = {
   '/setup': 'public',
   '/': 'viewer',
   '/hosts': 'viewer',
+  '/hosts/import': 'admin',
   '/hosts/[id]': 'viewer',
   '/hosts/[id]/history': 'viewer',
   '/runs/[id]': 'viewer',
