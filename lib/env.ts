@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   BPFDECK_STOP_GRACE_SEC: intFromEnv(DEFAULT_STOP_GRACE_SEC, 1, 600),
   /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
   BPFDECK_DEFAULT_USER: z.string().min(1).max(64).default('local'),
+  // ssh-agent sockets on the bpfdeck server that agent identities may use (comma-separated absolute paths)
+  BPFDECK_SSH_AGENT_SOCKETS: z.string().max(4096).default(''),
 
   /** set by Next.js: development under `next dev` */
   NODE_ENV: z.string().optional(),
@@ -103,6 +105,8 @@ export interface AppConfig {
   maxRawOutputBytes: number;
   stopGraceSec: number;
   defaultUser: string;
+  /** ssh-agent sockets (paths on this server) an agent identity may name; empty = no agent identities */
+  sshAgentSockets: string[];
   auth: AuthConfig;
   runLimits: RunLimits;
   /** running under `next dev` */
@@ -128,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
     defaultUser: e.BPFDECK_DEFAULT_USER,
+    sshAgentSockets: e.BPFDECK_SSH_AGENT_SOCKETS.split(',').map((x) => x.trim()).filter(Boolean),
     auth: {
       secret: e.BPFDECK_AUTH_SECRET,
       publicOrigin: e.BPFDECK_PUBLIC_URL ? new URL(e.BPFDECK_PUBLIC_URL).origin : undefined,

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'host_key_mismatch'
   | 'unreachable'
   | 'auth_failed'
+  | 'forwarding_refused'
   | 'remote_failed'
   | 'tool_unavailable'
   | 'rate_limited'
@@ -40,6 +41,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   host_key_mismatch: 409,
   unreachable: 502,
   auth_failed: 502,
+  forwarding_refused: 502,
   remote_failed: 502,
   tool_unavailable: 409,
   rate_limited: 429,

@@ -67,7 +67,7 @@ function main(): void {
     if (args.dryRun) {
       let n = 0;
       for (const c of SECRET_COLUMNS) {
-        for (const r of db.prepare(`SELECT "${c.column}" AS s FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`).all() as Array<{ s: string }>) {
+        for (const r of db.prepare(`SELECT "${c.column}" AS s FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ s: string }>) {
           decryptSecret(r.s, oldKey);
           n++;
         }

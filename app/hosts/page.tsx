@@ -2,17 +2,52 @@ import Link from 'next/link';
 import { listHosts } from '@/lib/hosts/service';
 import { AddHostForm } from '@/components/hosts/AddHostForm';
 import { requirePage } from '@/lib/auth/page-guard';
+import { AppError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
-export default async function HostsPage() {
+export default async function HostsPage({ searchParams }: { searchParams: Promise<{ selector?: string | string[] }> }) {
   const me = await requirePage('viewer');
-  const hosts = await listHosts();
+  const raw = (await searchParams).selector;
+  const selector = typeof raw === 'string' && raw.trim() !== '' ? raw : undefined;
+  const all = await listHosts();
+  let hosts = all;
+  let selectorError: string | null = null;
+  if (selector !== undefined) {
+    try {
+      hosts = await listHosts({ selector });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      selectorError = e.message;
+    }
+  }
+  const nameOf = new Map(all.map((h) => [h.id, h.name]));
   return (
     <div className="space-y-8">
       <section>
-        <h1 className="mb-3 text-xl font-semibold">Hosts</h1>
-        {hosts.length === 0 ? (
+        <div className="mb-3 flex items-baseline justify-between">
+          <h1 className="text-xl font-semibold">Hosts</h1>
+          {me.role === 'admin' && <Link className="text-sm text-indigo-700 hover:underline" href="/hosts/import">Import hosts / review keys</Link>}
+        </div>
+        {/* a plain GET form: the selector is in the URL, so a filtered list is a link to share */}
+        <form method="get" className="mb-3 flex items-center gap-2 text-sm" role="search">
+          <label htmlFor="selector" className="text-slate-700">Selector</label>
+          <input
+            id="selector"
+            name="selector"
+            defaultValue={selector ?? ''}
+            placeholder="role=web,az=b   name=db-*"
+            className="w-80 rounded border border-slate-300 px-2 py-1 font-mono"
+          />
+          <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">Filter</button>
+          {selector !== undefined && <Link className="text-indigo-700 hover:underline" href="/hosts">clear</Link>}
+          <span className="text-xs text-slate-500">comma = AND; key=value, key!=value, key; globs * and ?</span>
+        </form>
+        {selectorError && <p role="alert" className="mb-3 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{selectorError}</p>}
+        {selector !== undefined && !selectorError && hosts.length === 0 && all.length > 0 && (
+          <p className="mb-3 text-sm text-amber-800">The selector {selector} matches no host.</p>
+        )}
+        {all.length === 0 ? (
           <p className="text-slate-600">No hosts yet. Add one below: bpfdeck needs sshd, sudo and bpftrace on it, nothing else.</p>
         ) : (
           <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm">
@@ -21,6 +56,8 @@ export default async function HostsPage() {
                 <th className="px-3 py-2">Name</th>
                 <th className="px-3 py-2">Address</th>
                 <th className="px-3 py-2">User</th>
+                <th className="px-3 py-2">Via</th>
+                <th className="px-3 py-2">Tags</th>
                 <th className="px-3 py-2">Host key</th>
                 <th className="px-3 py-2">bpftrace</th>
                 <th className="px-3 py-2">Kernel</th>
@@ -34,6 +71,8 @@ export default async function HostsPage() {
                   </td>
                   <td className="px-3 py-2 font-mono">{h.address}:{h.port}</td>
                   <td className="px-3 py-2 font-mono">{h.username}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{h.jumpHostIds.length ? h.jumpHostIds.map((id) => nameOf.get(id) ?? '?').join(' → ') : '—'}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{Object.entries(h.tags).map(([k, v]) => `${k}=${v}`).join(' ') || '—'}</td>
                   <td className="px-3 py-2">{h.hostKey ? <span className="font-mono text-xs">{h.hostKey.fingerprint}</span> : <span className="text-amber-700">not pinned</span>}</td>
                   <td className="px-3 py-2">{h.capabilities?.bpftraceVersion ?? '—'}</td>
                   <td className="px-3 py-2 font-mono text-xs">{h.capabilities?.kernelRelease ?? '—'}</td>

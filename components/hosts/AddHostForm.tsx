@@ -8,9 +8,19 @@ import { ErrorBox } from '@/components/ui/ErrorBox';
 
 export function AddHostForm() {
   const router = useRouter();
-  const [form, setForm] = useState({ name: '', address: '', port: '22', username: '', privateKey: '' });
+  const [form, setForm] = useState({ name: '', address: '', port: '22', username: '', privateKey: '', passphrase: '', tags: '' });
   const add = useMutation({
-    mutationFn: () => api<{ host: PublicHost }>('/api/hosts', { body: { ...form, port: Number(form.port) } }),
+    mutationFn: () => {
+      const { passphrase, tags, ...rest } = form;
+      const tagObj: Record<string, string> = {};
+      for (const t of tags.split(/[\s,]+/).filter(Boolean)) {
+        const eq = t.indexOf('=');
+        tagObj[eq < 0 ? t : t.slice(0, eq)] = eq < 0 ? '' : t.slice(eq + 1); // checked by the server
+      }
+      return api<{ host: PublicHost }>('/api/hosts', {
+        body: { ...rest, port: Number(form.port), ...(passphrase ? { passphrase } : {}), ...(tags.trim() ? { tags: tagObj } : {}) },
+      });
+    },
     onSuccess: ({ host }) => router.push(`/hosts/${host.id}`),
   });
   const field = (k: keyof typeof form, label: string, props: Record<string, unknown> = {}) => (
@@ -51,6 +61,10 @@ export function AddHostForm() {
           placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
         />
       </label>
+      <div className="grid grid-cols-2 gap-3">
+        {field('passphrase', 'Key passphrase (if it has one; stored encrypted)', { type: 'password', autoComplete: 'off' })}
+        {field('tags', 'Tags (key=value, space-separated)', { placeholder: 'role=web az=b' })}
+      </div>
       <ErrorBox error={add.error} title="The host was not added" />
       <button type="submit" disabled={add.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
         {add.isPending ? 'Adding…' : 'Add host'}

@@ -6,6 +6,7 @@
 export type CliCommand =
   | { cmd: 'help'; topic: CommandName | null }
   | { cmd: 'tools'; json: boolean }
+  | { cmd: 'hosts'; selector: string | null; json: boolean }
   | { cmd: 'import'; toolId: string; file: string; bpftraceVersion: string | null }
   | {
       cmd: 'run';
@@ -17,8 +18,8 @@ export type CliCommand =
       params: Record<string, number>;
     };
 
-export type CommandName = 'tools' | 'import' | 'run';
-const COMMANDS: readonly CommandName[] = ['tools', 'import', 'run'];
+export type CommandName = 'tools' | 'hosts' | 'import' | 'run';
+const COMMANDS: readonly CommandName[] = ['tools', 'hosts', 'import', 'run'];
 
 /** Wrong usage: exit status 2, the message and a pointer to --help on stderr. */
 export class UsageError extends Error {
@@ -38,6 +39,7 @@ usage: bpfdeck <command> [options]
 
 commands:
   tools     list the tool catalog and, for each registered host, which variant each tool gets there
+  hosts     list registered hosts, optionally picked by a selector (--selector 'role=web,az=b')
   import    decode a saved \`bpftrace -f json\` capture with a tool's parser, print the result as JSON
   run       run a tool on a registered host (over SSH) or on this machine (--local, as root)
   help      help on a command: bpfdeck help <command>, or bpfdeck <command> --help
@@ -52,6 +54,19 @@ Lists every tool (id, title, overhead, durations, variants, parameters) and, for
 the database, the variant each tool would run there, or why it cannot run (from the host's last check).
 
   --json    machine-readable output
+`,
+  hosts: `usage: bpfdeck hosts [--selector <selector>] [--json]
+
+Lists the registered hosts (name, user@address:port, identity, jump hosts, tags), or only those a
+selector picks. Selector: terms joined by commas, all of which must match (AND):
+  key=pattern    tag key has a value matching pattern     role=web   az=b
+  key!=pattern   tag key is missing or does not match     env!=prod
+  key            tag key is present                       gpu
+  name=pattern   the host's name (address=pattern: its address)   name=db-*
+Patterns match the whole value; * is any run of characters, ? exactly one. No other globs, no OR.
+
+  --selector S   only the hosts S picks (none: exit status 1 and "matches no host")
+  --json         machine-readable output
 `,
   import: `usage: bpfdeck import --tool <id> [--bpftrace-version <version>] <capture.jsonl | ->
 
@@ -80,6 +95,7 @@ type OptSpec = Record<string, 'flag' | 'value' | 'multi'>;
 
 const SPECS: Record<CommandName, OptSpec> = {
   tools: { json: 'flag' },
+  hosts: { selector: 'value', json: 'flag' },
   import: { tool: 'value', 'bpftrace-version': 'value' },
   run: { tool: 'value', duration: 'value', host: 'value', local: 'flag', json: 'flag', param: 'multi' },
 };
@@ -171,6 +187,9 @@ export function parseArgs(argv: readonly string[]): CliCommand {
     case 'tools':
       if (p.positional.length) throw new UsageError(`tools takes no arguments (got ${p.positional[0]})`, topic);
       return { cmd: 'tools', json: p.flags.has('json') };
+    case 'hosts':
+      if (p.positional.length) throw new UsageError(`hosts takes no positional arguments (got ${p.positional[0]})`, topic);
+      return { cmd: 'hosts', selector: p.values.get('selector') ?? null, json: p.flags.has('json') };
     case 'import': {
       const id = toolId(p, topic);
       if (p.positional.length !== 1) throw new UsageError('import needs exactly one capture file (or - for stdin)', topic);

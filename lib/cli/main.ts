@@ -37,6 +37,26 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT_OK;
       }
 
+      case 'hosts': {
+        const { listHosts } = await import('@/lib/hosts/service');
+        const hosts = await listHosts(cmd.selector === null ? {} : { selector: cmd.selector });
+        if (cmd.json) await io.stdout(`${JSON.stringify(hosts, null, 2)}\n`);
+        else {
+          const byId = new Map((await listHosts()).map((h) => [h.id, h.name]));
+          const lines = hosts.map((h) => {
+            const via = h.jumpHostIds.length ? ` via ${h.jumpHostIds.map((id) => byId.get(id) ?? id).join(',')}` : '';
+            const tags = Object.entries(h.tags).map(([k, v]) => `${k}=${v}`).join(',');
+            return `${h.name}\t${h.username}@${h.address}:${h.port}${via}\t${h.identity?.name ?? '-'}\t${tags || '-'}`;
+          });
+          await io.stdout(lines.length ? `${lines.join('\n')}\n` : '');
+        }
+        if (cmd.selector !== null && hosts.length === 0) {
+          say(`selector ${JSON.stringify(cmd.selector)} matches no host`);
+          return EXIT_FAILED;
+        }
+        return EXIT_OK;
+      }
+
       case 'import': {
         const tool = findTool(listTools(), cmd.toolId, 'import');
         const input = openCapture(cmd.file === '-' ? '-' : path.resolve(io.cwd, cmd.file));

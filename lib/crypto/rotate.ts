@@ -10,7 +10,12 @@ import type Database from 'better-sqlite3';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/secrets';
 
 /** Every column that holds a secret sealed by lib/crypto/secrets. Add new ones here. */
-export const SECRET_COLUMNS: ReadonlyArray<{ table: string; id: string; column: string }> = [{ table: 'Host', id: 'id', column: 'privateKeyEnc' }];
+export const SECRET_COLUMNS: ReadonlyArray<{ table: string; id: string; column: string }> = [
+  // legacy: emptied ('') by the identities migration; kept for databases that predate it
+  { table: 'Host', id: 'id', column: 'privateKeyEnc' },
+  { table: 'SshIdentity', id: 'id', column: 'privateKeyEnc' },
+  { table: 'SshIdentity', id: 'id', column: 'passphraseEnc' },
+];
 
 export interface RotationResult {
   rotated: number;
@@ -25,7 +30,7 @@ export function rotateSecrets(db: Database.Database, oldKey: Buffer, newKey: Buf
   const rows: Row[] = [];
   const unreadable: string[] = [];
   for (const c of SECRET_COLUMNS) {
-    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`).all() as Array<{ idValue: string; sealed: string }>;
+    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ idValue: string; sealed: string }>;
     for (const r of all) {
       let plain: string;
       try {
@@ -52,7 +57,7 @@ export function rotateSecrets(db: Database.Database, oldKey: Buffer, newKey: Buf
   })();
   // Read back: everything must open with the new key now.
   for (const c of SECRET_COLUMNS) {
-    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL`).all() as Array<{ idValue: string; sealed: string }>;
+    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ idValue: string; sealed: string }>;
     for (const r of all) decryptSecret(r.sealed, newKey);
   }
   const byColumn: Record<string, number> = {};

@@ -50,4 +50,4 @@ export function db(): Db {
   return g.__bpfdeckDb;
 }
 
-export type { Host, Run } from '@/lib/db/generated/client';
+export type { Host, Run, SshIdentity } from '@/lib/db/generated/client';

@@ -13,7 +13,7 @@ set -uo pipefail
 LAB=${BPFDECK_FLEET_DIR:-${LAB:-/var/tmp/bpfdeck-fleet}}
 FLEET=$LAB/fleet
 CHROOT=${CHROOT:-$LAB/trixie}
-HOSTS=${HOSTS:-"11 12 13 14 15"}
+HOSTS=${HOSTS:-"11 12 13 14 15 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49"}
 CHROOT_HOSTS=${CHROOT_HOSTS:-"21"}
 say() { printf 'fleet-down: %s\n' "$*"; }
 now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
@@ -41,6 +41,11 @@ stop_pidfile() {  # only processes we started, identified by our own pid file
 }
 for n in $HOSTS; do stop_pidfile "$FLEET/h$n/sshd.pid"; done
 for n in $CHROOT_HOSTS; do stop_pidfile "$CHROOT/etc/ssh/fleet-h$n/sshd.pid"; done
+# the bastion's network namespaces (fleet45, fleet49): deleting them removes their veths and addresses
+for ns in bpfdeck-fleet-dmz bpfdeck-fleet-inner; do
+  [ -e "/run/netns/$ns" ] && ip netns del "$ns" && say "deleted network namespace $ns"
+done
+ip link del bpfd-dmz0 2>/dev/null || true
 
 deluser() {  # ROOT USER [-r]
   local root=$1 user=$2; shift 2

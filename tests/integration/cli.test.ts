@@ -269,3 +269,26 @@ describe('bpfdeck run', () => {
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
+
+describe('bpfdeck hosts --selector', () => {
+  it('lists the hosts a selector picks, says plainly when it matches none, and names a bad term', async () => {
+    const { updateHost, listHosts } = await import('@/lib/hosts/service');
+    const h11 = (await listHosts()).find((h) => h.name === hostName)!;
+    const h15 = (await listHosts()).find((h) => h.name === noBpftraceName)!;
+    await updateHost(h11.id, { tags: { role: 'web', az: 'b' } });
+    await updateHost(h15.id, { tags: { role: 'db', az: 'b' } });
+    let r = await cli(['hosts', '--selector', 'role=web,az=b']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.split('\t')[0])).toEqual([hostName]);
+    expect(r.stdout).toContain('role=web,az=b'); // tags in the order they were given
+    r = await cli(['hosts', '--selector', 'az=b', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ name: string }>).map((h) => h.name).sort()).toEqual([hostName, noBpftraceName].sort());
+    r = await cli(['hosts', '--selector', 'role=cache']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('selector "role=cache" matches no host');
+    r = await cli(['hosts', '--selector', 'role=[ab]']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('term 1 ("role=[ab]")');
+  });
+});

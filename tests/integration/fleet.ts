@@ -6,6 +6,12 @@
  *   fleet14        user without any sudo rule              role "no-sudo"
  *   fleet15        sshd in a mount namespace hiding bpftrace (sudo rule present)  role "no-bpftrace"
  *   fleet21        bpftrace 0.23 (Debian 13 chroot)        role "ok"
+ *   fleet31-44     cheap hosts like fleet11 (20 hosts with the above)  role "ok"
+ *   fleet45        bastion (10.249.8.2 in a netns): forwarding to fleet49 only, no shell   kind "bastion"
+ *   fleet46        bastion that refuses forwarding          kind "bastion-noforward"
+ *   fleet47        accepts only passphrase-protected keys   kind "encrypted-key" (passphrase in <key>.passphrase)
+ *   fleet48        accepts only the agent key               kind "agent"
+ *   fleet49        10.249.7.2 in a netns, only via fleet45  kind "behind-bastion"
  * fleet-up.sh writes `$BPFDECK_FLEET_DIR/fleet/hosts.json` (default dir /var/tmp/bpfdeck-fleet);
  * fleet-down.sh deletes it, so "hosts.json exists" means "the fleet is up".
  *
@@ -37,7 +43,19 @@ export interface FleetHost {
   hostKeyPath: string;
   /** pid file of the host's sshd listener (path on this machine) */
   sshdPidFile: string;
+  /**
+   * plain | bastion (fleet45: TCP forwarding to fleet49 only, no shell) | bastion-noforward (fleet46) |
+   * encrypted-key (fleet47: only passphrase keys) | agent (fleet48: only the agent key) | behind-bastion
+   * (fleet49: reachable only through `via`). Older hosts.json files have none: read as plain.
+   */
+  kind: FleetKind;
+  /** the client key this host accepts (path on this machine) */
+  identityFile: string;
+  /** the bastion to go through (ssh_config alias), or null */
+  via: string | null;
 }
+
+export type FleetKind = 'plain' | 'bastion' | 'bastion-noforward' | 'encrypted-key' | 'agent' | 'behind-bastion';
 
 export const FLEET_NOT_UP = 'the test fleet is not up: run scripts/fleet/fleet-up.sh (as root)';
 
@@ -74,6 +92,9 @@ function validateHost(h: unknown, i: number, file: string): FleetHost {
   if (!Number.isInteger(o.uid)) throw bad('uid');
   if (!(o.bpftraceVersion === null || typeof o.bpftraceVersion === 'string')) throw bad('bpftraceVersion');
   if (!ROLES.includes(o.role as FleetRole)) throw bad('role');
+  o.kind ??= 'plain';
+  o.identityFile ??= path.join(path.dirname(file), 'client', 'id_ed25519');
+  o.via ??= null;
   return o as unknown as FleetHost;
 }
 
@@ -110,7 +131,7 @@ export function fleetHostsByRole(role: FleetRole): FleetHost[] {
   return loadFleet().filter((h) => h.role === role);
 }
 
-/** Private key (ed25519, no passphrase) accepted by every fleet host. */
+/** Private key (ed25519, no passphrase) accepted by every fleet host of kind plain, bastion and behind-bastion. */
 export function fleetClientKeyPath(): string {
   const p = fleetPaths().clientKey;
   try {

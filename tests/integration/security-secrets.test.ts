@@ -31,11 +31,16 @@ let testKey: string;
 let fragments: string[];
 let fleetHostId: string;
 let testHostId: string;
+let encKey: string;
+let encPassphrase: string;
+let identityId: string;
 
 beforeAll(async () => {
   fleetKey = fs.readFileSync(fleetClientKeyPath(), 'utf8');
   testKey = generateTestKey({ comment: 'bpfdeck-secret-test' }).private;
-  fragments = [...keyFragments(fleetKey), ...keyFragments(testKey)];
+  encKey = fs.readFileSync(path.join(path.dirname(fleetClientKeyPath()), 'id_ed25519_enc'), 'utf8');
+  encPassphrase = fs.readFileSync(path.join(path.dirname(fleetClientKeyPath()), 'id_ed25519_enc.passphrase'), 'utf8').trim();
+  fragments = [...keyFragments(fleetKey), ...keyFragments(testKey), ...keyFragments(encKey), encPassphrase];
   expect(fragments.length).toBeGreaterThan(6);
   s = await startServer('secrets');
   admin = await s.setupAdmin();
@@ -74,6 +79,23 @@ describe('private keys never leave the server', () => {
     r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'sec-bad', address: '127.0.0.1', port, username: 'x', privateKey: damaged } });
     expect(r.status).toBe(422);
     expect(findFragments(r.text, keyFragments(damaged).filter((x) => x.length >= 16))).toEqual([]);
+
+    // an identity with a passphrase-protected key (fleet47): used, then refused with a wrong passphrase
+    r = await s.req('POST', '/api/identities', { who: admin, body: { kind: 'key', name: 'sec-enc', privateKey: encKey, passphrase: encPassphrase } });
+    expect(r.status, r.text).toBe(200);
+    identityId = r.json.identity.id;
+    expect(Object.keys(r.json.identity).sort()).toEqual(['agentSocket', 'createdAt', 'encrypted', 'fingerprint', 'hostCount', 'id', 'kind', 'name', 'publicKey', 'updatedAt']);
+    const f47 = fleetHost('fleet47');
+    r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'sec-f47', address: f47.address, port: f47.port, username: f47.user, identityId } });
+    expect(r.status, r.text).toBe(200);
+    const h47 = r.json.host.id;
+    r = await s.req('POST', `/api/hosts/${h47}/hostkey/scan`, { who: admin });
+    r = await s.req('POST', `/api/hosts/${h47}/hostkey/accept`, { who: admin, body: { fingerprint: r.json.hostKey.fingerprint } });
+    r = await s.req('POST', `/api/hosts/${h47}/check`, { who: admin });
+    expect(r.status, r.text).toBe(200);
+    r = await s.req('PATCH', `/api/identities/${identityId}`, { who: admin, body: { kind: 'key', privateKey: encKey, passphrase: `${encPassphrase}x` } });
+    expect(r.status).toBe(422);
+    expect(r.json.error.message ?? r.text).toContain('wrong passphrase');
   });
 
   it('no API response or page contains key material', async () => {
@@ -88,6 +110,8 @@ describe('private keys never leave the server', () => {
       '/api/tokens',
       '/api/auth/session',
       '/api/tools',
+      '/api/identities',
+      `/api/identities/${identityId}`,
       '/hosts',
       `/hosts/${fleetHostId}`,
       `/hosts/${testHostId}`,
@@ -144,10 +168,10 @@ describe('rotating the secret key', () => {
     const oldKey = fs.readFileSync(keyFile(), 'utf8');
     const dry = run(['--dry-run']);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain('decrypts all 2');
+    expect(dry.stdout).toContain('decrypts all 4');
     const r = run([]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/re-encrypted 2 secret/);
+    expect(r.stdout).toMatch(/re-encrypted 4 secret/);
     expect(findFragments(r.stdout + r.stderr, fragments)).toEqual([]);
     const newKey = fs.readFileSync(keyFile(), 'utf8');
     expect(newKey).not.toBe(oldKey);
@@ -174,7 +198,7 @@ describe('rotating the secret key', () => {
     // the file key no longer opens anything: a wrong key makes the rotation refuse, changing nothing
     const wrong = run(['--new-key-file', path.join(s.dataDir, 'other.key')], { BPFDECK_SECRET_KEY: current });
     expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toMatch(/cannot decrypt 2 secret/);
+    expect(wrong.stderr).toMatch(/cannot decrypt 4 secret/);
 
     const s2 = new Server(s.port, s.dataDir, { BPFDECK_SECRET_KEY: next });
     await s2.start();
