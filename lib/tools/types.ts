@@ -51,6 +51,8 @@ export interface ProfileResult {
    * the result, and stripped before a result goes to the browser. Absent in results stored before it.
    */
   fullStacks?: FullStacks;
+  /** what the browser gets instead of fullStacks: their size, for the note next to the downloads */
+  fullStacksSummary?: { stacks: number; samples: number };
 }
 
 /** Distinct stacks, compactly: a frame table and, per stack, [samples, frame index, ...] root first. */

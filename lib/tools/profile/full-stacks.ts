@@ -73,14 +73,15 @@ export function fullStacksTotal(fs: FullStacks): number {
 }
 
 /**
- * The result as the browser gets it: without fullStacks (the view draws the pruned tree; the stacks
- * are for exports, made on the server). Other kinds are returned as they are.
+ * The result as the browser gets it: fullStacks replaced by their size (the view draws the pruned
+ * tree; the stacks are for exports, made on the server). Other kinds are returned as they are.
  */
 export function resultForView<T>(result: T): T {
   const r = result as unknown as ToolResult | null;
   if (r && typeof r === 'object' && r.kind === 'profile' && 'fullStacks' in r) {
-    const { fullStacks: _omit, ...rest } = r;
-    return rest as unknown as T;
+    const { fullStacks, ...rest } = r;
+    const summary = fullStacks ? { stacks: fullStacks.stacks.length, samples: fullStacksTotal(fullStacks) } : undefined;
+    return { ...rest, ...(summary ? { fullStacksSummary: summary } : {}) } as unknown as T;
   }
   return result;
 }
