@@ -98,7 +98,12 @@ describe('a real profile run becomes a report', () => {
     expect(foldedLines).toEqual([...ind.lines.keys()].sort().map((l) => `${l} ${ind.lines.get(l)}`));
     const foldedTotal = foldedLines.reduce((n, l) => n + Number(/ (\d+)$/.exec(l)![1]), 0);
     expect(foldedTotal).toBe(reportResult.samplesInTree);
-    if (reportResult.stats.lostEvents === 0) expect(foldedTotal).toBe(reportResult.samplesCounted);
+    // @samples is counted in the kernel apart from the stack maps: a sample that fell between a map's
+    // print and its clear in profile.bt is in @samples only (seen: 3 of 1,460 on a loaded machine), so
+    // the capture's maps may hold a few less; never more
+    expect(reportResult.samplesCounted).not.toBeNull();
+    expect(foldedTotal).toBeLessThanOrEqual(reportResult.samplesCounted!);
+    expect(foldedTotal).toBeGreaterThanOrEqual(reportResult.samplesCounted! * 0.99);
     const pprof = (await exportReportItem(reportId, 'profile', 'pprof')).body as Uint8Array;
     const prof = Profile.decode(zlib.gunzipSync(pprof));
     expect(prof.sample.reduce((n, x) => n + Number(x.value[0]), 0)).toBe(reportResult.samplesInTree);
