@@ -44,7 +44,7 @@ function writeOut(text) {
 let code = 1;
 try {
   const { main } = await import(pathToFileURL(path.join(root, 'lib/cli/main.ts')).href);
-  code = await main(process.argv.slice(2), { stdout: writeOut, stderr: (t) => process.stderr.write(t), cwd });
+  code = await main(process.argv.slice(2), { stdout: writeOut, stdoutBytes: writeOut, stderr: (t) => process.stderr.write(t), cwd });
 } catch (e) {
   process.stderr.write(`bpfdeck: ${e?.stack ?? e}\n`);
 }

@@ -5,6 +5,7 @@
  * The result is fetched on its own (it can be megabytes) and cached for good (reports never change).
  */
 import Link from 'next/link';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api.client';
 import type { VizKind } from '@/lib/tools/catalog';
@@ -16,6 +17,19 @@ import { ToolResultView } from '@/components/viz/ToolResultView';
 import { EXPORT_LABELS, fmtBytes, fmtTime } from '@/components/reports/format';
 
 const COMPARABLE = new Set(['flamegraph', 'latency-heatmap']);
+/** exports of the stacks: made from the full stacks, with an optional "_[k]" on kernel frames */
+const STACK_EXPORTS = new Set(['folded', 'pprof']);
+
+/** Where the folded/pprof exports come from and their resolution (a profile result as the browser gets it). */
+function stackExportNote(result: unknown): string | null {
+  const r = result as { kind?: string; fullStacksSummary?: { stacks: number; samples: number }; samplesInTree?: number; pruned?: unknown } | null;
+  if (!r || r.kind !== 'profile') return null;
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (r.fullStacksSummary) {
+    return `Folded and pprof: full resolution, every stack of the run (${n(r.fullStacksSummary.stacks)} stacks, ${n(r.fullStacksSummary.samples)} samples), from the full stacks stored with this report (kept after the raw capture expires)${r.pruned ? '; the flame graph below is pruned for drawing' : ''}.`;
+  }
+  return `Folded and pprof: from the stored flame graph tree${r.pruned ? ', pruned for display (stored before bpfdeck kept full stacks)' : ''}: ${n(r.samplesInTree ?? 0)} samples.`;
+}
 
 export function ReportItemView({ reportId, item }: { reportId: string; item: PublicReportItem }) {
   const result = useQuery({
@@ -25,6 +39,8 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
     staleTime: Infinity,
   });
   const raw = item.raw;
+  const [kernelSuffix, setKernelSuffix] = useState(true);
+  const note = stackExportNote(result.data);
   return (
     <section id={`tool-${item.toolId}`} data-testid={`report-item-${item.toolId}`} aria-label={`${item.toolTitle} (${item.toolId})`} className="min-w-0 space-y-3 rounded border border-slate-200 bg-white p-4">
       <header className="flex flex-wrap items-baseline gap-2">
@@ -77,7 +93,7 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
           {item.exports.map((f) => (
             <a
               key={f}
-              href={`/api/reports/${reportId}/export?tool=${item.toolId}&format=${f}`}
+              href={`/api/reports/${reportId}/export?tool=${item.toolId}&format=${f}${STACK_EXPORTS.has(f) && !kernelSuffix ? '&kernelSuffix=0' : ''}`}
               download
               data-testid={`export-${item.toolId}-${f}`}
               className="rounded border border-slate-300 px-2 py-0.5 text-slate-800 hover:bg-slate-50"
@@ -85,6 +101,17 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
               {EXPORT_LABELS[f] ?? f}
             </a>
           ))}
+          {item.exports.some((f) => STACK_EXPORTS.has(f)) && (
+            <label className="flex items-center gap-1 text-slate-600" title="Gregg's stackcollapse convention: flamegraph.pl colours kernel frames apart">
+              <input type="checkbox" checked={kernelSuffix} onChange={(e) => setKernelSuffix(e.target.checked)} data-testid={`export-${item.toolId}-kernel-suffix`} />
+              kernel frames marked <code>_[k]</code>
+            </label>
+          )}
+          {note && (
+            <p className="w-full text-xs text-slate-500" data-testid={`export-${item.toolId}-source`}>
+              {note}
+            </p>
+          )}
         </nav>
       )}
       <details className="text-sm">

@@ -28,5 +28,6 @@ export const EXPORT_LABELS: Record<string, string> = {
   json: 'Result (JSON)',
   csv: 'Table (CSV)',
   folded: 'Folded stacks',
+  pprof: 'pprof (.pb.gz)',
   svg: 'Flame graph (SVG)',
 };

@@ -3,11 +3,21 @@
  * the help texts. What the commands do lives beside this file (tools.ts, import.ts, run-*.ts).
  */
 
+/** --export <format> [-o FILE] [--no-kernel-suffix]: one export file instead of the JSON/summary */
+export interface CliExport {
+  format: CliExportFormat;
+  /** null: stdout */
+  output: string | null;
+  kernelSuffix: boolean;
+}
+export const CLI_EXPORT_FORMATS = ['folded', 'pprof', 'csv', 'json', 'svg'] as const;
+export type CliExportFormat = (typeof CLI_EXPORT_FORMATS)[number];
+
 export type CliCommand =
   | { cmd: 'help'; topic: CommandName | null }
   | { cmd: 'tools'; json: boolean }
   | { cmd: 'hosts'; selector: string | null; json: boolean }
-  | { cmd: 'import'; toolId: string; file: string; bpftraceVersion: string | null }
+  | { cmd: 'import'; toolId: string; file: string; bpftraceVersion: string | null; export: CliExport | null }
   | {
       cmd: 'run';
       toolId: string;
@@ -16,6 +26,7 @@ export type CliCommand =
       target: { kind: 'host'; name: string } | { kind: 'local' };
       json: boolean;
       params: Record<string, number>;
+      export: CliExport | null;
     };
 
 export type CommandName = 'tools' | 'hosts' | 'import' | 'run';
@@ -68,7 +79,8 @@ Patterns match the whole value; * is any run of characters, ? exactly one. No ot
   --selector S   only the hosts S picks (none: exit status 1 and "matches no host")
   --json         machine-readable output
 `,
-  import: `usage: bpfdeck import --tool <id> [--bpftrace-version <version>] <capture.jsonl | ->
+  import: `usage: bpfdeck import --tool <id> [--bpftrace-version <version>] [--export <format> [-o FILE]]
+                      <capture.jsonl | ->
 
 Decodes a capture saved from \`bpftrace -f json <tool script>\` (stdout only; "-" reads stdin) with the
 tool's parser and prints the typed result as JSON on stdout. The file is read in chunks: memory stays
@@ -77,6 +89,10 @@ bounded whatever its size.
   --tool <id>                  the tool whose script made the capture
   --bpftrace-version <version> the bpftrace that printed it (e.g. 0.23.2): decides how map keys are
                                unescaped; without it, the keys themselves decide
+  --export <format>            write one export file instead of the JSON: folded, pprof, csv, json, svg
+                               (the same bytes as the report's download of this capture)
+  -o, --output <file>          where to write it (default stdout)
+  --no-kernel-suffix           folded/pprof: no "_[k]" on kernel frames
 `,
   run: `usage: bpfdeck run --tool <id> [--duration <seconds>] (--host <name> | --local) [--json]
                    [--param <name>=<integer>]...
@@ -88,6 +104,9 @@ Runs a tool for a fixed time and prints its result.
   --duration <s>  whole seconds, within the tool's limits (default: the tool's default duration)
   --param n=v     a tool parameter, e.g. --param minLatencyMs=5 for ext4slower (see \`bpfdeck tools\`)
   --json          print the typed result as JSON on stdout (otherwise a short summary)
+  --export <fmt>  write one export file of the result instead: folded, pprof, csv, json, svg (the same
+                  bytes as the web download of the run); -o/--output <file> (default stdout);
+                  --no-kernel-suffix: folded/pprof without "_[k]" on kernel frames
 `,
 };
 
@@ -96,8 +115,8 @@ type OptSpec = Record<string, 'flag' | 'value' | 'multi'>;
 const SPECS: Record<CommandName, OptSpec> = {
   tools: { json: 'flag' },
   hosts: { selector: 'value', json: 'flag' },
-  import: { tool: 'value', 'bpftrace-version': 'value' },
-  run: { tool: 'value', duration: 'value', host: 'value', local: 'flag', json: 'flag', param: 'multi' },
+  import: { tool: 'value', 'bpftrace-version': 'value', export: 'value', output: 'value', 'no-kernel-suffix': 'flag' },
+  run: { tool: 'value', duration: 'value', host: 'value', local: 'flag', json: 'flag', param: 'multi', export: 'value', output: 'value', 'no-kernel-suffix': 'flag' },
 };
 
 interface Parsed {
@@ -110,7 +129,7 @@ interface Parsed {
 function parseOptions(argv: string[], spec: OptSpec, topic: CommandName): Parsed | 'help' {
   const out: Parsed = { flags: new Set(), values: new Map(), multi: new Map(), positional: [] };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i] === '-o' && spec.output ? '--output' : argv[i];
     if (a === '--help' || a === '-h') return 'help';
     if (a === '--') {
       out.positional.push(...argv.slice(i + 1));
@@ -146,6 +165,20 @@ function parseOptions(argv: string[], spec: OptSpec, topic: CommandName): Parsed
 }
 
 const TOOL_ID = /^[a-z0-9-]{1,32}$/;
+
+function exportOption(p: Parsed, topic: CommandName): CliExport | null {
+  const f = p.values.get('export');
+  const output = p.values.get('output') ?? null;
+  if (f === undefined) {
+    if (output !== null || p.flags.has('no-kernel-suffix')) throw new UsageError('-o/--output and --no-kernel-suffix go with --export <format>', topic);
+    return null;
+  }
+  if (!(CLI_EXPORT_FORMATS as readonly string[]).includes(f)) {
+    throw new UsageError(`--export: one of ${CLI_EXPORT_FORMATS.join(', ')} (got ${JSON.stringify(f).slice(0, 40)})`, topic);
+  }
+  if (output === '') throw new UsageError('-o/--output: a file name', topic);
+  return { format: f as CliExportFormat, output, kernelSuffix: !p.flags.has('no-kernel-suffix') };
+}
 
 function toolId(p: Parsed, topic: CommandName): string {
   const id = p.values.get('tool');
@@ -195,7 +228,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       if (p.positional.length !== 1) throw new UsageError('import needs exactly one capture file (or - for stdin)', topic);
       const v = p.values.get('bpftrace-version') ?? null;
       if (v !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--bpftrace-version: like 0.23.2 (got ${JSON.stringify(v).slice(0, 40)})`, topic);
-      return { cmd: 'import', toolId: id, file: p.positional[0], bpftraceVersion: v };
+      return { cmd: 'import', toolId: id, file: p.positional[0], bpftraceVersion: v, export: exportOption(p, topic) };
     }
     case 'run': {
       const id = toolId(p, topic);
@@ -218,6 +251,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
         target: host !== undefined ? { kind: 'host', name: host } : { kind: 'local' },
         json: p.flags.has('json'),
         params,
+        export: exportOption(p, topic),
       };
     }
   }

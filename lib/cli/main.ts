@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { HELP, parseArgs, UsageError } from '@/lib/cli/args';
+import { checkExportFormat, renderCliExport, writeCliExport } from '@/lib/cli/export';
 import { importStream, openCapture } from '@/lib/cli/import';
 import { summarize } from '@/lib/cli/summary';
 import { formatToolsReport, toolsReport } from '@/lib/cli/tools';
@@ -17,6 +18,8 @@ export const EXIT_USAGE = 2;
 export interface CliIo {
   /** resolves once the text is handed to the OS (so exiting afterwards loses nothing) */
   stdout: (text: string) => Promise<void>;
+  /** binary output (a pprof export to stdout); without it, binary exports need -o FILE */
+  stdoutBytes?: (data: Uint8Array) => Promise<void>;
   stderr: (text: string) => void;
   /** the directory relative paths on the command line are relative to */
   cwd: string;
@@ -62,19 +65,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const input = openCapture(cmd.file === '-' ? '-' : path.resolve(io.cwd, cmd.file));
         const { result, stats } = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
         say(`${tool.id}: ${stats.records} records decoded from ${stats.bytes} bytes`);
+        if (cmd.export) {
+          const out = renderCliExport(tool, result, cmd.export, `${tool.title}: ${path.basename(cmd.file)}`);
+          say(await writeCliExport(out.body, cmd.export, io));
+          return EXIT_OK;
+        }
         await io.stdout(`${JSON.stringify(result)}\n`);
         return EXIT_OK;
       }
 
       case 'run': {
         const req = resolveRunRequest(listTools(), cmd);
+        if (cmd.export) checkExportFormat(req.tool, cmd.export.format); // before minutes of tracing
         const progress = (line: string) => say(line);
         let result: unknown;
         let failure: string | null;
+        /** the body of --export */
+        let exported: string | Uint8Array | null = null;
         if (cmd.target.kind === 'host') {
           const { runOnHost } = await import('@/lib/cli/run-host');
           const out = await runOnHost(cmd.target.name, req, progress);
           result = out.result;
+          if (cmd.export && out.result !== null && out.result !== undefined) {
+            // the recorded run: the web download's own function
+            const { exportRun } = await import('@/lib/reports/export');
+            exported = (await exportRun(out.run.id, cmd.export.format, { kernelSuffix: cmd.export.kernelSuffix })).body as string | Uint8Array;
+          }
           failure = out.run.status === 'completed' ? null : `run ${out.run.id} ${out.run.status}: ${out.run.errorMessage ?? '(no message)'}`;
           say(`run ${out.run.id} ${out.run.status} (variant ${out.run.variantId}, ${out.run.recordCount} records, ${out.run.lostEvents} lost)`);
           if (!failure && out.run.errorMessage) say(out.run.errorMessage); // a completed run's warning
@@ -82,11 +98,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           const { runLocal } = await import('@/lib/cli/run-local');
           const out = await runLocal(req, progress);
           result = out.result;
+          if (cmd.export && result !== null && result !== undefined) exported = renderCliExport(req.tool, result, cmd.export, `${req.tool.title} on this machine`).body;
           failure = out.failure ?? (out.interrupted ? 'interrupted (Ctrl-C): the result covers the time before it' : null);
           say(`local run ${failure ? 'failed' : 'done'} (variant ${out.variantId}, bpftrace ${out.bpftraceVersion}, exit ${out.exitCode})`);
           if (out.warning) say(out.warning);
         }
-        if (result !== null && result !== undefined) await io.stdout(cmd.json ? `${JSON.stringify(result)}\n` : summarize(result));
+        if (cmd.export) {
+          if (exported !== null) say(await writeCliExport(exported, cmd.export, io));
+          else if (!failure) failure = 'the run has no result to export';
+        } else if (result !== null && result !== undefined) await io.stdout(cmd.json ? `${JSON.stringify(result)}\n` : summarize(result));
         if (failure) {
           say(failure);
           return EXIT_FAILED;

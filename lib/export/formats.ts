@@ -3,18 +3,24 @@
  *   raw     the capture exactly as bpftrace printed it (streamed from the stored gzip; byte-identical)
  *   json    the parsed (typed) result
  *   csv     tables: event rows, histogram buckets per second, time series points
- *   folded  profile: folded stacks
- *   svg     profile: a flame graph image
+ *   folded  profile: folded stacks, from the full unpruned stacks (lib/export/folded.ts)
+ *   pprof   profile: gzip-compressed profile.proto from the same stacks (lib/export/pprof.ts)
+ *   svg     profile: a flame graph image (of the display tree: it is a drawing)
+ * The web downloads (lib/reports/export.ts) and the CLI's --export (lib/cli) both call
+ * renderResultExport: the same result gives the same bytes.
  */
 import { z } from 'zod';
 import { resultToCsv } from '@/lib/export/csv';
-import { foldedText } from '@/lib/export/folded';
+import { foldedText, profileStacks, type StackSource } from '@/lib/export/folded';
+import { pprofBytes } from '@/lib/export/pprof';
 import { renderFlameSvg } from '@/lib/export/flame-svg';
-import type { ToolResult } from '@/lib/tools/types';
+import type { EventTableResult, ToolResult } from '@/lib/tools/types';
 
-export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'svg'] as const;
+export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'pprof', 'svg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+/** ?kernelSuffix=0 turns the "_[k]" of kernel frames off (folded, pprof); on by default */
+export const kernelSuffixSchema = z.enum(['0', '1']).default('1').transform((v) => v === '1');
 
 const TABLE_VIZ = new Set(['event-table', 'block-io', 'connections', 'latency-heatmap', 'timeseries']);
 
@@ -25,7 +31,7 @@ export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable
   if (opts.hasResult) {
     out.push('json');
     if (TABLE_VIZ.has(viz)) out.push('csv');
-    if (viz === 'flamegraph') out.push('folded', 'svg');
+    if (viz === 'flamegraph') out.push('folded', 'pprof', 'svg');
   }
   return out;
 }
@@ -35,10 +41,11 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   folded: 'text/plain; charset=utf-8',
+  pprof: 'application/vnd.google.protobuf+gzip',
   svg: 'image/svg+xml; charset=utf-8',
 };
 
-const EXTENSIONS: Record<ExportFormat, string> = { raw: 'jsonl', json: 'json', csv: 'csv', folded: 'folded.txt', svg: 'svg' };
+const EXTENSIONS: Record<ExportFormat, string> = { raw: 'jsonl', json: 'json', csv: 'csv', folded: 'folded.txt', pprof: 'pb.gz', svg: 'svg' };
 
 /** "bpfdeck-profile-fleet11-20261125-181500-AbCdEf12.svg": safe in a Content-Disposition header. */
 export function exportFileName(parts: { toolId: string; hostName: string; at: Date | null; id: string }, format: ExportFormat): string {
@@ -47,28 +54,56 @@ export function exportFileName(parts: { toolId: string; hostName: string; at: Da
   return `bpfdeck-${safe(parts.toolId)}-${safe(parts.hostName)}-${at}-${parts.id.slice(0, 8)}.${EXTENSIONS[format]}`;
 }
 
+export interface ExportOptions {
+  /** folded and pprof: kernel frames end in "_[k]" (default true) */
+  kernelSuffix?: boolean;
+}
+
 export interface RenderedExport {
-  body: string;
+  body: string | Uint8Array<ArrayBuffer>;
   contentType: string;
 }
 
 /**
- * The body of a derived format (json, csv, folded, svg) from the stored result; null when the format
- * does not apply to this result (raw is streamed by the caller).
+ * The note a CSV of a capped event table starts with: "# bpfdeck: first N of M rows (row cap C)".
+ * One comment line, only when rows were dropped (readers: `pandas.read_csv(f, comment='#')`,
+ * `grep -v '^#'`); a complete table has none, so its CSV is plain RFC 4180.
+ */
+export function cappedCsvNote(result: ToolResult): string | null {
+  const t = result as Partial<EventTableResult>;
+  if (!Array.isArray(t.rows) || typeof t.rowsDropped !== 'number' || t.rowsDropped <= 0) return null;
+  const seen = t.rows.length + t.rowsDropped;
+  return `# bpfdeck: first ${t.rows.length} of ${seen} rows (row cap ${t.maxRows ?? t.rows.length}; ${t.rowsDropped} dropped)`;
+}
+
+/** Where a profile's folded/pprof exports come from (shown next to the download). */
+export function profileExportSource(resultJson: string): StackSource | null {
+  const result = JSON.parse(resultJson) as ToolResult;
+  return result.kind === 'profile' ? profileStacks(result).source : null;
+}
+
+/**
+ * The body of a derived format (json, csv, folded, pprof, svg) from the stored result; null when the
+ * format does not apply to this result (raw is streamed by the caller).
  */
 export function renderResultExport(
   format: Exclude<ExportFormat, 'raw'>,
   resultJson: string,
   meta: { title: string; subtitle?: string },
+  opts: ExportOptions = {},
 ): RenderedExport | null {
   if (format === 'json') return { body: resultJson, contentType: CONTENT_TYPES.json };
   const result = JSON.parse(resultJson) as ToolResult;
   if (format === 'csv') {
     const csv = resultToCsv(result);
-    return csv === null ? null : { body: csv, contentType: CONTENT_TYPES.csv };
+    if (csv === null) return null;
+    const note = cappedCsvNote(result);
+    return { body: note ? `${note}\r\n${csv}` : csv, contentType: CONTENT_TYPES.csv };
   }
   if (result.kind !== 'profile') return null;
-  if (format === 'folded') return { body: foldedText(result.root), contentType: CONTENT_TYPES.folded };
+  const kernelSuffix = opts.kernelSuffix === false ? '' : undefined;
+  if (format === 'folded') return { body: foldedText(result, { kernelSuffix }), contentType: CONTENT_TYPES.folded };
+  if (format === 'pprof') return { body: pprofBytes(result, { kernelSuffix }), contentType: CONTENT_TYPES.pprof };
   const subtitle = [meta.subtitle, `${result.samplesInTree.toLocaleString('en-US')} samples at ${result.sampleHz} Hz`].filter(Boolean).join(' · ');
   return { body: renderFlameSvg(result.root, { title: meta.title, subtitle }), contentType: CONTENT_TYPES.svg };
 }

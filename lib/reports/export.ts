@@ -6,13 +6,13 @@
 import 'server-only';
 import { db } from '@/lib/db/client';
 import { AppError, notFound } from '@/lib/errors';
-import { CONTENT_TYPES, exportFileName, formatsFor, renderResultExport, type ExportFormat } from '@/lib/export/formats';
+import { CONTENT_TYPES, exportFileName, formatsFor, renderResultExport, type ExportFormat, type ExportOptions } from '@/lib/export/formats';
 import { gunzipToWebStream } from '@/lib/export/raw';
 import { getTool } from '@/lib/tools/catalog';
 import { getReportItemSource, getReportRawGz } from '@/lib/reports/read';
 
 export interface ExportFile {
-  body: string | ReadableStream<Uint8Array>;
+  body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   contentType: string;
   fileName: string;
   /** uncompressed size (raw) */
@@ -25,7 +25,7 @@ function unavailable(format: ExportFormat, what: string): AppError {
   return new AppError('not_found', `no ${format} export for ${what}`);
 }
 
-export async function exportReportItem(reportId: string, toolId: string, format: ExportFormat): Promise<ExportFile> {
+export async function exportReportItem(reportId: string, toolId: string, format: ExportFormat, opts: ExportOptions = {}): Promise<ExportFile> {
   const src = await getReportItemSource(reportId, toolId);
   const name = exportFileName({ toolId, hostName: src.report.hostName, at: src.report.startedAt ?? src.report.createdAt, id: reportId }, format);
   if (format === 'raw') {
@@ -34,13 +34,13 @@ export async function exportReportItem(reportId: string, toolId: string, format:
   }
   if (!src.resultJson) throw unavailable(format, `${src.toolTitle} in this report (it has no result)`);
   const when = (src.report.startedAt ?? src.report.createdAt).toISOString().replace('T', ' ').slice(0, 19);
-  const out = renderResultExport(format, src.resultJson, { title: src.report.title, subtitle: `${src.report.hostName} · ${when} UTC · report ${reportId}` });
+  const out = renderResultExport(format, src.resultJson, { title: src.report.title, subtitle: `${src.report.hostName} · ${when} UTC · report ${reportId}` }, opts);
   if (!out) throw unavailable(format, `${src.toolTitle} results`);
   return { body: out.body, contentType: out.contentType, fileName: name };
 }
 
 /** The same exports for a run that has no report (or before it has one). */
-export async function exportRun(runId: string, format: ExportFormat): Promise<ExportFile> {
+export async function exportRun(runId: string, format: ExportFormat, opts: ExportOptions = {}): Promise<ExportFile> {
   const run = await db().run.findUnique({
     where: { id: runId },
     select: {
@@ -70,7 +70,7 @@ export async function exportRun(runId: string, format: ExportFormat): Promise<Ex
   if (!run.resultJson) throw unavailable(format, 'this run (it has no result)');
   if (!formatsFor(tool?.viz ?? '', { hasResult: true, rawAvailable: false }).includes(format)) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
   const title = `${tool?.title ?? run.toolId} on ${run.host.name}`;
-  const out = renderResultExport(format, run.resultJson, { title, subtitle: `run ${runId}` });
+  const out = renderResultExport(format, run.resultJson, { title, subtitle: `run ${runId}` }, opts);
   if (!out) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
   return { body: out.body, contentType: out.contentType, fileName: name };
 }
@@ -86,5 +86,5 @@ export function exportResponse(f: ExportFile, opts: { immutable: boolean }): Res
   };
   if (f.contentLength !== undefined) headers['content-length'] = String(f.contentLength);
   if (f.sha256) headers['x-bpfdeck-sha256'] = f.sha256;
-  return new Response(f.body, { headers });
+  return new Response(f.body as BodyInit, { headers });
 }

@@ -6,6 +6,7 @@ import 'server-only';
 import { db } from '@/lib/db/client';
 import { AppError, notFound } from '@/lib/errors';
 import { formatsFor } from '@/lib/export/formats';
+import { resultJsonForView } from '@/lib/tools/profile/full-stacks';
 import { getSetting } from '@/lib/settings';
 import { rawExpiresAt } from '@/lib/reports/retention';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
@@ -112,7 +113,8 @@ export async function getReport(id: string): Promise<PublicReport> {
 export async function getReportResultJson(id: string, toolId: string): Promise<string | null> {
   const it = await db().reportItem.findUnique({ where: { reportId_toolId: { reportId: id, toolId } }, select: { resultJson: true } });
   if (!it) throw notFound('tool in this report');
-  return it.resultJson;
+  // the full stacks stay on the server (exports): the view draws the pruned tree
+  return it.resultJson === null ? null : resultJsonForView(it.resultJson);
 }
 
 export interface ReportItemSource {

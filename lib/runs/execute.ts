@@ -4,6 +4,7 @@
  * Every outcome ends in a terminal status with a message a person can act on.
  */
 import 'server-only';
+import { resultForView } from '@/lib/tools/profile/full-stacks';
 import zlib from 'node:zlib';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
@@ -201,7 +202,7 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
   });
   // The report (lib/reports) is made before "done" goes out, so whoever sees the run end finds it.
   await afterRunFinished(runId);
-  runBus.publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? JSON.parse(updated.resultJson) : null });
+  runBus.publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null });
 }
 
 /** Lines of bpftrace's stderr worth showing: not the harmless RLIMIT_MEMLOCK notice every run prints. */

@@ -2,6 +2,7 @@
  * Runs: the persisted state machine queued -> connecting -> running -> completed | failed | cancelled.
  */
 import 'server-only';
+import { resultForView } from '@/lib/tools/profile/full-stacks';
 import { db } from '@/lib/db/client';
 import { config } from '@/lib/env';
 import { AppError, conflict, invalid, notFound } from '@/lib/errors';
@@ -124,7 +125,7 @@ export async function getRun(id: string): Promise<PublicRun> {
 export async function getRunResult(id: string): Promise<unknown | null> {
   const r = await db().run.findUnique({ where: { id }, select: { resultJson: true } });
   if (!r) throw notFound('run');
-  return r.resultJson ? JSON.parse(r.resultJson) : null;
+  return r.resultJson ? resultForView(JSON.parse(r.resultJson)) : null; // full stacks: for exports only
 }
 
 export async function getRawOutput(id: string): Promise<Buffer | null> {

@@ -45,6 +45,23 @@ export interface ProfileResult {
   /** set when the tree was pruned for the browser (node cap, min share) */
   pruned: null | { nodesBefore: number; nodesAfter: number; minShare: number; maxNodes: number };
   stats: ResultStats;
+  /**
+   * Every distinct stack of the run, unpruned (lib/tools/profile/full-stacks.ts): what the folded and
+   * pprof exports are made of. Set by the parser's finish() only (never in live snapshots), stored with
+   * the result, and stripped before a result goes to the browser. Absent in results stored before it.
+   */
+  fullStacks?: FullStacks;
+  /** what the browser gets instead of fullStacks: their size, for the note next to the downloads */
+  fullStacksSummary?: { stacks: number; samples: number };
+}
+
+/** Distinct stacks, compactly: a frame table and, per stack, [samples, frame index, ...] root first. */
+export interface FullStacks {
+  /** "p:<comm>", "u:<user frame>", "k:<kernel frame>" */
+  frames: string[];
+  stacks: number[][];
+  /** samples of stacks beyond the cap, folded into "<comm>;[more stacks than bpfdeck keeps]" lines */
+  overflowSamples: number;
 }
 
 /* ------------------------------------------------------------------------------------------------

@@ -228,12 +228,27 @@ test('every export downloads; the raw capture is byte-identical and re-imports t
   fs.writeFileSync(s.rawFile, raw);
 
   const json = JSON.parse((await download('export-profile-json')).toString('utf8'));
-  const { result } = await apiCall<{ result: { kind: string } }>(page.request, 'GET', `/api/reports/${s.busyReport}/result?tool=profile`);
-  expect(json).toEqual(result);
+  const { result } = await apiCall<{ result: { kind: string; samplesInTree: number; fullStacksSummary: { stacks: number; samples: number } } }>(page.request, 'GET', `/api/reports/${s.busyReport}/result?tool=profile`);
+  // the JSON export is the stored result: with the full stacks, which the page gets only the size of
+  const { fullStacks, ...viewPart } = json as { fullStacks: { stacks: number[][] } };
+  expect(fullStacks.stacks.length).toBe(result.fullStacksSummary.stacks);
+  expect({ ...viewPart, fullStacksSummary: result.fullStacksSummary }).toEqual(result);
 
+  // the stack exports say their source and resolution next to the downloads
+  await expect(page.getByTestId('export-profile-source')).toContainText(`full resolution, every stack of the run (${result.fullStacksSummary.stacks.toLocaleString('en-US')} stacks`);
   const folded = (await download('export-profile-folded')).toString('utf8').trimEnd().split('\n');
   expect(folded.every((l) => /^.+ \d+$/.test(l))).toBe(true);
   expect(folded.some((l) => l.includes(';bpfdeck_busy_loop'))).toBe(true);
+  expect(folded.some((l) => /_\[k\] \d+$/.test(l))).toBe(true);
+  expect(folded.length).toBe(result.fullStacksSummary.stacks);
+  expect(folded.reduce((n, l) => n + Number(/ (\d+)$/.exec(l)![1]), 0)).toBe(result.samplesInTree);
+  const pprof = await download('export-profile-pprof');
+  expect([pprof[0], pprof[1]]).toEqual([0x1f, 0x8b]); // gzip (decoded by pprof-format in the unit and integration tests)
+  // unticking "kernel frames marked _[k]" gives the files without the suffix
+  await page.getByTestId('export-profile-kernel-suffix').uncheck();
+  const plain = (await download('export-profile-folded')).toString('utf8');
+  expect(plain).not.toContain('_[k]');
+  await page.getByTestId('export-profile-kernel-suffix').check();
 
   const svg = (await download('export-profile-svg')).toString('utf8');
   expect(svg.startsWith('<?xml')).toBe(true);

@@ -37,7 +37,12 @@ describe('parseArgs', () => {
       toolId: 'profile',
       file: 'cap.jsonl',
       bpftraceVersion: null,
+      export: null,
     });
+    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export', 'pprof', '-o', 'x.pb.gz'])).toMatchObject({ export: { format: 'pprof', output: 'x.pb.gz', kernelSuffix: true } });
+    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export=folded', '--no-kernel-suffix'])).toMatchObject({ export: { format: 'folded', output: null, kernelSuffix: false } });
+    expect(usage(['import', '--tool', 'profile', 'c', '--export', 'xml']).message).toMatch(/--export: one of folded, pprof, csv, json, svg/);
+    expect(usage(['import', '--tool', 'profile', 'c', '-o', 'x']).message).toMatch(/go with --export/);
     expect(parseArgs(['import', 'cap.jsonl', '--tool=profile', '--bpftrace-version=0.23.2'])).toMatchObject({ file: 'cap.jsonl', bpftraceVersion: '0.23.2' });
     expect(parseArgs(['import', '--tool', 'profile', '-'])).toMatchObject({ file: '-' });
     // a file whose name starts with a dash, after --
@@ -61,7 +66,9 @@ describe('parseArgs', () => {
       target: { kind: 'host', name: 'web-1' },
       json: true,
       params: {},
+      export: null,
     });
+    expect(parseArgs(['run', '--tool', 'profile', '--local', '--export', 'folded', '--output', 'f.txt'])).toMatchObject({ export: { format: 'folded', output: 'f.txt' } });
     expect(parseArgs(['run', '--tool=profile', '--local'])).toMatchObject({ durationSec: null, target: { kind: 'local' }, json: false });
     expect(parseArgs(['run', '--tool', 'ext4slower', '--local', '--param', 'minLatencyMs=5', '--param=other=-3'])).toMatchObject({
       params: { minLatencyMs: 5, other: -3 },

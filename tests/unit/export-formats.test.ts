@@ -136,16 +136,25 @@ describe('CSV', () => {
   });
 });
 
+/** a stored result of before fullStacks existed: exports fall back to its display tree */
+const treeResult = (root: StackNode): ProfileResult => ({ kind: 'profile', sampleHz: 99, samplesCounted: null, samplesInTree: root.value, root, processes: [], pruned: null, stats });
+
 describe('folded stacks', () => {
-  it('prints one line per stack with self samples, ";" in names replaced', () => {
-    expect(foldedText(TREE)).toBe(['bash;main 2', 'bash;main;work 6', 'bash;main;idle:x 2', 'nginx;ep<o>ll "wait" & co 3', ''].join('\n'));
+  it('prints one line per stack with self samples, ";" in names replaced, kernel frames _[k] (a result without fullStacks: its tree)', () => {
+    expect(foldedText(treeResult(TREE))).toBe(['bash;main 2', 'bash;main;idle:x 2', 'bash;main;work 6', 'nginx;ep<o>ll "wait" & co_[k] 3', ''].join('\n'));
+    expect(foldedText(treeResult(TREE), { kernelSuffix: '' })).toContain('nginx;ep<o>ll "wait" & co 3\n');
+  });
+
+  it('keeps the samples a pruned tree holds only on its root on a "[pruned for display]" line', () => {
+    const root = node('all', 'root', 20, TREE.children);
+    expect(foldedText(treeResult(root))).toContain('[pruned for display] 7\n');
   });
 
   it('adds up to the samples of a real profile capture', () => {
     const p = createProfileParser({ minShare: 0 });
     for (const r of decodeAll(readFileSync(path.resolve(__dirname, '../fixtures/profile/0.17.0/profile.jsonl')))) p.push(r);
     const res = p.finish();
-    const lines = foldedText(res.root).trimEnd().split('\n');
+    const lines = foldedText(res).trimEnd().split('\n');
     let sum = 0;
     for (const l of lines) {
       const m = /^(.+) (\d+)$/.exec(l);
@@ -214,7 +223,7 @@ describe('SVG flame graph', () => {
 
 describe('formats', () => {
   it('offers what fits the result', () => {
-    expect(formatsFor('flamegraph', { hasResult: true, rawAvailable: true })).toEqual(['raw', 'json', 'folded', 'svg']);
+    expect(formatsFor('flamegraph', { hasResult: true, rawAvailable: true })).toEqual(['raw', 'json', 'folded', 'pprof', 'svg']);
     expect(formatsFor('event-table', { hasResult: true, rawAvailable: false })).toEqual(['json', 'csv']);
     expect(formatsFor('latency-heatmap', { hasResult: false, rawAvailable: true })).toEqual(['raw']);
   });
@@ -222,7 +231,7 @@ describe('formats', () => {
   it('renders from the stored JSON; the JSON export is the stored text itself', () => {
     const json = JSON.stringify({ kind: 'profile', sampleHz: 99, samplesInTree: 13, samplesCounted: 13, root: TREE, processes: [], pruned: null, stats });
     expect(renderResultExport('json', json, { title: 't' })!.body).toBe(json);
-    expect(renderResultExport('folded', json, { title: 't' })!.body).toBe(foldedText(TREE));
+    expect(renderResultExport('folded', json, { title: 't' })!.body).toBe(foldedText(treeResult(TREE)));
     expect(renderResultExport('csv', json, { title: 't' })).toBeNull();
     const svg = renderResultExport('svg', json, { title: 't', subtitle: 'h' })!;
     expect(svg.contentType).toMatch(/^image\/svg\+xml/);

@@ -3,6 +3,7 @@
  * result as a run's parser on the same bytes, however the bytes arrive; bounded; refuses what is not a
  * bpftrace JSON capture. And the report it makes (real SQLite in a temp data dir).
  */
+import { resultForView } from '@/lib/tools/profile/full-stacks';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -97,7 +98,8 @@ describe('imported report', () => {
     const rep = await getReport(id);
     expect(rep).toMatchObject({ kind: 'import', title: 'CPU profile on laptop (imported)', hostId: null, hostName: 'laptop', bpftraceVersion: '0.23.2', requestedBy: 'carol' });
     expect(rep.items[0]).toMatchObject({ toolId: 'profile', status: 'completed', scriptFile: 'profile.bt', raw: { bytes: bytes.length, sha256: sha(bytes), available: true } });
-    expect(JSON.parse((await getReportResultJson(id, 'profile'))!)).toEqual(parsedLikeARun('profile', bytes, '0.23.2'));
+    // the browser's copy: the full stacks (for exports) stay on the server
+    expect(JSON.parse((await getReportResultJson(id, 'profile'))!)).toEqual(resultForView(parsedLikeARun('profile', bytes, '0.23.2')));
     const raw = await exportReportItem(id, 'profile', 'raw');
     expect(Buffer.compare(Buffer.from(await new Response(raw.body).arrayBuffer()), bytes)).toBe(0);
   });

@@ -72,7 +72,7 @@ async function makeRun(hostId: string, over: Record<string, unknown> = {}) {
   return id;
 }
 
-async function readAll(stream: ReadableStream<Uint8Array> | string): Promise<Buffer> {
+async function readAll(stream: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | string): Promise<Buffer> {
   if (typeof stream === 'string') return Buffer.from(stream);
   return Buffer.from(await new Response(stream).arrayBuffer());
 }
@@ -114,7 +114,7 @@ describe('a run becomes an immutable report', () => {
     const item = before.items[0];
     expect(item).toMatchObject({ toolId: 'profile', viz: 'flamegraph', scriptText: SCRIPT_V1, scriptSha256: sha(SCRIPT_V1), status: 'completed', recordCount: 42, hostCpuSec: 0.25 });
     expect(item.raw).toMatchObject({ bytes: CAPTURE.length, sha256: sha(CAPTURE), available: true, truncated: false });
-    expect(item.exports).toEqual(['raw', 'json', 'folded', 'svg']);
+    expect(item.exports).toEqual(['raw', 'json', 'folded', 'pprof', 'svg']);
 
     // moved, not copied: the run row keeps no bytes, points at the store, and still serves them
     const run = await db().run.findUniqueOrThrow({ where: { id: runId } });
@@ -253,7 +253,7 @@ describe('retention and deletion', () => {
     expect(r.rawOutputs).toBe(1);
     const rep = await getReport(oldId);
     expect(rep.items[0].raw).toMatchObject({ available: false, expiredAt: now.toISOString(), sha256: sha(CAPTURE), bytes: CAPTURE.length });
-    expect(rep.items[0].exports).toEqual(['json', 'folded', 'svg']);
+    expect(rep.items[0].exports).toEqual(['json', 'folded', 'pprof', 'svg']);
     await expect(exportReportItem(oldId, 'profile', 'raw')).rejects.toThrow(/expired on/);
     expect(await getReportResultJson(oldId, 'profile')).toContain('"kind":"profile"');
     expect((await getReport(newId_)).items[0].raw?.available).toBe(true);

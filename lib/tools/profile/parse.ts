@@ -11,6 +11,7 @@ import type { BtRecord } from '@/lib/bpftrace/types';
 import { parseStack } from '@/lib/bpftrace/stacks';
 import type { ProfileResult, ResultStats, StackNode, ToolParser } from '@/lib/tools/types';
 import { countRecord } from '@/lib/tools/record-stats';
+import { createFullStacksBuilder } from '@/lib/tools/profile/full-stacks';
 
 export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
@@ -254,6 +255,9 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
     return f;
   };
 
+  /** every distinct stack, unpruned: the exports' source (finish() only) */
+  const full = createFullStacksBuilder();
+
   const addSamples = (key: ProfileKey, count: number) => {
     root.value += count;
     let node = child(root, key.comm, 'process');
@@ -268,6 +272,7 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
       node = child(node, kernel[i], 'kernel');
       node.value += count;
     }
+    full.add(key.comm, user, kernel, count);
     const pk = `${key.pid}\u0000${key.comm}`;
     const p = perProcess.get(pk);
     if (p) p.samples += count;
@@ -294,7 +299,7 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
     }
   };
 
-  const result = (): ProfileResult => {
+  const result = (withFullStacks: boolean): ProfileResult => {
     const pr = pruneTree(toStackNode(root), { maxNodes, minShare });
     const processes = [...perProcess.values()]
       .sort((a, b) => b.samples - a.samples || a.pid - b.pid)
@@ -309,8 +314,10 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
       processes,
       pruned: pr.pruned ? { nodesBefore: pr.nodesBefore, nodesAfter: pr.nodesAfter, minShare, maxNodes } : null,
       stats: { ...stats },
+      // live snapshots go to the browser: they never carry the full stacks
+      ...(withFullStacks ? { fullStacks: full.build() } : {}),
     };
   };
 
-  return { push, snapshot: result, finish: result };
+  return { push, snapshot: () => result(false), finish: () => result(true) };
 }

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { idParam, route } from '@/lib/http';
-import { exportFormatSchema } from '@/lib/export/formats';
+import { exportFormatSchema, kernelSuffixSchema } from '@/lib/export/formats';
 import { toolIdSchema } from '@/lib/reports/schemas';
 import { exportReportItem, exportResponse } from '@/lib/reports/export';
 
-const query = z.object({ tool: toolIdSchema, format: exportFormatSchema });
+const query = z.object({ tool: toolIdSchema, format: exportFormatSchema, kernelSuffix: kernelSuffixSchema });
 
-/** ?tool=<id>&format=raw|json|csv|folded|svg: a download of one tool's part of the report. */
+/** ?tool=<id>&format=raw|json|csv|folded|pprof|svg[&kernelSuffix=0]: a download of one tool's part of the report. */
 export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'report.export', target: (p) => `report:${p.id}` } }, async (req, { params, audit }) => {
   const { id } = idParam.parse(params);
-  const { tool, format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const { tool, format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
   audit({ details: { tool, format } });
-  return exportResponse(await exportReportItem(id, tool, format), { immutable: true });
+  return exportResponse(await exportReportItem(id, tool, format, { kernelSuffix }), { immutable: true });
 });

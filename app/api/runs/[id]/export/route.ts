@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { idParam, route } from '@/lib/http';
-import { exportFormatSchema } from '@/lib/export/formats';
+import { exportFormatSchema, kernelSuffixSchema } from '@/lib/export/formats';
 import { exportResponse, exportRun } from '@/lib/reports/export';
 
-const query = z.object({ format: exportFormatSchema });
+const query = z.object({ format: exportFormatSchema, kernelSuffix: kernelSuffixSchema });
 
-/** ?format=raw|json|csv|folded|svg: a download of a run's output (also before or without a report). */
+/** ?format=raw|json|csv|folded|pprof|svg[&kernelSuffix=0]: a download of a run's output (also before or without a report). */
 export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (req, { params, audit }) => {
   const { id } = idParam.parse(params);
-  const { format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const { format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
   audit({ details: { format } });
-  return exportResponse(await exportRun(id, format), { immutable: false });
+  return exportResponse(await exportRun(id, format, { kernelSuffix }), { immutable: false });
 });
