@@ -11,12 +11,11 @@ import { resultToCsv } from '@/lib/export/csv';
 import { foldedText } from '@/lib/export/folded';
 import { renderFlameSvg } from '@/lib/export/flame-svg';
 import type { ToolResult } from '@/lib/tools/types';
+import { kindOfViz } from '@/lib/results/registry';
 
 export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'svg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
-
-const TABLE_VIZ = new Set(['event-table', 'block-io', 'connections', 'latency-heatmap', 'timeseries']);
 
 /** Formats offered for a tool result of visualization `viz`. */
 export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable: boolean }): ExportFormat[] {
@@ -24,8 +23,8 @@ export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable
   if (opts.rawAvailable) out.push('raw');
   if (opts.hasResult) {
     out.push('json');
-    if (TABLE_VIZ.has(viz)) out.push('csv');
-    if (viz === 'flamegraph') out.push('folded', 'svg');
+    // the kind's descriptor says which derived formats it offers (lib/results/kinds/)
+    out.push(...(kindOfViz(viz)?.exportFormats ?? []));
   }
   return out;
 }

@@ -12,7 +12,9 @@ import type { ToolParser } from '@/lib/tools/types';
 import { invalid } from '@/lib/errors';
 import { REGISTRY } from '@/lib/tools/registry';
 
-export type VizKind = 'flamegraph' | 'event-table' | 'latency-heatmap' | 'block-io' | 'timeseries' | 'connections';
+/** the visualization names are the result kinds' (lib/results/registry.ts): one list, not two */
+export type { VizKind } from '@/lib/results/registry';
+import type { VizKind } from '@/lib/results/registry';
 export type OverheadClass = 'low' | 'moderate' | 'noticeable';
 
 export interface ToolVariant {
@@ -55,6 +57,10 @@ export interface ToolDef {
   title: string;
   summary: string;
   viz: VizKind;
+  /** the view's name for people ("Run queue latency (runqlat)"): headings, accessible names */
+  viewLabel: string;
+  /** what one count of a latency heat map is, plural ("wakeups"); latency-heatmap tools only */
+  countNoun?: string;
   overhead: OverheadClass;
   defaultDurationSec: number;
   maxDurationSec: number;

@@ -9,21 +9,11 @@ import { decodeAll } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { getTool, type VizKind } from '@/lib/tools/catalog';
 import type { ToolResult } from '@/lib/tools/types';
+import { REGISTRY } from '@/lib/tools/registry';
 
 
-/** The gallery's tools, in the order shown, with the view each one is drawn with. */
-export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = [
-  { id: 'profile', viz: 'flamegraph' },
-  { id: 'execsnoop', viz: 'event-table' },
-  { id: 'opensnoop', viz: 'event-table' },
-  { id: 'ext4slower', viz: 'event-table' },
-  { id: 'biosnoop', viz: 'block-io' },
-  { id: 'tcplife', viz: 'connections' },
-  { id: 'tcpretrans', viz: 'event-table' },
-  { id: 'biolatency', viz: 'latency-heatmap' },
-  { id: 'runqlat', viz: 'latency-heatmap' },
-  { id: 'cachestat', viz: 'timeseries' },
-];
+/** The gallery's tools: every tool of the catalog, in dashboard order, with the view it is drawn with. */
+export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = REGISTRY.map((t) => ({ id: t.id, viz: t.viz }));
 
 // dev-only reads of test captures: keep them out of the production file tracing
 export const FIXTURES = () => path.join(/*turbopackIgnore: true*/ process.cwd(), 'tests', 'fixtures');

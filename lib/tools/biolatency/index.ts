@@ -7,6 +7,8 @@ export const biolatencyTool: ToolDef = {
   summary:
     'Disk I/O latency (issue to completion, all disks) as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
   viz: 'latency-heatmap',
+  viewLabel: 'Block I/O latency (biolatency)',
+  countNoun: 'I/Os',
   overhead: 'low',
   defaultDurationSec: 30,
   minDurationSec: 5,

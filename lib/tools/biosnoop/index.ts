@@ -7,6 +7,7 @@ export const biosnoopTool: ToolDef = {
   summary:
     'Every disk request: time, disk, read/write, sector, size, latency, queued time and the process that submitted it, with a time x disk-offset heat map.',
   viz: 'block-io',
+  viewLabel: 'Block I/O (biosnoop)',
   // one printf per I/O
   overhead: 'moderate',
   defaultDurationSec: 30,

@@ -16,6 +16,7 @@ export const execsnoopTool: ToolDef = {
   summary:
     'Every exec: time, pid, parent, uid, command name, result and the full argument list, byte-exact (empty arguments, quotes, tabs, non-UTF-8 bytes; long ones up to 1272 bytes, first 20 arguments).',
   viz: 'event-table',
+  viewLabel: 'New processes (execsnoop)',
   // execs are rare next to syscalls; a printf per argument chunk
   overhead: 'low',
   defaultDurationSec: 30,

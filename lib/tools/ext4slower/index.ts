@@ -28,6 +28,7 @@ export const ext4slowerTool: ToolDef = {
   summary:
     'ext4 reads, writes, opens and fsyncs slower than a threshold (default 10 ms): who, which file, how many bytes at which offset, and how long it took.',
   viz: 'event-table',
+  viewLabel: 'Slow ext4 operations (ext4slower)',
   // tracepoint variant: every read/write/open syscall is looked at (a few pointer reads; map updates
   // only for ext4 files and opens); only slow operations are printed
   overhead: 'moderate',

@@ -11,6 +11,7 @@ export const opensnoopTool: ToolDef = {
   summary:
     'Every open(), openat() and openat2(): time, process, fd or error, flags and the path as passed, byte-exact (any bytes in names; up to 1272 bytes).',
   viz: 'event-table',
+  viewLabel: 'File opens (opensnoop)',
   // a printf per open: busy hosts open tens of thousands of files a second
   overhead: 'moderate',
   defaultDurationSec: 20,

@@ -8,6 +8,7 @@ export const profileTool: ToolDef = {
   title: 'CPU profile',
   summary: 'On-CPU kernel and user stacks sampled at 99 Hz on every CPU, drawn as a flame graph.',
   viz: 'flamegraph',
+  viewLabel: 'CPU flame graph',
   overhead: 'noticeable',
   defaultDurationSec: 30,
   minDurationSec: 10,

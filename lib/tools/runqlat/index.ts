@@ -7,6 +7,8 @@ export const runqlatTool: ToolDef = {
   summary:
     'How long runnable threads wait for a CPU (wakeup or preemption to running), as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
   viz: 'latency-heatmap',
+  viewLabel: 'Run queue latency (runqlat)',
+  countNoun: 'wakeups',
   // a map update on every wakeup and context switch
   overhead: 'noticeable',
   defaultDurationSec: 30,
