@@ -47,15 +47,16 @@ export function headerFields(line: string): string[] | null {
   return fields;
 }
 
-/** The first `k` whitespace-separated fields of `line`, the last one holding the rest of the line (its inner spacing kept). null if fewer. */
+/** The first `k` whitespace-separated fields of `line`, the last one holding the rest of the line (its inner spacing kept). null if fewer (k-1 with an empty last column is allowed from 3 columns up). */
 export function splitFields(line: string, k: number): string[] | null {
   const out: string[] = [];
   const re = /\S+/g;
   let m: RegExpExecArray | null;
   while (out.length < k - 1 && (m = re.exec(line))) out.push(m[0]);
   if (out.length < k - 1) return null;
+  // the last column holds the rest of the line; it may be empty (an empty path) when there are 3+ columns
   const rest = line.slice(re.lastIndex).trim();
-  if (rest === '') return null;
+  if (rest === '' && k < 3) return null;
   out.push(rest);
   return out;
 }
@@ -167,7 +168,9 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
   let sectionsDropped = 0;
   let unknownRecords = 0;
   let partial = '';
-  let text: LinesBlock | TableBlock | null = null;
+  /** the text section and the current column table (a new header starts a new one) */
+  let lines: LinesBlock | null = null;
+  let table: TableBlock | null = null;
   let nextId = 0;
 
   const addBlock = <B extends Block>(b: B): B | null => {
@@ -180,12 +183,12 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
   };
 
   const linesBlock = (): LinesBlock | null => {
-    if (text?.type === 'lines') return text;
-    const b = addBlock<LinesBlock>({ type: 'lines', id: `s${nextId++}`, lines: [], seen: 0 });
-    text = b;
-    return b;
+    if (lines) return lines;
+    lines = addBlock<LinesBlock>({ type: 'lines', id: `s${nextId++}`, lines: [], seen: 0 });
+    return lines;
   };
-  const addLine = (b: LinesBlock | null, line: string) => {
+  const addLine = (line: string) => {
+    const b = linesBlock();
     if (!b) return;
     b.seen++;
     if (b.lines.length < maxLines) b.lines.push(line);
@@ -194,29 +197,28 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
   const onLine = (line: string) => {
     if (line.trim() === '') return; // blank lines separate nothing the views need
     const hdr = headerFields(line);
-    if (text?.type === 'table') {
-      if (hdr && hdr.join(' ') === text.fields.join(' ')) return; // a repeated header
-      const f = splitFields(line, text.fields.length);
-      if (f && !hdr) {
-        text.seen++;
-        if (text.rows.length < maxRows) text.rows.push(f);
+    if (table && hdr && hdr.join(' ') === table.fields.join(' ')) return; // a repeated header
+    if (table && !hdr) {
+      const f = splitFields(line, table.fields.length);
+      if (f) {
+        table.seen++;
+        if (table.rows.length < maxRows) table.rows.push(f);
         return;
       }
-      if (text.seen === 0) {
-        // a header-looking line without rows: it was text after all
-        const h = text.header;
-        blocks.splice(blocks.indexOf(text), 1);
-        text = null;
-        addLine(linesBlock(), h);
-      } else {
-        text = null;
+      if (table.seen === 0) {
+        // a header-looking line not followed by rows: it was text after all
+        const h = table.header;
+        blocks.splice(blocks.indexOf(table), 1);
+        table = null;
+        addLine(h);
       }
+      // any other line that does not fit is text; the table goes on (events and text may interleave)
     }
     if (hdr) {
-      text = addBlock<TableBlock>({ type: 'table', id: `s${nextId++}`, header: line, fields: hdr, rows: [], seen: 0 });
+      table = addBlock<TableBlock>({ type: 'table', id: `s${nextId++}`, header: line, fields: hdr, rows: [], seen: 0 });
       return;
     }
-    addLine(linesBlock(), line);
+    addLine(line);
   };
 
   const addText = (s: string) => {
@@ -320,8 +322,21 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
     }
   };
 
+  /**
+   * A map printed after text without a newline (`time("%H:%M:%S PIDs/sec: "); print(@)`, as
+   * pidpersec.bt does): bpftrace's text mode would print the map on that line, so an unkeyed value
+   * ends the line ("12:00:01 PIDs/sec: 31"); anything else ends the pending text as a line of its own.
+   */
+  const foldPending = (rec: BtRecord) => {
+    if (partial === '') return;
+    if (rec.type === 'map' && !rec.keyed) return addText(`${String(rec.value)}\n`);
+    onLine(partial);
+    partial = '';
+  };
+
   const push = (rec: BtRecord) => {
     if (countRecord(stats, rec)) return;
+    if (rec.type === 'map' || rec.type === 'hist' || rec.type === 'stats') foldPending(rec);
     switch (rec.type) {
       case 'attached_probes':
         return;
