@@ -38,11 +38,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
 
       case 'import': {
-        const tool = findTool(listTools(), cmd.toolId, 'import');
+        const tool = cmd.toolId === null ? null : findTool(listTools(), cmd.toolId, 'import');
         const input = openCapture(cmd.file === '-' ? '-' : path.resolve(io.cwd, cmd.file));
-        const { result, stats } = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
-        say(`${tool.id}: ${stats.records} records decoded from ${stats.bytes} bytes`);
-        await io.stdout(`${JSON.stringify(result)}\n`);
+        const imp = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
+        const as = imp.toolId === null ? 'generic result (views chosen by the output)' : imp.chosen === 'detected' ? `${imp.toolId} (recognised from its records)` : imp.toolId;
+        say(`${as}: ${imp.stats.records} records decoded from ${imp.stats.bytes} bytes`);
+        await io.stdout(`${JSON.stringify(imp.result)}\n`);
+        if (imp.mismatch) {
+          // never an empty table as a success: the asked format is not there
+          say(imp.mismatch);
+          return EXIT_FAILED;
+        }
         return EXIT_OK;
       }
 

@@ -25,6 +25,11 @@ export interface ResultKindDescriptor<R extends { kind: string; stats: ResultSta
   summary(result: R): string[];
   /** kind-specific notices (lost events, malformed lines and helper errors are added for every kind) */
   notices(result: R): ResultNotice[];
+  /**
+   * the result holds nothing of its tool's output (no events, no samples, no histograms): with records
+   * in the capture, the tool's parser did not recognise them (import then falls back to the generic result)
+   */
+  isEmpty(result: R): boolean;
   /** CSV file of the result, or null when the kind has no table */
   csv(result: R): string | null;
   /** derived export formats offered, in menu order */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { HostCapabilities, ProbeType } from '@/lib/bpftrace/preflight';
 import type { BpftraceEnv } from '@/lib/ssh/remote-bpftrace';
 import type { ToolParser } from '@/lib/tools/types';
+import type { BtRecord } from '@/lib/bpftrace/types';
 import { invalid } from '@/lib/errors';
 import { REGISTRY } from '@/lib/tools/registry';
 
@@ -72,6 +73,12 @@ export interface ToolDef {
   params?: ToolParam[];
   docs: { man: string; example: string };
   createParser: () => ToolParser<unknown>;
+  /**
+   * true for a record only this tool's own script prints (profile's @stacks_a maps): an import without
+   * a tool then gets this tool's view instead of the generic one. Optional: tools whose records look
+   * like any program's are imported with the generic views unless asked for.
+   */
+  detect?: (record: BtRecord) => boolean;
 }
 
 /** Every tool, in dashboard order. Each lives in lib/tools/<id>/index.ts (script, catalog entry, parser). */

@@ -22,7 +22,7 @@ describe('result kinds', () => {
     expect(new Set(RESULT_KINDS.map((k) => k.viz)).size).toBe(RESULT_KINDS.length);
     for (const k of RESULT_KINDS) {
       expect(k.label, k.kind).toMatch(/\w/);
-      for (const f of ['summary', 'notices', 'csv'] as const) expect(typeof k[f], `${k.kind}.${f}`).toBe('function');
+      for (const f of ['summary', 'notices', 'csv', 'isEmpty'] as const) expect(typeof k[f], `${k.kind}.${f}`).toBe('function');
       expect(Array.isArray(k.exportFormats), k.kind).toBe(true);
       // a CSV function that returns a file must be offered as the csv export, and the other way round
       expect(k.exportFormats.includes('csv'), k.kind).toBe(k.kind !== 'profile');
@@ -58,6 +58,7 @@ describe('tools', () => {
     expect(d?.viz, `${id}: result kind ${result.kind}`).toBe(tool.viz);
     expect(summarize(result).length).toBeGreaterThan(10);
     expect(Array.isArray(resultNotices(result))).toBe(true);
+    expect(d!.isEmpty(result as never), `${id}: a real capture is not empty`).toBe(false);
     const csv = d!.csv(result as never);
     expect(csv === null, `${id}: csv`).toBe(!formatsFor(tool.viz, { hasResult: true, rawAvailable: false }).includes('csv'));
   });

@@ -22,6 +22,7 @@ export const blockIoKind: ResultKindDescriptor<BlockIoResult, 'block-io'> = {
     return out;
   },
   csv: eventCsv,
+  isEmpty: (r) => r.eventsSeen === 0,
   exportFormats: ['csv'],
   compare: null,
 };

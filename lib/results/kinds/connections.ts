@@ -10,6 +10,7 @@ export const connectionsKind: ResultKindDescriptor<ConnectionsResult, 'connectio
   summary: eventSummary,
   notices: eventNotices,
   csv: eventCsv,
+  isEmpty: (r) => r.eventsSeen === 0,
   exportFormats: ['csv'],
   compare: null,
 };

@@ -10,6 +10,7 @@ export const eventsKind: ResultKindDescriptor<EventTableResult, 'event-table'> =
   summary: eventSummary,
   notices: eventNotices,
   csv: eventCsv,
+  isEmpty: (r) => r.eventsSeen === 0,
   exportFormats: ['csv'],
   compare: null,
 };

@@ -149,6 +149,7 @@ export const genericKind: ResultKindDescriptor<GenericResult, 'generic'> = {
     }
     return parts.length ? parts.join('\r\n') : null;
   },
+  isEmpty: (r) => r.sections.length === 0,
   exportFormats: ['csv'],
   compare: null,
 };

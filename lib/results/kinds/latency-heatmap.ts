@@ -48,6 +48,7 @@ export const latencyHeatmapKind: ResultKindDescriptor<LatencyHeatmapResult, 'lat
   summary: latencySummary,
   notices: latencyNotices,
   csv: latencyCsv,
+  isEmpty: (h) => h.count === 0 && h.columns.length === 0,
   exportFormats: ['csv'],
   compare: 'latency',
 };

@@ -33,6 +33,7 @@ export const profileKind: ResultKindDescriptor<ProfileResult, 'flamegraph'> = {
   },
   notices: profileNotices,
   csv: () => null,
+  isEmpty: (p) => p.samplesInTree === 0 && p.samplesCounted === null,
   exportFormats: ['folded', 'svg'],
   compare: 'profile',
 };

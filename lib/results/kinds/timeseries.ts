@@ -21,6 +21,7 @@ export const timeseriesKind: ResultKindDescriptor<TimeSeriesResult, 'timeseries'
       ],
       result.points as unknown as Array<Record<string, EventCellValue>>,
     ),
+  isEmpty: (t) => t.points.length === 0,
   exportFormats: ['csv'],
   compare: null,
 };

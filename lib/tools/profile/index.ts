@@ -22,5 +22,7 @@ export const profileTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/profile.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/profile_example.txt',
   },
+  // profile.bt's double-buffered stack maps: no other program names its maps so
+  detect: (r) => r.type === 'map' && r.keyed && (r.name === '@stacks_a' || r.name === '@stacks_b'),
   createParser: () => createProfileParser({ sampleHz: PROFILE_SAMPLE_HZ }),
 };
