@@ -1,9 +1,9 @@
 'use client';
-import { upstreamBlocker } from '@/lib/bpftrace/upstream-tools';
 /**
  * Host actions: pin the host key (explicitly, after seeing its fingerprint), check what the host
  * supports, and start a tool run.
  */
+import { upstreamBlocker } from '@/lib/bpftrace/upstream-tools';
 import { useRouter } from 'next/navigation';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';

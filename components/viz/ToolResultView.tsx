@@ -26,8 +26,9 @@ export interface ToolResultViewProps {
 }
 
 export function ToolResultView({ toolId, viz, result, loading, error }: ToolResultViewProps) {
-  const { label, countNoun } = TOOL_LABELS[toolId] ?? { label: toolId };
   const desc = kindOfViz(viz);
+  // a tool's own label; a generic result without a catalog tool is named by its kind
+  const { label, countNoun } = TOOL_LABELS[toolId] ?? { label: viz === 'generic' && desc ? desc.label : toolId };
   if (!desc) return <VizError label={label} error={`No view for visualization kind ${JSON.stringify(viz)}.`} />;
   let expected = desc.kind as ResultKind;
   const present = result !== null && result !== undefined;
