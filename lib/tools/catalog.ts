@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { HostCapabilities, ProbeType } from '@/lib/bpftrace/preflight';
 import type { BpftraceEnv } from '@/lib/ssh/remote-bpftrace';
 import type { ToolParser } from '@/lib/tools/types';
-import type { BtRecord } from '@/lib/bpftrace/types';
 import { invalid } from '@/lib/errors';
 import { REGISTRY } from '@/lib/tools/registry';
 
@@ -74,11 +73,11 @@ export interface ToolDef {
   docs: { man: string; example: string };
   createParser: () => ToolParser<unknown>;
   /**
-   * true for a record only this tool's own script prints (profile's @stacks_a maps): an import without
-   * a tool then gets this tool's view instead of the generic one. Optional: tools whose records look
-   * like any program's are imported with the generic views unless asked for.
+   * Recognises a capture of this tool's own script from the names of the maps it printed (profile's
+   * @stacks_a/@stacks_b): an import without a tool then gets this tool's view, if its parser finds
+   * data (else the generic one). Absent for tools that print no maps of their own at exit.
    */
-  detect?: (record: BtRecord) => boolean;
+  detect?: (mapNames: ReadonlySet<string>) => boolean;
 }
 
 /** Every tool, in dashboard order. Each lives in lib/tools/<id>/index.ts (script, catalog entry, parser). */

@@ -11,7 +11,6 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { AppError, invalid } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
-import type { BtRecord } from '@/lib/bpftrace/types';
 import { getTool, listTools, type ToolDef } from '@/lib/tools/catalog';
 import { createGenericParser } from '@/lib/tools/generic/parse';
 import { kindOfViz } from '@/lib/results/registry';
@@ -80,11 +79,6 @@ async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
   }
 }
 
-/** Records that only a catalog tool's own script prints: a capture imported without a tool gets that tool's view. */
-function detects(tool: ToolDef, rec: BtRecord): boolean {
-  return tool.detect?.(rec) ?? false;
-}
-
 export async function importCapture(toolId: string | null, input: ImportInput, opts: ImportOptions = {}): Promise<ImportedCapture> {
   const tool = toolId === null ? null : getTool(toolId);
   if (toolId !== null && !tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
@@ -96,7 +90,9 @@ export async function importCapture(toolId: string | null, input: ImportInput, o
   // decided at the end, without a second pass over the input.
   const generic = createGenericParser();
   const parser: ToolParser<unknown> | null = tool ? tool.createParser() : null;
-  const candidates = tool ? [] : listTools().filter((t) => t.detect).map((t) => ({ tool: t, parser: t.createParser(), seen: false }));
+  const candidates: Array<{ tool: ToolDef; parser: ToolParser<unknown> }> = tool ? [] : listTools().filter((t) => t.detect).map((t) => ({ tool: t, parser: t.createParser() }));
+  /** names of the maps the capture printed (bounded: a program has few maps) */
+  const mapNames = new Set<string>();
   const hash = keepRaw ? createHash('sha256') : null;
   const gzip = keepRaw ? zlib.createGzip({ level: 6 }) : null;
   const gzChunks: Buffer[] = [];
@@ -122,10 +118,8 @@ export async function importCapture(toolId: string | null, input: ImportInput, o
       else if (r.type === 'attached_probes') sawAttached = true;
       generic.push(r);
       parser?.push(r);
-      for (const c of candidates) {
-        c.parser.push(r);
-        if (!c.seen && detects(c.tool, r)) c.seen = true;
-      }
+      if ((r.type === 'map' || r.type === 'hist' || r.type === 'stats') && mapNames.size < 1000) mapNames.add(r.name);
+      for (const c of candidates) c.parser.push(r);
     }
   };
   try {
@@ -180,14 +174,15 @@ export async function importCapture(toolId: string | null, input: ImportInput, o
       usedTool = tool.id;
     }
   } else {
-    const hit = candidates.find((c) => c.seen);
-    if (hit) {
-      const own = hit.parser.finish();
-      if (!kindOfViz(hit.tool.viz)?.isEmpty(own as never)) {
-        chosen = 'detected';
-        result = own;
-        usedTool = hit.tool.id;
-      }
+    // the first tool whose maps are all there and whose parser found data
+    for (const c of candidates) {
+      if (!c.tool.detect!(mapNames)) continue;
+      const own = c.parser.finish();
+      if (kindOfViz(c.tool.viz)?.isEmpty(own as never)) continue;
+      chosen = 'detected';
+      result = own;
+      usedTool = c.tool.id;
+      break;
     }
   }
   return {

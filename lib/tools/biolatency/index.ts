@@ -25,5 +25,7 @@ export const biolatencyTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/biolatency.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/biolatency_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => (m.has('@usecs_a') || m.has('@usecs_b')) && m.has('@ios'),
   createParser: () => createBiolatencyParser(),
 };

@@ -33,5 +33,7 @@ export const biosnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/biosnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/biosnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@events') && m.has('@reissued'),
   createParser: () => createBiosnoopParser(),
 };

@@ -41,5 +41,7 @@ export const execsnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/execsnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/execsnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@execs'),
   createParser: () => createExecsnoopParser(),
 };

@@ -64,5 +64,7 @@ export const ext4slowerTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/ext4slower.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/ext4slower_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@slow') && m.has('@ops_r'),
   createParser: () => createExt4SlowerParser(),
 };

@@ -31,5 +31,7 @@ export const opensnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/opensnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/opensnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@opens'),
   createParser: () => createOpensnoopParser(),
 };

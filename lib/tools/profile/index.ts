@@ -22,7 +22,7 @@ export const profileTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/profile.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/profile_example.txt',
   },
-  // profile.bt's double-buffered stack maps: no other program names its maps so
-  detect: (r) => r.type === 'map' && r.keyed && (r.name === '@stacks_a' || r.name === '@stacks_b'),
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@stacks_a') || m.has('@stacks_b'),
   createParser: () => createProfileParser({ sampleHz: PROFILE_SAMPLE_HZ }),
 };

@@ -26,5 +26,7 @@ export const runqlatTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/runqlat.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/runqlat_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => (m.has('@usecs_a') || m.has('@usecs_b')) && m.has('@samples') && !m.has('@ios'),
   createParser: () => createRunqlatParser(),
 };
