@@ -24,7 +24,8 @@ async function upload(params: URLSearchParams, file: File): Promise<{ report: { 
 
 export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes: number }) {
   const router = useRouter();
-  const [toolId, setToolId] = useState(tools[0]?.id ?? '');
+  // '' = no tool: the generic result, or the view of a tool recognised from its records
+  const [toolId, setToolId] = useState('');
   const [hostName, setHostName] = useState('');
   const [version, setVersion] = useState('');
   const [kernel, setKernel] = useState('');
@@ -32,7 +33,8 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
   const [clientError, setClientError] = useState<string | null>(null);
   const send = useMutation({
     mutationFn: () => {
-      const p = new URLSearchParams({ toolId, hostName: hostName.trim() });
+      const p = new URLSearchParams({ hostName: hostName.trim() });
+      if (toolId) p.set('toolId', toolId);
       if (version.trim()) p.set('bpftraceVersion', version.trim());
       if (kernel.trim()) p.set('kernelRelease', kernel.trim());
       return upload(p, file!);
@@ -54,6 +56,7 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
         <label className="flex flex-col gap-1 text-sm">
           Tool
           <select value={toolId} onChange={(e) => setToolId(e.target.value)} className={field} aria-label="Tool">
+            <option value="">Any bpftrace program (views chosen from the output)</option>
             {tools.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.title} ({t.id})

@@ -127,6 +127,11 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
           <p className="mt-2 text-slate-600">The script file changed before this report was made; only its sha256 above is known.</p>
         )}
       </details>
+      {item.status === 'completed' && item.errorMessage && (
+        <p role="alert" data-testid="import-mismatch" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+          {item.errorMessage}
+        </p>
+      )}
       {item.status === 'failed' && <ErrorBox error={item.errorMessage ?? 'failed'} title={`${item.toolTitle} failed`} />}
       {item.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled; what bpftrace printed before it stopped is shown.</p>}
       {item.hasResult ? (

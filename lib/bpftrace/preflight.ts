@@ -5,6 +5,7 @@
  */
 import type { Client } from 'ssh2';
 import { execCollect } from '@/lib/ssh/exec';
+import { parseUpstreamListing, upstreamListingLines, type UpstreamTool } from '@/lib/bpftrace/upstream-tools';
 
 export type ProbeType = 'tracepoint' | 'profile' | 'interval' | 'kprobe' | 'kfunc';
 
@@ -28,6 +29,8 @@ export interface HostCapabilities {
   probes: Partial<Record<ProbeType, ProbeCheck>>;
   /** for each tracepoint a catalog tool needs ("block:block_rq_issue"): does the kernel have it */
   tracepoints?: Record<string, boolean>;
+  /** the .bt tools the host's bpftrace package ships (absent in checks made before this was listed) */
+  upstreamTools?: UpstreamTool[];
   durationMs: number;
 }
 
@@ -52,6 +55,8 @@ function buildPreflightCommand(): string {
     `[ -r /sys/kernel/btf/vmlinux ] && echo "${M} btf=1" || echo "${M} btf=0"`,
     // /sys/kernel/tracing is root-only (0700): ask the mount table, not the directory.
     `grep -qs ' tracefs ' /proc/mounts && echo "${M} tracefs=1" || echo "${M} tracefs=0"`,
+    // the package's own tools: readable without sudo; fixed text, no request input
+    ...upstreamListingLines(M),
     `v=$(sudo -n bpftrace --version 2>&1 </dev/null); rc=$?`,
     `echo "${M} sudo_rc=$rc"`,
     `printf '%s\\n' "$v" | head -n 2 | sed 's/^/${M} sudo_out=/'`,
@@ -109,6 +114,7 @@ export function parsePreflightOutput(
     tracefs: one('tracefs') === '1',
     probes,
     tracepoints,
+    upstreamTools: parseUpstreamListing(kv.get('upstream') ?? []),
     durationMs,
   };
 }

@@ -17,7 +17,7 @@ export type CliCommand =
   | { cmd: 'help'; topic: CommandName | null }
   | { cmd: 'tools'; json: boolean }
   | { cmd: 'hosts'; selector: string | null; json: boolean }
-  | { cmd: 'import'; toolId: string; file: string; bpftraceVersion: string | null; export: CliExport | null }
+  | { cmd: 'import'; toolId: string | null; file: string; bpftraceVersion: string | null; export: CliExport | null }
   | {
       cmd: 'run';
       toolId: string;
@@ -79,11 +79,14 @@ Patterns match the whole value; * is any run of characters, ? exactly one. No ot
   --selector S   only the hosts S picks (none: exit status 1 and "matches no host")
   --json         machine-readable output
 `,
-  import: `usage: bpfdeck import --tool <id> [--bpftrace-version <version>] [--export <format> [-o FILE]]
+  import: `usage: bpfdeck import [--tool <id>] [--bpftrace-version <version>] [--export <format> [-o FILE]]
                       <capture.jsonl | ->
 
-Decodes a capture saved from \`bpftrace -f json <tool script>\` (stdout only; "-" reads stdin) with the
-tool's parser and prints the typed result as JSON on stdout. The file is read in chunks: memory stays
+Decodes a capture saved from \`bpftrace -f json <any program>\` (stdout only; "-" reads stdin) and prints
+the typed result as JSON on stdout. With --tool, the tool's parser; when the capture is not that tool's
+output, the generic result is printed, the reason goes to stderr and the exit status is 1. Without
+--tool, the generic result (views chosen by the output's shape), or the view of a catalog tool
+recognised from its records (profile). The file is read in chunks: memory stays
 bounded whatever its size.
 
   --tool <id>                  the tool whose script made the capture
@@ -224,7 +227,8 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       if (p.positional.length) throw new UsageError(`hosts takes no positional arguments (got ${p.positional[0]})`, topic);
       return { cmd: 'hosts', selector: p.values.get('selector') ?? null, json: p.flags.has('json') };
     case 'import': {
-      const id = toolId(p, topic);
+      // --tool is optional: without it the capture gets the generic result (or a tool recognised from its records)
+      const id = p.values.has('tool') ? toolId(p, topic) : null;
       if (p.positional.length !== 1) throw new UsageError('import needs exactly one capture file (or - for stdin)', topic);
       const v = p.values.get('bpftrace-version') ?? null;
       if (v !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--bpftrace-version: like 0.23.2 (got ${JSON.stringify(v).slice(0, 40)})`, topic);

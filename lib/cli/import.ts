@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ToolDef } from '@/lib/tools/catalog';
-import { importCapture } from '@/lib/tools/import';
+import { importCapture, type ImportedCapture } from '@/lib/tools/import';
 
 export const IMPORT_CHUNK_BYTES = 1 << 20;
 
@@ -20,12 +20,12 @@ export interface ImportStats {
  * lib/tools/import.ts (shared with the UI's capture upload); a local file has no size bound here.
  */
 export async function importStream(
-  tool: ToolDef,
+  tool: ToolDef | null,
   input: Readable,
   opts: { bpftraceVersion?: string | null } = {},
-): Promise<{ result: unknown; stats: ImportStats }> {
-  const cap = await importCapture(tool.id, input, { bpftraceVersion: opts.bpftraceVersion ?? undefined, keepRaw: false, maxBytes: Number.POSITIVE_INFINITY });
-  return { result: cap.result, stats: { bytes: cap.rawBytes, records: cap.recordCount } };
+): Promise<{ result: unknown; stats: ImportStats; toolId: string | null; chosen: ImportedCapture['chosen']; mismatch: string | null }> {
+  const cap = await importCapture(tool?.id ?? null, input, { bpftraceVersion: opts.bpftraceVersion ?? undefined, keepRaw: false, maxBytes: Number.POSITIVE_INFINITY });
+  return { result: cap.result, stats: { bytes: cap.rawBytes, records: cap.recordCount }, toolId: cap.toolId, chosen: cap.chosen, mismatch: cap.mismatch };
 }
 
 /** A capture file ("-" = stdin). Errors (missing file, a directory) reject with the system's message. */

@@ -61,16 +61,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
 
       case 'import': {
-        const tool = findTool(listTools(), cmd.toolId, 'import');
+        const tool = cmd.toolId === null ? null : findTool(listTools(), cmd.toolId, 'import');
         const input = openCapture(cmd.file === '-' ? '-' : path.resolve(io.cwd, cmd.file));
-        const { result, stats } = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
-        say(`${tool.id}: ${stats.records} records decoded from ${stats.bytes} bytes`);
+        const imp = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
+        const as = imp.toolId === null ? 'generic result (views chosen by the output)' : imp.chosen === 'detected' ? `${imp.toolId} (recognised from its records)` : imp.toolId;
+        say(`${as}: ${imp.stats.records} records decoded from ${imp.stats.bytes} bytes`);
+        if (imp.mismatch) {
+          // never an empty table as a success: the asked format is not there (the generic result is printed)
+          await io.stdout(`${JSON.stringify(imp.result)}\n`);
+          say(imp.mismatch);
+          return EXIT_FAILED;
+        }
         if (cmd.export) {
-          const out = renderCliExport(tool, result, cmd.export, `${tool.title}: ${path.basename(cmd.file)}`);
-          say(await writeCliExport(out.body, cmd.export, io));
+          const used = imp.toolId === null ? null : findTool(listTools(), imp.toolId, 'import');
+          if (used) {
+            const out = renderCliExport(used, imp.result, cmd.export, `${used.title}: ${path.basename(cmd.file)}`);
+            say(await writeCliExport(out.body, cmd.export, io));
+          } else if (cmd.export.format === 'json') {
+            say(await writeCliExport(`${JSON.stringify(imp.result)}\n`, cmd.export, io));
+          } else {
+            say(`the generic result has only the json export (asked for ${cmd.export.format})`);
+            return EXIT_FAILED;
+          }
           return EXIT_OK;
         }
-        await io.stdout(`${JSON.stringify(result)}\n`);
+        await io.stdout(`${JSON.stringify(imp.result)}\n`);
         return EXIT_OK;
       }
 

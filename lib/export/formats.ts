@@ -15,6 +15,7 @@ import { foldedText, profileStacks, type StackSource } from '@/lib/export/folded
 import { pprofBytes } from '@/lib/export/pprof';
 import { renderFlameSvg } from '@/lib/export/flame-svg';
 import type { EventTableResult, ToolResult } from '@/lib/tools/types';
+import { kindOfViz } from '@/lib/results/registry';
 
 export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'pprof', 'svg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -22,16 +23,14 @@ export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 /** ?kernelSuffix=0 turns the "_[k]" of kernel frames off (folded, pprof); on by default */
 export const kernelSuffixSchema = z.enum(['0', '1']).default('1').transform((v) => v === '1');
 
-const TABLE_VIZ = new Set(['event-table', 'block-io', 'connections', 'latency-heatmap', 'timeseries']);
-
 /** Formats offered for a tool result of visualization `viz`. */
 export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable: boolean }): ExportFormat[] {
   const out: ExportFormat[] = [];
   if (opts.rawAvailable) out.push('raw');
   if (opts.hasResult) {
     out.push('json');
-    if (TABLE_VIZ.has(viz)) out.push('csv');
-    if (viz === 'flamegraph') out.push('folded', 'pprof', 'svg');
+    // the kind's descriptor says which derived formats it offers (lib/results/kinds/)
+    out.push(...(kindOfViz(viz)?.exportFormats ?? []));
   }
   return out;
 }

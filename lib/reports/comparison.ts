@@ -3,6 +3,7 @@ import 'server-only';
 import { db } from '@/lib/db/client';
 import { invalid, notFound } from '@/lib/errors';
 import type { LatencyHeatmapResult, ProfileResult } from '@/lib/tools/types';
+import { RESULT_KINDS } from '@/lib/results/registry';
 import { compareLatency, compareProfiles, type LatencyComparison, type ProfileComparison } from '@/lib/reports/compare';
 
 export interface ComparisonSide {
@@ -21,7 +22,9 @@ export type Comparison =
   | { toolId: string; a: ComparisonSide; b: ComparisonSide; kind: 'latency'; latency: LatencyComparison; resultA: LatencyHeatmapResult; resultB: LatencyHeatmapResult };
 
 /** Tools whose results can be compared, and how. */
-export const COMPARABLE_VIZ: Record<string, 'profile' | 'latency'> = { flamegraph: 'profile', 'latency-heatmap': 'latency' };
+export const COMPARABLE_VIZ: Record<string, 'profile' | 'latency'> = Object.fromEntries(
+  RESULT_KINDS.flatMap((k) => (k.compare ? [[k.viz, k.compare] as const] : [])),
+);
 
 async function side(reportId: string, toolId: string): Promise<{ side: ComparisonSide; result: unknown }> {
   const it = await db().reportItem.findUnique({

@@ -12,6 +12,9 @@ import { getTool, loadScript } from '@/lib/tools/catalog';
 import { importCapture, type ImportInput } from '@/lib/tools/import';
 import type { ImportQuery } from '@/lib/reports/schemas';
 
+/** the report item's tool id of a generic result imported without a tool */
+export const GENERIC_ITEM_ID = 'generic';
+
 export interface ImportReportInput extends ImportQuery {
   requestedBy: string;
   /** refuse captures over this many bytes (default lib/tools/import MAX_IMPORT_BYTES) */
@@ -21,19 +24,25 @@ export interface ImportReportInput extends ImportQuery {
 }
 
 export async function createImportedReport(input: ImportReportInput, body: ImportInput): Promise<{ id: string }> {
-  const tool = getTool(input.toolId);
-  if (!tool) throw invalid(`unknown tool ${input.toolId}`);
-  const cap = await importCapture(tool.id, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
+  const asked = input.toolId ? getTool(input.toolId) : null;
+  if (input.toolId && !asked) throw invalid(`unknown tool ${input.toolId}`);
+  const cap = await importCapture(asked?.id ?? null, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
   const gz = cap.rawGz!;
-  const variant = tool.variants[0];
-  const script = loadScript(variant, tool);
+  // the tool whose parser made the result (asked, or recognised); none for the generic result
+  const tool = cap.toolId ? getTool(cap.toolId)! : null;
+  const variant = tool?.variants[0] ?? null;
+  const script = tool && variant ? loadScript(variant, tool) : null;
+  const itemToolId = tool?.id ?? asked?.id ?? GENERIC_ITEM_ID;
+  const title = tool
+    ? `${tool.title} on ${input.hostName} (imported)`
+    : `${asked ? `${asked.title}? Not its format: ` : ''}bpftrace output on ${input.hostName} (imported)`;
   const id = newId();
   // one nested write (one transaction): the stored raw output is never without its report
   await db().report.create({
     data: {
       id,
       kind: 'import',
-      title: `${tool.title} on ${input.hostName} (imported)`,
+      title,
       hostId: null,
       hostName: input.hostName,
       kernelRelease: input.kernelRelease ?? null,
@@ -45,14 +54,17 @@ export async function createImportedReport(input: ImportReportInput, body: Impor
           {
             id: newId(),
             position: 0,
-            toolId: tool.id,
-            toolTitle: tool.title,
-            viz: tool.viz,
-            variantId: variant.id,
-            scriptFile: variant.file,
-            scriptText: script.text,
-            scriptSha256: script.sha256,
+            toolId: itemToolId,
+            toolTitle: tool?.title ?? 'Any bpftrace program',
+            viz: tool?.viz ?? 'generic',
+            variantId: variant?.id ?? GENERIC_ITEM_ID,
+            scriptFile: variant?.file ?? null,
+            // the program behind a capture of any program is not known (only its output is)
+            scriptText: script?.text ?? null,
+            scriptSha256: script?.sha256 ?? '',
             status: 'completed',
+            // said on the report: the asked tool's parser recognised none of the records
+            errorMessage: cap.mismatch,
             requestedBy: input.requestedBy,
             durationSec: 0,
             recordCount: cap.recordCount,

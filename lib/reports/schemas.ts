@@ -33,7 +33,8 @@ export type ListReportsQuery = z.infer<typeof listReportsQuery>;
 export const createReportBody = z.union([z.object({ runId: id }).strict(), z.object({ dashboardId: id }).strict()]);
 
 export const importQuery = z.object({
-  toolId: toolIdSchema,
+  /** absent: the generic result (any bpftrace program), or a tool recognised from its records */
+  toolId: toolIdSchema.optional(),
   /** what to call the host the capture came from (shown as the report's host) */
   hostName: z.string().trim().min(1).max(120),
   bpftraceVersion: z

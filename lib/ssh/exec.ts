@@ -90,3 +90,30 @@ export function sftpWriteFile(client: Client, remotePath: string, content: strin
     });
   });
 }
+
+/**
+ * Read a file over SFTP, at most `maxBytes` (a bigger file is refused, never read whole). The bytes are
+ * returned as they are on the host (the caller hashes exactly these).
+ */
+export function sftpReadFile(client: Client, remotePath: string, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    client.sftp((err, sftp) => {
+      if (err) return reject(new AppError('remote_failed', `SFTP is not available on the host: ${err.message}`));
+      sftp.stat(remotePath, (serr, st) => {
+        if (serr) {
+          sftp.end();
+          return reject(new AppError('remote_failed', `could not read ${remotePath} over SFTP: ${serr.message}`));
+        }
+        if (st.size > maxBytes) {
+          sftp.end();
+          return reject(new AppError('remote_failed', `${remotePath} is ${st.size} bytes; at most ${maxBytes} are read`));
+        }
+        sftp.readFile(remotePath, (rerr, data) => {
+          sftp.end();
+          if (rerr) reject(new AppError('remote_failed', `could not read ${remotePath} over SFTP: ${rerr.message}`));
+          else resolve(data);
+        });
+      });
+    });
+  });
+}

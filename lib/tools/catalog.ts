@@ -12,7 +12,9 @@ import type { ToolParser } from '@/lib/tools/types';
 import { invalid } from '@/lib/errors';
 import { REGISTRY } from '@/lib/tools/registry';
 
-export type VizKind = 'flamegraph' | 'event-table' | 'latency-heatmap' | 'block-io' | 'timeseries' | 'connections';
+/** the visualization names are the result kinds' (lib/results/registry.ts): one list, not two */
+export type { VizKind } from '@/lib/results/registry';
+import type { VizKind } from '@/lib/results/registry';
 export type OverheadClass = 'low' | 'moderate' | 'noticeable';
 
 export interface ToolVariant {
@@ -55,6 +57,10 @@ export interface ToolDef {
   title: string;
   summary: string;
   viz: VizKind;
+  /** the view's name for people ("Run queue latency (runqlat)"): headings, accessible names */
+  viewLabel: string;
+  /** what one count of a latency heat map is, plural ("wakeups"); latency-heatmap tools only */
+  countNoun?: string;
   overhead: OverheadClass;
   defaultDurationSec: number;
   maxDurationSec: number;
@@ -66,6 +72,12 @@ export interface ToolDef {
   params?: ToolParam[];
   docs: { man: string; example: string };
   createParser: () => ToolParser<unknown>;
+  /**
+   * Recognises a capture of this tool's own script from the names of the maps it printed (profile's
+   * @stacks_a/@stacks_b): an import without a tool then gets this tool's view, if its parser finds
+   * data (else the generic one). Absent for tools that print no maps of their own at exit.
+   */
+  detect?: (mapNames: ReadonlySet<string>) => boolean;
 }
 
 /** Every tool, in dashboard order. Each lives in lib/tools/<id>/index.ts (script, catalog entry, parser). */

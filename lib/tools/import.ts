@@ -11,7 +11,10 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { AppError, invalid } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
-import { getTool, listTools } from '@/lib/tools/catalog';
+import { getTool, listTools, type ToolDef } from '@/lib/tools/catalog';
+import { createGenericParser } from '@/lib/tools/generic/parse';
+import { kindOfViz } from '@/lib/results/registry';
+import type { ToolParser } from '@/lib/tools/types';
 
 /** default upload bound: 256 MiB, the same as a run's raw output cap by default */
 export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
@@ -30,8 +33,19 @@ export interface ImportOptions {
 }
 
 export interface ImportedCapture {
-  toolId: string;
-  /** the tool parser's final result (lib/tools/types ToolResult) */
+  /** the tool whose parser made `result`; null = the generic result (any bpftrace program) */
+  toolId: string | null;
+  /** the tool asked for (--tool, the form's choice); null = none */
+  requestedToolId: string | null;
+  /**
+   * how the result was chosen: 'tool' the asked tool's parser; 'detected' a catalog tool recognised from
+   * its records (no tool asked); 'generic' no tool asked or recognised; 'fallback' the asked tool's parser
+   * recognised none of the records, so the generic result is shown (see `mismatch`)
+   */
+  chosen: 'tool' | 'detected' | 'generic' | 'fallback';
+  /** plain words for a 'fallback': what was asked and why its view is not shown */
+  mismatch: string | null;
+  /** the final result (lib/tools/types ToolResult; a GenericResult unless a tool's parser made it) */
   result: unknown;
   /** the capture as given, gzip-compressed (null with keepRaw: false) */
   rawGz: Buffer | null;
@@ -65,13 +79,20 @@ async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
   }
 }
 
-export async function importCapture(toolId: string, input: ImportInput, opts: ImportOptions = {}): Promise<ImportedCapture> {
-  const tool = getTool(toolId);
-  if (!tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
+export async function importCapture(toolId: string | null, input: ImportInput, opts: ImportOptions = {}): Promise<ImportedCapture> {
+  const tool = toolId === null ? null : getTool(toolId);
+  if (toolId !== null && !tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
   const maxBytes = opts.maxBytes ?? MAX_IMPORT_BYTES;
   const keepRaw = opts.keepRaw ?? true;
   const decoder = createDecoder({ version: opts.bpftraceVersion });
-  const parser = tool.createParser();
+  // Every record goes to the generic parser (bounded) and to the asked tool's parser, or, with no tool
+  // asked, to the parsers of the tools that can be recognised from their records: whichever fits is
+  // decided at the end, without a second pass over the input.
+  const generic = createGenericParser();
+  const parser: ToolParser<unknown> | null = tool ? tool.createParser() : null;
+  const candidates: Array<{ tool: ToolDef; parser: ToolParser<unknown> }> = tool ? [] : listTools().filter((t) => t.detect).map((t) => ({ tool: t, parser: t.createParser() }));
+  /** names of the maps the capture printed (bounded: a program has few maps) */
+  const mapNames = new Set<string>();
   const hash = keepRaw ? createHash('sha256') : null;
   const gzip = keepRaw ? zlib.createGzip({ level: 6 }) : null;
   const gzChunks: Buffer[] = [];
@@ -95,7 +116,10 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
         firstMalformed ??= r.reason;
       } else if (r.type === 'lost_events') lostEvents += r.events;
       else if (r.type === 'attached_probes') sawAttached = true;
-      parser.push(r);
+      generic.push(r);
+      parser?.push(r);
+      if ((r.type === 'map' || r.type === 'hist' || r.type === 'stats') && mapNames.size < 1000) mapNames.add(r.name);
+      for (const c of candidates) c.parser.push(r);
     }
   };
   try {
@@ -128,9 +152,45 @@ export async function importCapture(toolId: string, input: ImportInput, opts: Im
         (firstMalformed ? ` (first: ${firstMalformed})` : ''),
     );
   }
+  const genericResult = generic.finish();
+  let chosen: ImportedCapture['chosen'] = 'generic';
+  let result: unknown = genericResult;
+  let usedTool: string | null = null;
+  let mismatch: string | null = null;
+  if (tool && parser) {
+    const own = parser.finish();
+    const desc = kindOfViz(tool.viz);
+    // the tool's parser found nothing of its own output while the capture has some: not this tool's format
+    if (desc?.isEmpty(own as never) && genericResult.sections.length > 0) {
+      chosen = 'fallback';
+      const unparsed = (own as { unparsedEvents?: number; unparsedRecords?: number }).unparsedEvents ?? (own as { unparsedRecords?: number }).unparsedRecords ?? 0;
+      mismatch =
+        `This capture is not ${tool.title} (${tool.id}) output as bpfdeck's ${tool.id} script prints it: its parser recognised none of the ${records} records` +
+        (unparsed ? ` (${unparsed} looked like events but did not parse)` : '') +
+        '. Shown with the generic views instead (any bpftrace program).';
+    } else {
+      chosen = 'tool';
+      result = own;
+      usedTool = tool.id;
+    }
+  } else {
+    // the first tool whose maps are all there and whose parser found data
+    for (const c of candidates) {
+      if (!c.tool.detect!(mapNames)) continue;
+      const own = c.parser.finish();
+      if (kindOfViz(c.tool.viz)?.isEmpty(own as never)) continue;
+      chosen = 'detected';
+      result = own;
+      usedTool = c.tool.id;
+      break;
+    }
+  }
   return {
-    toolId: tool.id,
-    result: parser.finish(),
+    toolId: usedTool,
+    requestedToolId: tool?.id ?? null,
+    chosen,
+    mismatch,
+    result,
     rawGz: gzip ? Buffer.concat(gzChunks) : null,
     rawBytes,
     rawSha256: hash ? hash.digest('hex') : null,

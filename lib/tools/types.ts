@@ -1,4 +1,5 @@
 import type { BtRecord, HistBucket } from '@/lib/bpftrace/types';
+import type { GenericResult } from '@/lib/tools/generic/types';
 
 /**
  * A tool parser turns the decoded record stream of one run into a typed result, incrementally:
@@ -205,4 +206,5 @@ export type ToolResult =
   | LatencyHeatmapResult
   | BlockIoResult
   | TimeSeriesResult
-  | ConnectionsResult;
+  | ConnectionsResult
+  | GenericResult;

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
+import { REGISTRY } from '@/lib/tools/registry';
 import { fleetClientKeyPath, fleetHost } from '../integration/fleet';
 import { startBusyLoop } from '../integration/helpers';
 
@@ -67,7 +68,7 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   const host = { id: await addFleet11(page.request, origin, 'dash') };
 
   await page.goto(`/hosts/${host.id}`);
-  const tools = ['execsnoop', 'opensnoop', 'ext4slower', 'biolatency', 'biosnoop', 'cachestat', 'tcplife', 'tcpretrans', 'runqlat', 'profile'];
+  const tools = REGISTRY.map((t) => t.id);
   for (const t of tools) await expect(page.getByTestId(`card-${t}`)).toBeVisible();
 
   const dir = fs.mkdtempSync(path.join('/var/tmp', `${MARK}-`));
@@ -107,7 +108,7 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
     .poll(async () => (await card('profile').locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 })
     .toBe(true);
   // every result says how much CPU bpftrace used on the host
-  await expect(page.getByText(/bpftrace CPU on host: \d+\.\d+ s/)).toHaveCount(10);
+  await expect(page.getByText(/bpftrace CPU on host: \d+\.\d+ s/)).toHaveCount(REGISTRY.length);
   fs.mkdirSync('test-results', { recursive: true });
   for (const t of tools) await card(t).screenshot({ path: `test-results/dashboard-${t}.png` });
   await page.screenshot({ path: 'test-results/dashboard-full.png', fullPage: true });

@@ -183,6 +183,42 @@ test.describe('visualization gallery', () => {
     expect(errors).toEqual([]);
   });
 
+  test('generic views of real captures: upstream tools as tables, interval hists as heat maps, stacks as a flame graph', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect((await page.goto('/dev/viz?version=0.23.2'))?.status()).toBe(200);
+    // the workload of tests/fixtures/generic/capture.sh on fleet21: 5 marker execs, 3 signal-0 kills + 1 SIGTERM
+    const exec = page.getByTestId('gallery-generic-execsnoop');
+    await expect(exec.locator('[data-section-type=table]')).toHaveCount(1);
+    await expect(exec.getByTestId('event-row').filter({ hasText: '/bin/echo bpfdeck-gen-fleet21-exec a b c' })).toHaveCount(5);
+    await expect(exec.getByRole('columnheader', { name: /PPID/ })).toHaveCount(1);
+    await shot(exec, 'generic-execsnoop');
+    const target = fs.readFileSync('tests/fixtures/generic/0.23.2/killsnoop.target', 'utf8').trim();
+    const kill = page.getByTestId('gallery-generic-killsnoop');
+    await expect(kill.getByTestId('event-row').filter({ hasText: target })).toHaveCount(4);
+    const sizes = page.getByTestId('gallery-generic-sizes');
+    await expect(sizes.getByTestId('latency-heatmap')).toHaveCount(2);
+    await expect(sizes.getByTestId('generic-stats')).toHaveCount(1);
+    await shot(sizes, 'generic-sizes');
+    const sys = page.getByTestId('gallery-generic-syscount');
+    const dd = sys.getByTestId('generic-map').locator('tr', { hasText: /^dd/ });
+    await expect(dd).toHaveCount(1);
+    expect(Number((await dd.locator('td').last().textContent())!.replace(/,/g, ''))).toBeGreaterThanOrEqual(200_000);
+    await shot(sys, 'generic-syscount');
+    const st = page.getByTestId('gallery-generic-stacks_tuples');
+    await expect
+      .poll(async () => (await st.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 })
+      .toBe(true);
+    await expect(st.getByTestId('generic-map').locator('tr', { hasText: '1,234' })).toHaveCount(1);
+    await shot(st, 'generic-stacks');
+    const rq = page.getByTestId('gallery-generic-runqlat');
+    await expect(rq.getByTestId('generic-histogram')).toHaveCount(1);
+    await expect(rq.getByText(/helper error/)).toHaveCount(1);
+    await shot(rq, 'generic-runqlat');
+    expect(errors).toEqual([]);
+  });
+
   test('event tables: rows, numeric sort, filters, CSV download, row details', async ({ page }) => {
     await openGallery(page);
     let checked = 0;

@@ -101,6 +101,11 @@ describe('preflight', () => {
     expect(caps.probes.kprobe?.ok).toBe(false);
     expect(caps.probes.kprobe?.message).toMatch(/CONFIG_KPROBES/);
     expect(caps.probes.kfunc?.ok).toBe(false);
+    // the host package's upstream tools (Debian 12's bpftrace: 38 in /usr/sbin), with their header lines
+    const up = new Map((caps.upstreamTools ?? []).map((t) => [t.name, t]));
+    expect(up.size).toBe(38);
+    expect(up.get('execsnoop')).toMatchObject({ path: '/usr/sbin/execsnoop.bt', description: 'Trace new processes via exec() syscalls.', usesKprobes: false });
+    expect(up.get('vfsstat')?.usesKprobes).toBe(true);
   });
 
   it('reports bpftrace 0.23 on fleet21 (Debian 13 chroot)', async () => {
@@ -110,6 +115,11 @@ describe('preflight', () => {
     expect(caps.bpftraceVersion).toBe('0.23.2');
     expect(caps.probes.tracepoint?.ok).toBe(true);
     expect(caps.probes.kprobe?.ok).toBe(false);
+    // the chroot's own package (Debian 13's bpftrace), not the machine's: its execsnoop.bt header is its own
+    const chrootSbin = '/var/tmp/bpfdeck-fleet/trixie/usr/sbin';
+    const want = execFileSync('sh', ['-c', `ls ${chrootSbin}/*.bt | wc -l`], { encoding: 'utf8' }).trim();
+    expect(String(caps.upstreamTools?.length)).toBe(want);
+    expect(caps.upstreamTools?.find((t) => t.name === 'runqlat')).toMatchObject({ path: '/usr/sbin/runqlat.bt', usesKprobes: false });
   });
 
   it('says plainly that bpftrace is missing on a host without it, and refuses to start tools there', async () => {

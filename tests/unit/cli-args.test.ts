@@ -47,7 +47,8 @@ describe('parseArgs', () => {
     expect(parseArgs(['import', '--tool', 'profile', '-'])).toMatchObject({ file: '-' });
     // a file whose name starts with a dash, after --
     expect(parseArgs(['import', '--tool', 'profile', '--', '-odd.jsonl'])).toMatchObject({ file: '-odd.jsonl' });
-    expect(usage(['import', 'cap.jsonl']).message).toMatch(/--tool <id> is required/);
+    // --tool is optional for import: the generic result (or a tool recognised from its records)
+    expect(parseArgs(['import', 'cap.jsonl'])).toMatchObject({ cmd: 'import', toolId: null, file: 'cap.jsonl' });
     expect(usage(['import', '--tool', 'profile']).message).toMatch(/exactly one capture file/);
     expect(usage(['import', '--tool', 'profile', 'a', 'b']).message).toMatch(/exactly one capture file/);
     expect(usage(['import', '--tool', 'Profile!', 'a']).message).toMatch(/not a tool id/);

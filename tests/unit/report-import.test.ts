@@ -103,4 +103,19 @@ describe('imported report', () => {
     const raw = await exportReportItem(id, 'profile', 'raw');
     expect(Buffer.compare(Buffer.from(await new Response(raw.body).arrayBuffer()), bytes)).toBe(0);
   });
+
+  it('an upstream capture imported as the wrong tool: a generic report item that says so; without a tool: generic, no notice', async () => {
+    const { createImportedReport } = await import('@/lib/reports/import');
+    const { getReport, getReportResultJson } = await import('@/lib/reports/read');
+    const bytes = fs.readFileSync(path.join(FIX, 'generic/0.23.2/execsnoop.jsonl'));
+    const a = await createImportedReport({ toolId: 'execsnoop', hostName: 'lab', requestedBy: 'carol' }, chunked(bytes, 4096));
+    const ra = await getReport(a.id);
+    expect(ra.title).toMatch(/^New processes\? Not its format: bpftrace output on lab/);
+    expect(ra.items[0]).toMatchObject({ toolId: 'execsnoop', viz: 'generic', status: 'completed' });
+    expect(ra.items[0].errorMessage).toMatch(/recognised none of the/);
+    expect(JSON.parse((await getReportResultJson(a.id, 'execsnoop'))!).kind).toBe('generic');
+    const b = await createImportedReport({ hostName: 'lab', requestedBy: 'carol' }, chunked(bytes, 4096));
+    const rb = await getReport(b.id);
+    expect(rb.items[0]).toMatchObject({ toolId: 'generic', viz: 'generic', errorMessage: null, exports: ['raw', 'json', 'csv'] });
+  });
 });

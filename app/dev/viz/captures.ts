@@ -9,21 +9,13 @@ import { decodeAll } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { getTool, type VizKind } from '@/lib/tools/catalog';
 import type { ToolResult } from '@/lib/tools/types';
+import { REGISTRY } from '@/lib/tools/registry';
+import { createGenericParser } from '@/lib/tools/generic/parse';
+import type { GenericResult } from '@/lib/tools/generic/types';
 
 
-/** The gallery's tools, in the order shown, with the view each one is drawn with. */
-export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = [
-  { id: 'profile', viz: 'flamegraph' },
-  { id: 'execsnoop', viz: 'event-table' },
-  { id: 'opensnoop', viz: 'event-table' },
-  { id: 'ext4slower', viz: 'event-table' },
-  { id: 'biosnoop', viz: 'block-io' },
-  { id: 'tcplife', viz: 'connections' },
-  { id: 'tcpretrans', viz: 'event-table' },
-  { id: 'biolatency', viz: 'latency-heatmap' },
-  { id: 'runqlat', viz: 'latency-heatmap' },
-  { id: 'cachestat', viz: 'timeseries' },
-];
+/** The gallery's tools: every tool of the catalog, in dashboard order, with the view it is drawn with. */
+export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = REGISTRY.map((t) => ({ id: t.id, viz: t.viz }));
 
 // dev-only reads of test captures: keep them out of the production file tracing
 export const FIXTURES = () => path.join(/*turbopackIgnore: true*/ process.cwd(), 'tests', 'fixtures');
@@ -83,4 +75,21 @@ export function findCapture(toolId: string, wantVersion?: string): Capture | nul
   const file = version ? captureFile(toolId, version) : null;
   if (!file) return null;
   return { versions, version, file, source: rel(file), records: decodeAll(fs.readFileSync(file), { version }) };
+}
+
+/** The generic parser's real captures (tests/fixtures/generic/<version>/<name>.jsonl), parsed like an import without a tool. */
+export function genericCaptures(version: string | undefined): Array<{ name: string; source: string; version: string; result: GenericResult }> {
+  const ver = version === '0.17.0' ? '0.17.0' : '0.23.2';
+  const dir = path.join(FIXTURES(), 'generic', ver);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => {
+      const file = path.join(dir, f);
+      const p = createGenericParser();
+      for (const r of decodeAll(fs.readFileSync(file), { version: ver })) p.push(r);
+      return { name: f.replace(/\.jsonl$/, ''), source: rel(file), version: ver, result: p.finish() };
+    });
 }

@@ -11,6 +11,7 @@ import type { ProfileResult, ToolResult } from '@/lib/tools/types';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { toolLabel } from '@/lib/viz/labels';
 import { loadGallery, type GalleryEntry } from './fixtures';
+import { genericCaptures } from './captures';
 import { PerfLab, type PerfLabProps } from './PerfLab';
 
 export const runtime = 'nodejs';
@@ -46,6 +47,7 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
               {e.toolId}
             </a>
           ))}
+          <a href="#generic" className="text-indigo-700 hover:underline">generic</a>
           <a href="#states" className="text-indigo-700 hover:underline">states</a>
           <a href="#perf" className="text-indigo-700 hover:underline">large inputs</a>
         </nav>
@@ -54,6 +56,18 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
       {data.entries.map((e) => (
         <ToolSection key={e.toolId} entry={e} />
       ))}
+
+      <section id="generic" aria-labelledby="generic-h" className="space-y-4">
+        <h2 id="generic-h" className="text-lg font-semibold">Any bpftrace program (generic views)</h2>
+        {genericCaptures(version).map((g) => (
+          <div key={g.name} data-testid={`gallery-generic-${g.name}`} className="min-w-0 space-y-2 rounded border border-slate-200 bg-white p-4">
+            <h3 className="text-sm font-medium">
+              {g.name} <span className="font-mono text-xs font-normal text-slate-500">{g.source}</span>
+            </h3>
+            <ToolResultView toolId={g.name} viz="generic" result={g.result} />
+          </div>
+        ))}
+      </section>
 
       <section id="states" aria-labelledby="states-h" className="space-y-4">
         <h2 id="states-h" className="text-lg font-semibold">States</h2>

@@ -7,6 +7,7 @@ export const biosnoopTool: ToolDef = {
   summary:
     'Every disk request: time, disk, read/write, sector, size, latency, queued time and the process that submitted it, with a time x disk-offset heat map.',
   viz: 'block-io',
+  viewLabel: 'Block I/O (biosnoop)',
   // one printf per I/O
   overhead: 'moderate',
   defaultDurationSec: 30,
@@ -32,5 +33,7 @@ export const biosnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/biosnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/biosnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@events') && m.has('@reissued'),
   createParser: () => createBiosnoopParser(),
 };

@@ -10,6 +10,7 @@ export const cachestatTool: ToolDef = {
   summary:
     'Page cache hits, misses and dirtied pages per second, system-wide, with the hit ratio: is the working set in memory?',
   viz: 'timeseries',
+  viewLabel: 'Page cache (cachestat)',
   // every buffered read, file page fault and page cache insertion runs a few map operations
   overhead: 'moderate',
   defaultDurationSec: 30,

@@ -16,6 +16,7 @@ export const execsnoopTool: ToolDef = {
   summary:
     'Every exec: time, pid, parent, uid, command name, result and the full argument list, byte-exact (empty arguments, quotes, tabs, non-UTF-8 bytes; long ones up to 1272 bytes, first 20 arguments).',
   viz: 'event-table',
+  viewLabel: 'New processes (execsnoop)',
   // execs are rare next to syscalls; a printf per argument chunk
   overhead: 'low',
   defaultDurationSec: 30,
@@ -40,5 +41,7 @@ export const execsnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/execsnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/execsnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@execs'),
   createParser: () => createExecsnoopParser(),
 };

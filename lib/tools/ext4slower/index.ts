@@ -28,6 +28,7 @@ export const ext4slowerTool: ToolDef = {
   summary:
     'ext4 reads, writes, opens and fsyncs slower than a threshold (default 10 ms): who, which file, how many bytes at which offset, and how long it took.',
   viz: 'event-table',
+  viewLabel: 'Slow ext4 operations (ext4slower)',
   // tracepoint variant: every read/write/open syscall is looked at (a few pointer reads; map updates
   // only for ext4 files and opens); only slow operations are printed
   overhead: 'moderate',
@@ -63,5 +64,7 @@ export const ext4slowerTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/ext4slower.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/ext4slower_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@slow') && m.has('@ops_r'),
   createParser: () => createExt4SlowerParser(),
 };

@@ -11,6 +11,7 @@ export const opensnoopTool: ToolDef = {
   summary:
     'Every open(), openat() and openat2(): time, process, fd or error, flags and the path as passed, byte-exact (any bytes in names; up to 1272 bytes).',
   viz: 'event-table',
+  viewLabel: 'File opens (opensnoop)',
   // a printf per open: busy hosts open tens of thousands of files a second
   overhead: 'moderate',
   defaultDurationSec: 20,
@@ -30,5 +31,7 @@ export const opensnoopTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/opensnoop.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/opensnoop_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@opens'),
   createParser: () => createOpensnoopParser(),
 };

@@ -8,6 +8,7 @@ export const profileTool: ToolDef = {
   title: 'CPU profile',
   summary: 'On-CPU kernel and user stacks sampled at 99 Hz on every CPU, drawn as a flame graph.',
   viz: 'flamegraph',
+  viewLabel: 'CPU flame graph',
   overhead: 'noticeable',
   defaultDurationSec: 30,
   minDurationSec: 10,
@@ -21,5 +22,7 @@ export const profileTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/profile.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/profile_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => m.has('@stacks_a') || m.has('@stacks_b'),
   createParser: () => createProfileParser({ sampleHz: PROFILE_SAMPLE_HZ }),
 };

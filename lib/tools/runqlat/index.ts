@@ -7,6 +7,8 @@ export const runqlatTool: ToolDef = {
   summary:
     'How long runnable threads wait for a CPU (wakeup or preemption to running), as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
   viz: 'latency-heatmap',
+  viewLabel: 'Run queue latency (runqlat)',
+  countNoun: 'wakeups',
   // a map update on every wakeup and context switch
   overhead: 'noticeable',
   defaultDurationSec: 30,
@@ -24,5 +26,7 @@ export const runqlatTool: ToolDef = {
     man: 'https://github.com/iovisor/bcc/blob/master/man/man8/runqlat.8',
     example: 'https://github.com/iovisor/bcc/blob/master/tools/runqlat_example.txt',
   },
+  // the maps its script prints at exit (an import without a tool is recognised by them)
+  detect: (m) => (m.has('@usecs_a') || m.has('@usecs_b')) && m.has('@samples') && !m.has('@ios'),
   createParser: () => createRunqlatParser(),
 };

@@ -7,6 +7,7 @@ export const tcplifeTool: ToolDef = {
   summary:
     'TCP sessions that closed while tracing: which process, local and remote address and port, bytes each way and how long each lasted; with a graph of who talked to whom.',
   viz: 'connections',
+  viewLabel: 'TCP sessions (tcplife)',
   // TCP state changes only (a few per connection), never per packet
   overhead: 'low',
   defaultDurationSec: 30,

@@ -7,6 +7,7 @@ export const tcpretransTool: ToolDef = {
   summary:
     'Every TCP retransmit (and retransmitted SYN-ACK): when, which connection and state, how many segments, and which process owns the socket.',
   viz: 'event-table',
+  viewLabel: 'TCP retransmits (tcpretrans)',
   // retransmits and TCP state changes only
   overhead: 'low',
   defaultDurationSec: 30,
