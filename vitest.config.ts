@@ -12,7 +12,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          environment: 'node',
+          // Not a speed limit: the first test of a file that opens the database (migrations, Prisma) took
+          // over Vitest's default 5 s on this 2-core machine while other work ran. Speed is for tests/bench.
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,
