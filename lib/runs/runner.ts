@@ -4,6 +4,7 @@
  * State lives in the database; this object only holds what is executing now and the abort handles.
  */
 import { executeRun } from '@/lib/runs/execute';
+import type { RunQueue } from '@/lib/runs/interfaces';
 
 interface Pending {
   runId: string;
@@ -11,7 +12,7 @@ interface Pending {
   lockKey: string;
 }
 
-export class Runner {
+export class Runner implements RunQueue {
   private queue: Pending[] = [];
   private active = new Map<string, { lockKey: string; abort: AbortController; done: Promise<void> }>();
 
