@@ -17,6 +17,10 @@ say() { printf 'pg-test: %s\n' "$*" >&2; }
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bindir/initdb" ] || { say "ERROR: no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)"; exit 1; }
 id "$user" >/dev/null 2>&1 || { say "ERROR: no OS user '$user' to run PostgreSQL as (the postgresql package creates it)"; exit 1; }
+# The user postgres may not be able to read the working directory (a clone under /root): pg_ctl and
+# initdb fail on an unreadable cwd, so everything below runs from / with absolute paths.
+case "$dir" in /*) ;; *) dir=$PWD/$dir ;; esac
+cd /
 as_user() { if [ "$(id -un)" = "$user" ]; then "$@"; else runuser -u "$user" -- "$@"; fi; }
 
 if [ "${1:-}" = --stop ]; then
