@@ -120,3 +120,24 @@ describe('PostgreSQL database layer', () => {
     }
   });
 });
+
+describe('bpfdeck on PostgreSQL through db() (the app path)', () => {
+  beforeAll(() => {
+    process.env.BPFDECK_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-it-pgapp-'));
+    process.env.DATABASE_URL = freshPgDatabase('pgapp');
+  });
+
+  it('better-auth (provider postgresql) creates an account and signs in; a wrong password is refused', async () => {
+    const { createUser, listUsers } = await import('@/lib/auth/users');
+    const { signInWithPassword } = await import('@/lib/auth/session');
+    const { db } = await import('@/lib/db/client');
+    const u = await createUser({ email: 'pg-admin@example.com', name: 'PG Admin', password: 'correct horse battery', role: 'admin' });
+    expect(u.role).toBe('admin');
+    expect((await listUsers()).map((x) => x.email)).toEqual(['pg-admin@example.com']);
+    const ok = await signInWithPassword({ email: 'pg-admin@example.com', password: 'correct horse battery' }, { ip: '127.0.0.1', userAgent: null });
+    expect(ok).toBeTruthy();
+    expect(await db().session.count()).toBe(1);
+    await expect(signInWithPassword({ email: 'pg-admin@example.com', password: 'wrong password here' }, { ip: '127.0.0.1', userAgent: null })).rejects.toThrow();
+    expect(await db().session.count()).toBe(1);
+  });
+});
