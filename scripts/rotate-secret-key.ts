@@ -17,9 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { config } from '@/lib/env';
-import { prepareDatabase } from '@/lib/db/client';
+import { openSqlRunner } from '@/lib/db/sql';
 import { secretKey } from '@/lib/crypto/secrets';
 import { rotateSecrets, RotationError, SECRET_COLUMNS } from '@/lib/crypto/rotate';
 import { decryptSecret } from '@/lib/crypto/secrets';
@@ -50,7 +49,7 @@ function writeNewKey(file: string): Buffer {
   return key;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config();
   const fromEnv = cfg.secretKeyBase64 !== undefined;
@@ -61,13 +60,12 @@ function main(): void {
   if (!fromEnv && !fs.existsSync(keyFile)) throw new RotationError(`no key: BPFDECK_SECRET_KEY is unset and ${keyFile} does not exist (nothing was ever encrypted)`);
   const oldKey = secretKey();
 
-  prepareDatabase(cfg.databaseFile);
-  const db = new Database(cfg.databaseFile);
+  const db = await openSqlRunner(cfg.database);
   try {
     if (args.dryRun) {
       let n = 0;
       for (const c of SECRET_COLUMNS) {
-        for (const r of db.prepare(`SELECT "${c.column}" AS s FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ s: string }>) {
+        for (const r of await db.all<{ s: string }>(`SELECT "${c.column}" AS s FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`)) {
           decryptSecret(r.s, oldKey);
           n++;
         }
@@ -87,7 +85,7 @@ function main(): void {
     }
     let result;
     try {
-      result = rotateSecrets(db, oldKey, newKey);
+      result = await rotateSecrets(db, oldKey, newKey);
     } catch (e) {
       if (pending) fs.rmSync(pending, { force: true });
       throw e;
@@ -102,12 +100,12 @@ function main(): void {
       );
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 try {
-  main();
+  await main();
 } catch (e) {
   if (e instanceof RotationError) {
     console.error(`rotate-secret-key: ${e.message}`);

@@ -5,6 +5,8 @@
 #   packages : bpftrace openssh-server openssh-client sudo chromium debootstrap bc iproute2 procps
 #              iptables fonts-dejavu-core ca-certificates (+ util-linux for unshare/flock/findmnt)
 #              gcc g++ make python3 libc6-dev (test workloads in C; node-gyp for better-sqlite3)
+#              postgresql (15; scripts/pg-test-up.sh runs a private server for the tests; the package's
+#              own cluster is not started: see policy-rc.d below), npm (only if there is no npm yet)
 #   mounts   : tracefs on /sys/kernel/tracing, debugfs on /sys/kernel/debug (bpftrace needs them)
 #   apt      : `apt-get update` runs at most once per call, and only when a package is missing and
 #              the package lists are absent/stale (or an install without it failed).
@@ -40,7 +42,10 @@ fi
 
 PKGS=(bpftrace openssh-server openssh-client sudo chromium debootstrap bc iproute2 procps iptables
       fonts-dejavu-core ca-certificates util-linux
-      gcc g++ make python3 libc6-dev)  # a C workload for profile tests; node-gyp builds better-sqlite3
+      gcc g++ make python3 libc6-dev   # a C workload for profile tests; node-gyp builds better-sqlite3
+      postgresql)                      # PostgreSQL 15: the scaled form's database; tests run a private server
+# npm only to bootstrap: scripts/node/ensure-node.sh fetches the pinned Node LTS with it (any version)
+command -v npm >/dev/null || PKGS+=(npm)
 
 installed() { [ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 

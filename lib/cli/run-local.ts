@@ -12,8 +12,7 @@ import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { ProbeType } from '@/lib/bpftrace/preflight';
 import { localPreflight } from '@/lib/cli/local-preflight';
 import type { RunRequest } from '@/lib/cli/validate';
-import { explainFailure, meaningfulStderr } from '@/lib/runs/execute';
-import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
+import { classifyOutcome, meaningfulStderr } from '@/lib/runs/outcome';
 import { config } from '@/lib/env';
 import { chooseVariant, loadScript } from '@/lib/tools/catalog';
 
@@ -109,13 +108,22 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     onRecords(decoder.end());
     const stderr = stderrTail.toString('utf8');
     for (const l of meaningfulStderr(stderr).slice(0, 20)) progress(`bpftrace: ${l}`);
-    const ok = code === 0 || (interrupted && sawAttached && code === 130);
-    const stop = describeStop(stopVerdict(code, signal, stoppingSec, graceSec), sawAttached, graceSec);
+    const verdict = classifyOutcome({
+      exitCode: code,
+      exitSignal: signal,
+      deadlineHit: false,
+      stoppingSec,
+      graceSec,
+      sawAttached,
+      records,
+      stderr,
+      userStopped: interrupted,
+    });
     return {
       result: parser.finish(),
       exitCode: code,
-      failure: stop ? ('failure' in stop ? stop.failure : null) : ok ? null : explainFailure(code, signal, stderr, sawAttached, false),
-      warning: stop && 'warning' in stop ? stop.warning : null,
+      failure: verdict.status === 'failed' ? verdict.failure : null,
+      warning: verdict.status === 'completed' ? verdict.warning : null,
       interrupted,
       variantId: choice.variant.id,
       bpftraceVersion: caps.bpftraceVersion,

@@ -6,7 +6,7 @@
  * decrypted again with the new key.
  */
 import 'server-only';
-import type Database from 'better-sqlite3';
+import type { SqlRunner } from '@/lib/db/sql';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/secrets';
 
 /** Every column that holds a secret sealed by lib/crypto/secrets. Add new ones here. */
@@ -24,13 +24,14 @@ export interface RotationResult {
 
 export class RotationError extends Error {}
 
-export function rotateSecrets(db: Database.Database, oldKey: Buffer, newKey: Buffer): RotationResult {
+/** On either database: `db` is a lib/db/sql runner (openSqlRunner, or sqliteRunner on a handle). */
+export async function rotateSecrets(db: SqlRunner, oldKey: Buffer, newKey: Buffer): Promise<RotationResult> {
   if (oldKey.equals(newKey)) throw new RotationError('the new key is the same as the current one');
   type Row = { table: string; id: string; column: string; idValue: string; sealed: string; resealed: string };
   const rows: Row[] = [];
   const unreadable: string[] = [];
   for (const c of SECRET_COLUMNS) {
-    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ idValue: string; sealed: string }>;
+    const all = await db.all<{ idValue: string; sealed: string }>(`SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`);
     for (const r of all) {
       let plain: string;
       try {
@@ -49,15 +50,15 @@ export function rotateSecrets(db: Database.Database, oldKey: Buffer, newKey: Buf
       `the current key cannot decrypt ${unreadable.length} secret(s), so nothing was changed: ${unreadable.slice(0, 10).join(', ')}${unreadable.length > 10 ? ', …' : ''}`,
     );
   }
-  db.transaction(() => {
+  await db.transaction(async (tx) => {
     for (const r of rows) {
-      const res = db.prepare(`UPDATE "${r.table}" SET "${r.column}" = ? WHERE "${r.id}" = ? AND "${r.column}" = ?`).run(r.resealed, r.idValue, r.sealed);
-      if (res.changes !== 1) throw new RotationError(`${r.table} ${r.idValue} changed during the rotation; nothing was changed (stop bpfdeck first)`);
+      const changed = await tx.run(`UPDATE "${r.table}" SET "${r.column}" = ? WHERE "${r.id}" = ? AND "${r.column}" = ?`, [r.resealed, r.idValue, r.sealed]);
+      if (changed !== 1) throw new RotationError(`${r.table} ${r.idValue} changed during the rotation; nothing was changed (stop bpfdeck first)`);
     }
-  })();
+  });
   // Read back: everything must open with the new key now.
   for (const c of SECRET_COLUMNS) {
-    const all = db.prepare(`SELECT "${c.id}" AS idValue, "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`).all() as Array<{ idValue: string; sealed: string }>;
+    const all = await db.all<{ idValue: string; sealed: string }>(`SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`);
     for (const r of all) decryptSecret(r.sealed, newKey);
   }
   const byColumn: Record<string, number> = {};

@@ -7,6 +7,7 @@
 import 'server-only';
 import { EventEmitter } from 'node:events';
 import type { LiveEvent, PublicRun, RunProgress } from '@/lib/runs/types';
+import type { LiveBus } from '@/lib/runs/interfaces';
 
 export interface LiveState {
   hostId: string;
@@ -15,7 +16,7 @@ export interface LiveState {
   partial?: unknown;
 }
 
-class RunBus {
+class RunBus implements LiveBus {
   private emitter = new EventEmitter();
   private states = new Map<string, LiveState>();
 
@@ -66,4 +67,4 @@ class RunBus {
 }
 
 const g = globalThis as unknown as { __bpfdeckRunBus?: RunBus };
-export const runBus: RunBus = (g.__bpfdeckRunBus ??= new RunBus());
+export const runBus: LiveBus = (g.__bpfdeckRunBus ??= new RunBus());

@@ -16,10 +16,10 @@ import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
-import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
 import { runBus } from '@/lib/runs/bus';
 import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
+import { classifyOutcome } from '@/lib/runs/outcome';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
 
 /** capabilities older than this are checked again before a run */
@@ -27,7 +27,6 @@ const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
 const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
-const BPFTRACE_EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
 
 export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
@@ -161,29 +160,19 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
     };
     if (!outcome || outcome.cancelled) {
       await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
-    } else if (outcome.exitCode === 0 && !outcome.deadlineHit) {
-      await finish(runId, 'completed', base);
-    } else if (!outcome.deadlineHit && progress.records > 1 && BPFTRACE_EXIT_SYMBOL_RACE.test(stderrText)) {
-      // bpftrace 0.17 can abort while printing its exit-time maps when a process it sampled has just
-      // exited (it reads /proc/<pid>/exe to resolve user symbols). Everything printed before that is
-      // intact: keep the run, and say what is missing.
-      await finish(runId, 'completed', {
-        ...base,
-        errorMessage:
-          'warning: bpftrace aborted while printing its final maps (a bpftrace 0.17 bug when a sampled process exits at that moment); ' +
-          'the data printed before that is complete, the last interval may be missing',
-      });
     } else {
-      const graceSec = config().stopGraceSec;
-      const stop = outcome.deadlineHit ? null : describeStop(stopVerdict(outcome.exitCode, outcome.exitSignal, outcome.stoppingSec, graceSec), sawAttached, graceSec);
-      if (stop && 'warning' in stop) {
-        // Slow to stop is not broken: every record it printed while tracing arrived intact.
-        await finish(runId, 'completed', { ...base, errorMessage: stop.warning });
-      } else if (stop) {
-        await finish(runId, 'failed', { ...base, errorMessage: stop.failure });
-      } else {
-        await finish(runId, 'failed', { ...base, errorMessage: explainFailure(outcome.exitCode, outcome.exitSignal, stderrText, sawAttached, outcome.deadlineHit) });
-      }
+      const verdict = classifyOutcome({
+        exitCode: outcome.exitCode,
+        exitSignal: outcome.exitSignal,
+        deadlineHit: outcome.deadlineHit,
+        stoppingSec: outcome.stoppingSec,
+        graceSec: config().stopGraceSec,
+        sawAttached,
+        records: progress.records,
+        stderr: stderrText,
+        userStopped: false,
+      });
+      await finish(runId, verdict.status, { ...base, errorMessage: verdict.status === 'completed' ? verdict.warning : verdict.failure });
     }
   } catch (e) {
     clearInterval(ticker);
@@ -205,28 +194,5 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
   runBus.publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null });
 }
 
-/** Lines of bpftrace's stderr worth showing: not the harmless RLIMIT_MEMLOCK notice every run prints. */
-export function meaningfulStderr(stderr: string): string[] {
-  return stderr
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .filter((l) => l && !/couldn't set RLIMIT_MEMLOCK/.test(l));
-}
-
-export function explainFailure(code: number | null, sig: string | null, stderr: string, sawAttached: boolean, deadlineHit: boolean): string {
-  const lines = meaningfulStderr(stderr);
-  const text = lines.slice(0, 12).join('\n');
-  if (deadlineHit) return 'bpftrace did not stop after its time limit and SIGINT; bpfdeck closed the connection';
-  if (/^sudo:/m.test(text)) {
-    if (/password is required|not allowed|may not run/i.test(text)) {
-      return `this SSH user may not run bpftrace through sudo without a password:\n${text}`;
-    }
-    if (/command not found/i.test(text)) return `bpftrace is not installed on this host:\n${text}`;
-    return `sudo refused to run bpftrace:\n${text}`;
-  }
-  if (code === 1 && !sawAttached) return `bpftrace rejected the script:\n${text || '(no message)'}`;
-  if (code === 255 && sawAttached) return `bpftrace could not attach its probes on this host:\n${text || '(no message)'}`;
-  if (code === 134) return `bpftrace aborted (SIGABRT); this bpftrace version may not know a probe type the script uses:\n${text}`;
-  if (code === null) return `the remote command ended without an exit status${sig ? ` (signal ${sig})` : ''}${text ? `:\n${text}` : ''}`;
-  return `bpftrace exited with status ${code}${text ? `:\n${text}` : ''}`;
-}
+// Outcome classification is pure and shared with the CLI (lib/cli/run-local.ts).
+export { explainFailure, meaningfulStderr } from '@/lib/runs/outcome';

@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import { executeRun } from '@/lib/runs/execute';
+import type { RunQueue } from '@/lib/runs/interfaces';
 
 interface Pending {
   runId: string;
@@ -12,7 +13,7 @@ interface Pending {
   lockKey: string;
 }
 
-export class Runner {
+export class Runner implements RunQueue {
   private queue: Pending[] = [];
   private active = new Map<string, { lockKey: string; abort: AbortController; done: Promise<void> }>();
 

@@ -7,12 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fleetClientKeyPath, fleetHost, readHostPublicKey, type FleetHost } from './fleet';
+import { freshPgDatabase, testDatabaseKind } from './pg';
 
-/** Point bpfdeck at a fresh data directory. Call before the first lib call (config is read lazily). */
+/** Point bpfdeck at a fresh data directory (and, with BPFDECK_TEST_DATABASE=postgres, a fresh
+ *  PostgreSQL database: tests/integration/pg.ts). Call before the first lib call (config is read lazily). */
 export function useTempDataDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bpfdeck-it-${label}-`));
   process.env.BPFDECK_DATA_DIR = dir;
-  delete process.env.DATABASE_URL;
+  if (testDatabaseKind() === 'postgres') process.env.DATABASE_URL = freshPgDatabase(label);
+  else delete process.env.DATABASE_URL;
   return dir;
 }
 

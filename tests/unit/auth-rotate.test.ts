@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@/lib/db/migrate';
 import { decryptSecret, encryptSecret } from '@/lib/crypto/secrets';
 import { rotateSecrets, RotationError } from '@/lib/crypto/rotate';
+import { sqliteRunner } from '@/lib/db/sql';
 
 let db: Database.Database;
 const oldKey = randomBytes(32);
@@ -25,26 +26,26 @@ beforeEach(() => {
 });
 
 describe('rotateSecrets', () => {
-  it('re-encrypts every secret with the new key; the old key opens none of them afterwards', () => {
+  it('re-encrypts every secret with the new key; the old key opens none of them afterwards', async () => {
     addHost('a', encryptSecret('KEY-A', oldKey));
     addHost('b', encryptSecret('KEY-B', oldKey));
-    const r = rotateSecrets(db, oldKey, newKey);
+    const r = await rotateSecrets(sqliteRunner(db), oldKey, newKey);
     expect(r).toEqual({ rotated: 2, byColumn: { 'Host.privateKeyEnc': 2 } });
     expect(decryptSecret(sealedOf('a'), newKey)).toBe('KEY-A');
     expect(decryptSecret(sealedOf('b'), newKey)).toBe('KEY-B');
     expect(() => decryptSecret(sealedOf('a'), oldKey)).toThrow();
   });
 
-  it('changes nothing when one secret cannot be decrypted with the current key', () => {
+  it('changes nothing when one secret cannot be decrypted with the current key', async () => {
     addHost('good', encryptSecret('KEY', oldKey));
     addHost('bad', encryptSecret('KEY', randomBytes(32)));
     const before = [sealedOf('good'), sealedOf('bad')];
-    expect(() => rotateSecrets(db, oldKey, newKey)).toThrow(RotationError);
+    await expect(rotateSecrets(sqliteRunner(db), oldKey, newKey)).rejects.toThrow(RotationError);
     expect([sealedOf('good'), sealedOf('bad')]).toEqual(before);
   });
 
-  it('refuses the same key, and works on an empty inventory', () => {
-    expect(() => rotateSecrets(db, oldKey, oldKey)).toThrow(/same/);
-    expect(rotateSecrets(db, oldKey, newKey).rotated).toBe(0);
+  it('refuses the same key, and works on an empty inventory', async () => {
+    await expect(rotateSecrets(sqliteRunner(db), oldKey, oldKey)).rejects.toThrow(/same/);
+    expect((await rotateSecrets(sqliteRunner(db), oldKey, newKey)).rotated).toBe(0);
   });
 });
