@@ -43,7 +43,7 @@ use_node() {
   bin=$(scripts/node/ensure-node.sh)
   export PATH="$bin:$PATH"
   export npm_config_nodedir
-  npm_config_nodedir=$(cd "$bin/.." && pwd)
+  npm_config_nodedir=$(cd -P "$bin/.." && pwd)  # -P: bin is a symlink into the package, whose include/ node-gyp needs
   echo "node $(node -v) ($(command -v node)), npm $(npm -v)"
 }
 
