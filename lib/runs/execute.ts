@@ -14,7 +14,7 @@ import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
-import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
+import { describeStop, exitSymbolRaceWarning, stopVerdict } from '@/lib/bpftrace/stop';
 import { runBus } from '@/lib/runs/bus';
 import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
@@ -25,7 +25,6 @@ const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
 const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
-const BPFTRACE_EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
 
 export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
@@ -157,20 +156,14 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       resultJson: JSON.stringify(result),
       hostCpuSec: cpuSec,
     };
+    const raceWarning = outcome ? exitSymbolRaceWarning({ stderr: stderrText, deadlineHit: outcome.deadlineHit, records: progress.records }) : null;
     if (!outcome || outcome.cancelled) {
       await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
     } else if (outcome.exitCode === 0 && !outcome.deadlineHit) {
       await finish(runId, 'completed', base);
-    } else if (!outcome.deadlineHit && progress.records > 1 && BPFTRACE_EXIT_SYMBOL_RACE.test(stderrText)) {
-      // bpftrace 0.17 can abort while printing its exit-time maps when a process it sampled has just
-      // exited (it reads /proc/<pid>/exe to resolve user symbols). Everything printed before that is
-      // intact: keep the run, and say what is missing.
-      await finish(runId, 'completed', {
-        ...base,
-        errorMessage:
-          'warning: bpftrace aborted while printing its final maps (a bpftrace 0.17 bug when a sampled process exits at that moment); ' +
-          'the data printed before that is complete, the last interval may be missing',
-      });
+    } else if (raceWarning) {
+      // bpftrace 0.17's exit-time symbol race (lib/bpftrace/stop.ts): keep the run, and say what is missing.
+      await finish(runId, 'completed', { ...base, errorMessage: raceWarning });
     } else {
       const graceSec = config().stopGraceSec;
       const stop = outcome.deadlineHit ? null : describeStop(stopVerdict(outcome.exitCode, outcome.exitSignal, outcome.stoppingSec, graceSec), sawAttached, graceSec);

@@ -16,11 +16,28 @@ export function kernelHasKprobePmu(): boolean {
   return fs.existsSync('/sys/bus/event_source/devices/kprobe');
 }
 
-/** Online CPUs (what `nproc` prints): the number of busy loops that keeps every CPU busy. */
-export function onlineCpus(): number {
+/** The filemap tracepoints cachestat.bt needs (Linux >= 6.11), as tracefs lists them. */
+export function kernelHasFilemapTracepoints(): boolean {
+  return ['mm_filemap_get_pages', 'mm_filemap_fault', 'mm_filemap_add_to_page_cache'].every((t) =>
+    fs.existsSync(`/sys/kernel/tracing/events/filemap/${t}`),
+  );
+}
+
+/**
+ * The CPUs this process may run on, by number (Cpus_allowed_list), checked against `nproc`: a load
+ * pinned to each of them keeps every CPU the test can use busy, however many the machine has.
+ */
+export function usableCpus(): number[] {
   const n = Number.parseInt(execFileSync('nproc', { encoding: 'utf8' }).trim(), 10);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`nproc printed something that is not a CPU count`);
-  return n;
+  const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+  const cpus = list.split(',').flatMap((part) => {
+    const [a, b = a] = part.split('-').map((x) => Number.parseInt(x, 10));
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+  if (!Number.isInteger(n) || n < 1 || cpus.length !== n || cpus.some((c) => !Number.isInteger(c))) {
+    throw new Error(`nproc says ${n} CPUs, /proc/self/status Cpus_allowed_list says "${list}": cannot tell which CPUs to load`);
+  }
+  return cpus;
 }
 
 /**
