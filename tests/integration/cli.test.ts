@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetHost, listRemoteBpftrace } from './fleet';
-import { kernelHasKprobePmu } from './host-facts';
+import { kernelHasKprobePmu, requireExt4OnBlockDevice } from './host-facts';
 import { pollUntil, registerFleetHost, useTempDataDir } from './helpers';
 import { runExt4Workload, type Ext4Workload } from '../fixtures/ext4slower/workload';
 import { decodeAll } from '@/lib/bpftrace/decoder';
@@ -81,6 +81,7 @@ async function runWorkload(dir: string, comm: string, mib: number): Promise<Ext4
 
 /** Start the workload once bpftrace has printed its first line (BEGIN: every probe is attached). */
 function workloadWhenAttached(tag: string) {
+  requireExt4OnBlockDevice('/var/tmp', 'the CLI tests of ext4slower (a workload of ext4 operations)');
   const comm = `cli${tag}${Date.now().toString(36).slice(-5)}`.slice(0, 15);
   let started: Promise<Awaited<ReturnType<typeof runWorkload>>> | null = null;
   return {
