@@ -120,11 +120,13 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
     await page.getByRole('button', { name: /Run the dashboard/ }).click();
     // every card shows a progress bar while its run goes on...
     await expect(page.getByRole('progressbar', { name: 'profile progress' })).toBeVisible({ timeout: 30_000 });
-    // ...and while all ten trace: a slow ext4 fsync and a lossy transfer, once the probes are attached
-    await expect(page.getByRole('progressbar', { name: 'tcpretrans progress' })).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByRole('progressbar', { name: 'ext4slower progress' })).toBeVisible({ timeout: 30_000 });
-    // (ext4slower's 33 tracepoints take seconds to attach on a busy machine; the runs last 10 s)
-    await page.waitForTimeout(4_000);
+    // ...and while all ten trace: a slow ext4 fsync and a lossy transfer, once the probes are attached:
+    // ext4slower's second record is its header, printed by BEGIN once all 33 probes are attached (that
+    // takes seconds on a busy machine: a fixed wait once missed it); tcpretrans prints attached_probes
+    // just before attaching its 3 probes (as in tool-tcpretrans.test.ts: 2 s more)
+    await expect(page.getByTestId('progress-text-ext4slower')).toHaveText(/ · ([2-9]|\d{2,}) records$/, { timeout: 30_000 });
+    await expect(page.getByTestId('progress-text-tcpretrans')).toHaveText(/ · [1-9][\d,]* records$/, { timeout: 30_000 });
+    await page.waitForTimeout(2_000);
     [ext4] = await Promise.all([ext4Workload(path.join(dir, 'e4'), e4Comm), lossyTransfer(pair, retransPort)]);
     // ...and ends completed
     for (const t of tools) {
