@@ -113,7 +113,7 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   const pair = await createNetnsPair('dsh', 242);
   await pair.dropIncomingTcp('b', 0.1);
   const retransPort = 44000 + (process.pid % 1000);
-  await page.getByLabel('Dashboard duration in seconds').selectOption('10');
+  await page.getByLabel('Dashboard duration in seconds').selectOption('20');
   const load = startLoad(dir, ddComm);
   let ext4: Ext4Workload;
   try {
@@ -122,12 +122,17 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
     await expect(page.getByRole('progressbar', { name: 'profile progress' })).toBeVisible({ timeout: 30_000 });
     // ...and while all ten trace: a slow ext4 fsync and a lossy transfer, once the probes are attached:
     // ext4slower's second record is its header, printed by BEGIN once all 33 probes are attached (that
-    // takes seconds on a busy machine: a fixed wait once missed it); tcpretrans prints attached_probes
-    // just before attaching its 3 probes (as in tool-tcpretrans.test.ts: 2 s more)
-    await expect(page.getByTestId('progress-text-ext4slower')).toHaveText(/ · ([2-9]|\d{2,}) records$/, { timeout: 30_000 });
-    await expect(page.getByTestId('progress-text-tcpretrans')).toHaveText(/ · [1-9][\d,]* records$/, { timeout: 30_000 });
-    await page.waitForTimeout(2_000);
-    [ext4] = await Promise.all([ext4Workload(path.join(dir, 'e4'), e4Comm), lossyTransfer(pair, retransPort)]);
+    // takes seconds with ten bpftraces starting at once: a fixed wait missed it twice); tcpretrans prints
+    // attached_probes just before attaching its 3 probes (as in tool-tcpretrans.test.ts: 2 s more).
+    // The runs last 20 s, counted from bpftrace's start: time left for both after the attach.
+    const ext4Done = expect(page.getByTestId('progress-text-ext4slower'))
+      .toHaveText(/ · ([2-9]|\d{2,}) records$/, { timeout: 30_000 })
+      .then(() => ext4Workload(path.join(dir, 'e4'), e4Comm));
+    const transferDone = expect(page.getByTestId('progress-text-tcpretrans'))
+      .toHaveText(/ · [1-9][\d,]* records$/, { timeout: 30_000 })
+      .then(() => page.waitForTimeout(2_000))
+      .then(() => lossyTransfer(pair, retransPort));
+    [ext4] = await Promise.all([ext4Done, transferDone]);
     // ...and ends completed
     for (const t of tools) {
       await expect(page.getByTestId(`card-${t}`).getByTestId('run-status'), t).toHaveText('completed', { timeout: 150_000 });
