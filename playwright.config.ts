@@ -8,7 +8,10 @@ import path from 'node:path';
  * production build (`npm run build` first) on a private data directory, talking to the real test fleet.
  */
 const port = Number(process.env.E2E_PORT ?? 3217);
-const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-e2e-'));
+// A fresh data directory for every run: the runner makes it, its workers (TEST_WORKER_INDEX set) use the
+// runner's. A directory from outside is not taken: first-run setup (auth.setup.ts) must really happen.
+const dataDir =
+  process.env.TEST_WORKER_INDEX !== undefined && process.env.E2E_DATA_DIR ? process.env.E2E_DATA_DIR : fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-e2e-'));
 process.env.E2E_DATA_DIR = dataDir; // workers see the same directory
 /** the signed-in admin's cookies, written by tests/e2e/auth.setup.ts (first-run setup through /setup) */
 const adminState = path.join(dataDir, 'e2e-admin-state.json');

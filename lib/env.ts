@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
   BPFDECK_MAX_RAW_OUTPUT_MB: intFromEnv(256, 1, 4096),
+  /** the same cap in bytes, overriding the MB one: for tests, so that a real run can exceed it */
+  BPFDECK_MAX_RAW_OUTPUT_BYTES: z.coerce.number().int().min(1).max(4096 * 1024 * 1024).optional(),
   /** seconds bpftrace may take to stop after SIGINT before it is sent SIGKILL (lib/bpftrace/stop) */
   BPFDECK_STOP_GRACE_SEC: intFromEnv(DEFAULT_STOP_GRACE_SEC, 1, 600),
   /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
@@ -152,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretKeyBase64: e.BPFDECK_SECRET_KEY,
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
-    maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
+    maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_BYTES ?? e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
     defaultUser: e.BPFDECK_DEFAULT_USER,
     sshAgentSockets: e.BPFDECK_SSH_AGENT_SOCKETS.split(',').map((x) => x.trim()).filter(Boolean),

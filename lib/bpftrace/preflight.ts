@@ -89,13 +89,15 @@ export function parsePreflightOutput(
     kv.set(k, [...(kv.get(k) ?? []), body.slice(eq + 1)]);
   }
   const one = (k: string) => kv.get(k)?.[0] ?? '';
-  const sudoRc = Number(one('sudo_rc'));
+  // a status the host did not print is no status (Number('') would be 0: "ok")
+  const status = (k: string) => (kv.has(k) && /^\d+$/.test(one(k).trim()) ? Number(one(k)) : NaN);
+  const sudoRc = status('sudo_rc');
   const sudoOut = (kv.get('sudo_out') ?? []).join(' ').trim();
   const version = /bpftrace v?(\d+\.\d+\.\d+\S*)/.exec(sudoOut)?.[1] ?? null;
   const probes: HostCapabilities['probes'] = {};
   if (sudoRc === 0) {
     for (const type of Object.keys(PROBE_PROGRAMS) as Array<keyof typeof PROBE_PROGRAMS>) {
-      const rc = Number(one(`probe_${type}_rc`));
+      const rc = status(`probe_${type}_rc`);
       const msg = (kv.get(`probe_${type}_msg`) ?? []).join(' ').trim();
       probes[type] = rc === 0 ? { ok: true } : { ok: false, message: explainProbeFailure(type, rc, msg) };
     }

@@ -61,3 +61,24 @@ export function describeStop(v: StopVerdict, sawAttached: boolean, graceSec: num
   if (v.kind === 'killed_early') return { failure: killedEarlyMessage(v.signal, v.stoppingSec, graceSec) };
   return null;
 }
+
+/**
+ * bpftrace 0.17 can abort while printing its exit-time maps when a process it sampled exits at that
+ * moment: it checks that /proc/<pid>/exe exists, then reads the link without handling an error, and
+ * libstdc++'s uncaught filesystem_error ends it (tests/fixtures/bpftrace/exit-symbol-race/ shows the
+ * text). Everything printed before is intact.
+ */
+const EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
+
+export const EXIT_SYMBOL_RACE_WARNING =
+  'warning: bpftrace aborted while printing its final maps (a bpftrace 0.17 bug when a sampled process exits at that moment); ' +
+  'the data printed before that is complete, the last interval may be missing';
+
+/**
+ * The warning for a run that ended in that race, or null. Only when bpftrace ended on its own after
+ * the deadline was not hit and it had printed records (more than attached_probes): a race at start-up
+ * or a run we killed is not this.
+ */
+export function exitSymbolRaceWarning(o: { stderr: string; deadlineHit: boolean; records: number }): string | null {
+  return !o.deadlineHit && o.records > 1 && EXIT_SYMBOL_RACE.test(o.stderr) ? EXIT_SYMBOL_RACE_WARNING : null;
+}

@@ -4,10 +4,7 @@
  * (lib/runs/execute.ts, over SSH) and the local CLI (lib/cli/run-local.ts) both use it, so the same
  * ending gets the same verdict and the same message everywhere.
  */
-import { describeStop, stopVerdict } from '@/lib/bpftrace/stop';
-
-/** bpftrace 0.17 aborting while printing exit-time maps because a sampled process just exited */
-const BPFTRACE_EXIT_SYMBOL_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
+import { describeStop, exitSymbolRaceWarning, stopVerdict } from '@/lib/bpftrace/stop';
 
 export interface RunEnding {
   exitCode: number | null;
@@ -31,15 +28,10 @@ export type RunVerdict = { status: 'completed'; warning: string | null } | { sta
 export function classifyOutcome(e: RunEnding): RunVerdict {
   if (e.exitCode === 0 && !e.deadlineHit) return { status: 'completed', warning: null };
   if (e.userStopped && e.sawAttached && e.exitCode === 130) return { status: 'completed', warning: null };
-  if (!e.deadlineHit && e.records > 1 && BPFTRACE_EXIT_SYMBOL_RACE.test(e.stderr)) {
-    // Everything printed before the abort is intact: keep the run, and say what is missing.
-    return {
-      status: 'completed',
-      warning:
-        'warning: bpftrace aborted while printing its final maps (a bpftrace 0.17 bug when a sampled process exits at that moment); ' +
-        'the data printed before that is complete, the last interval may be missing',
-    };
-  }
+  // bpftrace 0.17's exit-time symbol race (lib/bpftrace/stop.ts): everything printed before the abort is
+  // intact, so keep the run and say what is missing.
+  const race = exitSymbolRaceWarning({ stderr: e.stderr, deadlineHit: e.deadlineHit, records: e.records });
+  if (race) return { status: 'completed', warning: race };
   const stop = e.deadlineHit ? null : describeStop(stopVerdict(e.exitCode, e.exitSignal, e.stoppingSec, e.graceSec), e.sawAttached, e.graceSec);
   // Slow to stop is not broken: every record it printed while tracing arrived intact.
   if (stop && 'warning' in stop) return { status: 'completed', warning: stop.warning };

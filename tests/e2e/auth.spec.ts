@@ -166,7 +166,7 @@ test('after a host key change, an admin re-pins it through the explicit flow, an
   expect(offered).not.toBe(fingerprintOf(other));
   await page.getByRole('button', { name: 'Replace the pinned key with this one' }).click();
   await expect(page.getByTestId('pinned-fingerprint')).toHaveText(offered);
-  await expect(page.getByTestId('capabilities')).toContainText('0.17.0', { timeout: 30_000 });
+  await expect(page.getByTestId('capabilities')).toContainText(fleetHost('fleet11').bpftraceVersion!, { timeout: 30_000 });
 
   const audit = await api<{ events: Array<{ actor: string; outcome: string; details: Record<string, unknown> }> }>(page.request, origin, 'GET', `/api/admin/audit?action=hostkey.accept&target=${hostId}`);
   expect(audit.json.events[0]).toMatchObject({ actor: ADMIN.email, outcome: 'ok', details: { replace: true, previous: fingerprintOf(other), fingerprint: offered } });

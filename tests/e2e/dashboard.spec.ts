@@ -1,17 +1,23 @@
 /**
  * "Run the dashboard" on a real fleet host (fleet11, bpftrace 0.17) while this test makes load of
- * known shape, then every card must show data from that run: table rows with this test's own events,
- * heat-map histograms, chart points, graph edges, flame-graph frames. A screenshot of each card is saved.
+ * known shape, then every card must show data from that run: table rows with this test's own events
+ * (its processes, opens, O_DIRECT writes by a dd copy of its own name, TCP sessions to its own port,
+ * a slow ext4 fsync of its own file, retransmits of its own lossy transfer between two network
+ * namespaces it made), heat-map histograms, chart points, graph edges, flame-graph frames. A screenshot
+ * of each card is saved.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { REGISTRY } from '@/lib/tools/registry';
 import { fleetClientKeyPath, fleetHost } from '../integration/fleet';
 import { startBusyLoop } from '../integration/helpers';
+import { requireExt4OnBlockDevice } from '../integration/host-facts';
+import { createNetnsPair, removeStaleNetns, type NetnsPair } from '../integration/netns';
+import { parseWorkloadOutput, type Ext4Workload } from '../fixtures/ext4slower/workload';
 
 const MARK = `bpfdeck-dash-${Date.now().toString(36)}`;
 
@@ -22,17 +28,20 @@ async function apiCall<T>(req: APIRequestContext, origin: string, method: string
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-/** Load for ~12 s: processes with a marker argv, opens of marker files, direct I/O, fsyncs, TCP, CPU. */
-function startLoad(dir: string): { stop: () => void } {
+/** Load for ~12 s: processes with a marker argv, opens of marker files, direct I/O by a dd of a unique name, fsyncs, TCP, CPU. */
+function startLoad(dir: string, ddComm: string): { stop: () => void; tcpPort: Promise<number> } {
   const children: ChildProcess[] = [startBusyLoop(14)];
   const sh = (script: string) => children.push(spawn('sh', ['-c', script], { cwd: dir, stdio: 'ignore' }));
   const until = `end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do`;
+  // biosnoop and biolatency: O_DIRECT writes by a copy of dd whose comm is this test's own
+  fs.copyFileSync('/bin/dd', path.join(dir, ddComm));
+  fs.chmodSync(path.join(dir, ddComm), 0o755);
   sh(`${until} /bin/echo ${MARK} > /dev/null; cat ${MARK}-missing 2>/dev/null; sleep 0.2; done`);
-  sh(`${until} dd if=/dev/zero of=${MARK}.dio bs=4k count=64 oflag=direct status=none; sleep 0.3; done`);
+  sh(`${until} ./${ddComm} if=/dev/zero of=${MARK}.dio bs=4k count=64 oflag=direct status=none; sleep 0.3; done`);
   sh(`${until} dd if=/dev/zero of=${MARK}.big bs=1M count=48 status=none; sync ${MARK}.big 2>/dev/null || sync; cat ${MARK}.big > /dev/null; sleep 0.5; done`);
   // TCP: a local server and short connections with known bytes
   const server = net.createServer((sock) => sock.on('data', () => {}).on('end', () => sock.end()));
-  server.listen(0, '127.0.0.1');
+  const tcpPort = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
   const timer = setInterval(() => {
     const addr = server.address();
     if (!addr || typeof addr === 'string') return;
@@ -40,12 +49,38 @@ function startLoad(dir: string): { stop: () => void } {
     c.on('error', () => {});
   }, 300);
   return {
+    tcpPort,
     stop: () => {
       clearInterval(timer);
       server.close();
       for (const c of children) c.kill('SIGKILL');
     },
   };
+}
+
+/** ext4 operations of known length (tests/fixtures/ext4slower/workload.py): a 128 MiB write, fsync, cold read. */
+function ext4Workload(dir: string, comm: string): Promise<Ext4Workload> {
+  const script = path.join(process.cwd(), 'tests/fixtures/ext4slower/workload.py');
+  return new Promise((resolve, reject) => {
+    execFile('python3', [script, dir, '--comm', comm, '--mb', '128'], { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`ext4 workload failed: ${err.message}\n${stderr}`)) : resolve(parseWorkloadOutput(stdout)),
+    );
+  });
+}
+
+/** One TCP transfer between the pair's namespaces with 10 % of the packets into b dropped: the client retransmits. */
+async function lossyTransfer(p: NetnsPair, port: number): Promise<void> {
+  const workload = path.join(process.cwd(), 'tests/fixtures/tcpretrans/lossy-transfer.cjs');
+  const server = p.spawn('b', [process.execPath, workload, 'server', p.addrB, String(port), '1000']);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.once('data', () => resolve());
+      server.once('exit', (c) => reject(new Error(`lossy-transfer server exited ${c}`)));
+    });
+    await p.exec('a', [process.execPath, workload, 'client', p.addrB, String(port), '2000000'], 60_000);
+  } finally {
+    server.kill('SIGKILL');
+  }
 }
 
 /** fleet11 added through the API, its key pinned after comparing with ssh-keygen, and checked */
@@ -71,31 +106,64 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   const tools = REGISTRY.map((t) => t.id);
   for (const t of tools) await expect(page.getByTestId(`card-${t}`)).toBeVisible();
 
+  requireExt4OnBlockDevice('/var/tmp', 'the dashboard test (ext4slower and biosnoop cards)');
   const dir = fs.mkdtempSync(path.join('/var/tmp', `${MARK}-`));
-  await page.getByLabel('Dashboard duration in seconds').selectOption('10');
-  const load = startLoad(dir);
+  const ddComm = `bdkdd${randomBytes(4).toString('hex')}`; // 13 chars: within comm's 15
+  const e4Comm = `bdke4${randomBytes(4).toString('hex')}`;
+  await removeStaleNetns();
+  const pair = await createNetnsPair('dsh', 242);
+  await pair.dropIncomingTcp('b', 0.1);
+  const retransPort = 44000 + (process.pid % 1000);
+  await page.getByLabel('Dashboard duration in seconds').selectOption('20');
+  const load = startLoad(dir, ddComm);
+  let ext4: Ext4Workload;
   try {
     await page.getByRole('button', { name: /Run the dashboard/ }).click();
     // every card shows a progress bar while its run goes on...
     await expect(page.getByRole('progressbar', { name: 'profile progress' })).toBeVisible({ timeout: 30_000 });
+    // ...and while all ten trace: a slow ext4 fsync and a lossy transfer, once the probes are attached:
+    // ext4slower's second record is its header, printed by BEGIN once all 33 probes are attached (that
+    // takes seconds with ten bpftraces starting at once: a fixed wait missed it twice); tcpretrans prints
+    // attached_probes just before attaching its 3 probes (as in tool-tcpretrans.test.ts: 2 s more).
+    // The runs last 20 s, counted from bpftrace's start: time left for both after the attach.
+    const ext4Done = expect(page.getByTestId('progress-text-ext4slower'))
+      .toHaveText(/ · ([2-9]|\d{2,}) records$/, { timeout: 30_000 })
+      .then(() => ext4Workload(path.join(dir, 'e4'), e4Comm));
+    const transferDone = expect(page.getByTestId('progress-text-tcpretrans'))
+      .toHaveText(/ · [1-9][\d,]* records$/, { timeout: 30_000 })
+      .then(() => page.waitForTimeout(2_000))
+      .then(() => lossyTransfer(pair, retransPort));
+    [ext4] = await Promise.all([ext4Done, transferDone]);
     // ...and ends completed
     for (const t of tools) {
       await expect(page.getByTestId(`card-${t}`).getByTestId('run-status'), t).toHaveText('completed', { timeout: 150_000 });
     }
   } finally {
     load.stop();
+    await pair.destroy();
   }
+  const tcpPort = await load.tcpPort;
   const card = (t: string) => page.getByTestId(`card-${t}`);
   // tables with this test's own events
   await card('execsnoop').getByPlaceholder('Filter all columns').fill(MARK);
   await expect(card('execsnoop').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
   await card('opensnoop').getByPlaceholder('Filter all columns').fill(`${MARK}-missing`);
   await expect(card('opensnoop').getByTestId('event-row').first()).toContainText('ENOENT', { timeout: 15_000 });
-  await expect(card('biosnoop').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
-  await expect(card('tcplife').getByTestId('event-row').first()).toBeVisible({ timeout: 15_000 });
+  // biosnoop: the O_DIRECT writes of this test's dd copy
+  await card('biosnoop').getByPlaceholder('Filter all columns').fill(ddComm);
+  await expect(card('biosnoop').getByTestId('event-row').first()).toContainText(ddComm, { timeout: 15_000 });
+  // tcplife: the sessions to this test's own server port
+  await card('tcplife').getByPlaceholder('Filter all columns').fill(String(tcpPort));
+  await expect(card('tcplife').getByTestId('event-row').first()).toContainText('127.0.0.1', { timeout: 15_000 });
   await expect(card('tcplife').getByTestId('graph-edge').first()).toBeAttached();
-  await expect(card('ext4slower').getByTestId('event-table').or(card('ext4slower').getByTestId('viz-empty'))).toBeVisible();
-  await expect(card('tcpretrans').getByTestId('event-table').or(card('tcpretrans').getByTestId('viz-empty'))).toBeVisible();
+  // ext4slower: the workload's fsync of 128 MiB (well over the 10 ms default), by its comm, on its file
+  const fsync = ext4.ops.find((o) => o.op === 'S')!;
+  expect(fsync.ms, 'precondition: the fsync took over the 10 ms threshold').toBeGreaterThan(25);
+  await card('ext4slower').getByPlaceholder('Filter all columns').fill(e4Comm);
+  await expect(card('ext4slower').getByTestId('event-row').first()).toContainText('big.dat', { timeout: 15_000 });
+  // tcpretrans: retransmits of the lossy transfer, between the test's own namespace addresses
+  await card('tcpretrans').getByPlaceholder('Filter all columns').fill(pair.addrB);
+  await expect(card('tcpretrans').getByTestId('event-row').first()).toContainText(pair.addrA, { timeout: 15_000 });
   // heat maps: histogram bars and percentiles
   for (const t of ['biolatency', 'runqlat']) {
     await expect(card(t).getByTestId('histogram-bar').first(), t).toBeAttached({ timeout: 15_000 });
@@ -113,7 +181,6 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   for (const t of tools) await card(t).screenshot({ path: `test-results/dashboard-${t}.png` });
   await page.screenshot({ path: 'test-results/dashboard-full.png', fullPage: true });
   fs.rmSync(dir, { recursive: true, force: true });
-  void os.tmpdir;
 });
 
 test("ext4slower's threshold is set on its card: checked as typed, sent with the run, shown on the result", async ({ page }) => {

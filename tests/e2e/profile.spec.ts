@@ -27,7 +27,7 @@ test('add a host, pin its key, run profile, see the busy loop in the flame graph
   await expect(page.getByTestId('offered-fingerprint')).toHaveText(expected);
   await page.getByRole('button', { name: 'Accept and pin this key' }).click();
   await expect(page.getByTestId('pinned-fingerprint')).toHaveText(expected);
-  await expect(page.getByTestId('capabilities')).toContainText('0.17.0', { timeout: 30_000 });
+  await expect(page.getByTestId('capabilities')).toContainText(fleetHost('fleet11').bpftraceVersion!, { timeout: 30_000 });
 
   const busy = startBusyLoop(40);
   try {

@@ -16,6 +16,7 @@ import { type APIRequestContext, type Page, expect, test } from '@playwright/tes
 import { fleetClientKeyPath, fleetHost } from '../integration/fleet';
 import { samplesInFrame, startBusyLoop } from '../integration/helpers';
 import { ADMIN, setupCode, signInWithForm } from './auth-helpers';
+import { EXIT_SYMBOL_RACE_WARNING } from '@/lib/bpftrace/stop';
 import type { StackNode } from '@/lib/tools/types';
 
 test.describe.configure({ mode: 'serial' });
@@ -70,21 +71,19 @@ async function waitRun(req: APIRequestContext, runId: string, timeoutMs = 120_00
 }
 
 /**
- * bpftrace 0.17 aborts now and then while it prints user stacks at exit, when a sampled process has
- * exited meanwhile ("read_symlink: No such file or directory [/proc/N/exe]"): on this shared machine
- * other tests start and end processes all the time. That is bpftrace's bug, not what this spec tests:
- * such a run is tried again (at most twice more), anything else fails the test.
+ * bpftrace 0.17 aborts now and then while it prints user stacks at exit, when a sampled process exits
+ * at that moment (lib/bpftrace/stop.ts). The run service keeps such a run as completed, with a warning
+ * saying so: that is the one message a completed run here may carry. Nothing is retried.
  */
-const BPFTRACE_017_EXIT_RACE = /read_symlink: No such file or directory \[\/proc\/\d+\/exe\]/;
+function expectCompleted(what: string, run: { status: string; errorMessage: string | null }): void {
+  expect(run.status, `${what}: ${run.errorMessage}`).toBe('completed');
+  expect([null, EXIT_SYMBOL_RACE_WARNING], `${what}: the only warning a completed run here may carry`).toContain(run.errorMessage);
+}
 
 async function runTool(req: APIRequestContext, toolId: string, durationSec: number): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const { run } = await apiCall<{ run: { id: string } }>(req, 'POST', '/api/runs', { hostId: s.hostId, toolId, durationSec });
-    const done = await waitRun(req, run.id);
-    if (done.status === 'completed') return run.id;
-    if (attempt < 3 && BPFTRACE_017_EXIT_RACE.test(done.errorMessage ?? '')) continue;
-    throw new Error(`${toolId} run ${run.id} ${done.status}: ${done.errorMessage}`);
-  }
+  const { run } = await apiCall<{ run: { id: string } }>(req, 'POST', '/api/runs', { hostId: s.hostId, toolId, durationSec });
+  expectCompleted(`${toolId} run ${run.id}`, await waitRun(req, run.id));
+  return run.id;
 }
 
 async function reportOfRun(req: APIRequestContext, runId: string): Promise<string> {
@@ -125,16 +124,11 @@ test('setup: fleet11 registered through the API, key compared with its key file 
   await apiCall(page.request, 'POST', `/api/hosts/${host.id}/hostkey/accept`, { fingerprint: hostKey.fingerprint });
   await apiCall(page.request, 'POST', `/api/hosts/${host.id}/check`, {});
 
-  // The baseline profile, with no busy loop running. The machine is shared with other test runs, some
-  // of which run the same busy loop: take the baseline again until it is clean (the comparison below
-  // must show the loop appear, not be there on both sides).
-  for (let attempt = 1; ; attempt++) {
-    s.baselineReport = await reportOfRun(page.request, await runTool(page.request, 'profile', 10));
-    const share = await busyLoopShare(page.request, s.baselineReport);
-    if (share < 0.02) break;
-    if (attempt >= 6) throw new Error(`another test's busy loop kept running: ${(share * 100).toFixed(1)}% of the baseline's samples`);
-    await new Promise((r) => setTimeout(r, 10_000));
-  }
+  // The baseline profile, with no busy loop running: the comparison below must show the loop appear.
+  // Other busy loops run only in tests that hold the fleet lock, as this one does.
+  s.baselineReport = await reportOfRun(page.request, await runTool(page.request, 'profile', 10));
+  const share = await busyLoopShare(page.request, s.baselineReport);
+  expect(share, 'share of the baseline samples in bpfdeck_busy_loop (another busy loop ran?)').toBeLessThan(0.02);
 });
 
 test('a profile run from the host page becomes a report; its permalink opens in a fresh context with the same data', async ({ page, browser, context }) => {
@@ -149,15 +143,14 @@ test('a profile run from the host page becomes a report; its permalink opens in 
     await card.getByLabel('profile duration in seconds').selectOption('10');
     // the card shows the latest profile run of the host (the baseline) until the new one is there
     const runLink = card.getByRole('link', { name: /^(result of|open run)/ });
-    for (let attempt = 1; ; attempt++) {
-      const previous = await runLink.getAttribute('href');
-      await card.getByRole('button', { name: 'Run profile for 10s' }).click();
-      await expect(runLink).not.toHaveAttribute('href', previous!, { timeout: 15_000 });
-      await expect(card.getByTestId('run-status')).toHaveText(/^(completed|failed|cancelled)$/, { timeout: 150_000 });
-      if ((await card.getByTestId('run-status').textContent()) === 'completed') break;
-      const why = (await card.getByRole('alert').textContent()) ?? '';
-      if (attempt >= 3 || !BPFTRACE_017_EXIT_RACE.test(why)) throw new Error(`the profile run failed: ${why}`);
-    }
+    const previous = await runLink.getAttribute('href');
+    await card.getByRole('button', { name: 'Run profile for 10s' }).click();
+    await expect(runLink).not.toHaveAttribute('href', previous!, { timeout: 15_000 });
+    await expect(card.getByTestId('run-status')).toHaveText(/^(completed|failed|cancelled)$/, { timeout: 150_000 });
+    const cardRunId = (await runLink.getAttribute('href'))!.split('/').pop()!;
+    const { run: cardRun } = await apiCall<{ run: { status: string; errorMessage: string | null } }>(page.request, 'GET', `/api/runs/${cardRunId}`);
+    expectCompleted(`the profile run ${cardRunId} started from the card`, cardRun);
+    if (cardRun.errorMessage) await expect(card).toContainText(cardRun.errorMessage); // the warning is shown
     // the card links to the report once the run has ended
     const link = card.getByTestId('report-link');
     await expect(link).toBeVisible({ timeout: 30_000 });
@@ -169,7 +162,7 @@ test('a profile run from the host page becomes a report; its permalink opens in 
   }
   s.busyReport = new URL(page.url()).pathname.split('/').pop()!;
   await expect(page.getByTestId('report-title')).toHaveText(`CPU profile on ${s.hostName}`);
-  await expect(page.getByTestId('report-bpftrace')).toHaveText('0.17.0');
+  await expect(page.getByTestId('report-bpftrace')).toHaveText(fleetHost('fleet11').bpftraceVersion!); // as fleet-up.sh found it on the host
   await expect(page.getByTestId('report-meta')).toContainText('fleet11@127.0.0.11');
   await expect.poll(async () => (await flameFrames(page)).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 20_000 }).toBe(true);
   const samples = (await page.getByTestId('flame-samples').textContent())!;

@@ -36,11 +36,23 @@ import { buildLatencyGrid, gridStats, latencyBucketLabel } from '@/lib/viz/heatm
 const SHOTS = 'test-results';
 const n = (v: number) => v.toLocaleString('en-US');
 
-/** The results the gallery shows, parsed here from the same captures (null: no capture or parser yet). */
-const EXPECTED = new Map<string, ToolResult | null>(
+/**
+ * The fixed captures the gallery shows (real bpftrace 0.23.2 output committed under tests/fixtures),
+ * and the results parsed here from the same files. Every gallery tool has one: a capture that went
+ * missing fails here, instead of the checks below passing on an empty view.
+ */
+const CAPTURES: Record<string, string> = Object.fromEntries(
+  ['execsnoop', 'opensnoop', 'ext4slower', 'biosnoop', 'tcplife', 'tcpretrans', 'biolatency', 'runqlat', 'cachestat', 'profile'].map((id) => [
+    id,
+    `tests/fixtures/${id}/0.23.2/${id}.jsonl`,
+  ]),
+);
+const EXPECTED = new Map<string, ToolResult>(
   GALLERY_TOOLS.map((t) => {
     const cap = findCapture(t.id);
-    return [t.id, cap && getTool(t.id) ? parseRecords(t.id, cap.records) : null];
+    if (!cap || !getTool(t.id)) throw new Error(`the gallery tool ${t.id} has no capture or no parser`);
+    if (cap.source !== CAPTURES[t.id]) throw new Error(`the gallery shows ${cap.source} for ${t.id}, expected the fixed capture ${CAPTURES[t.id]}`);
+    return [t.id, parseRecords(t.id, cap.records)];
   }),
 );
 
@@ -111,8 +123,10 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
   for (const th of await headers.all()) expect(await th.getAttribute('scope')).toBe('col');
 
   // sort: numeric columns sort numerically, largest first on the first click, then smallest
-  const col = sortableColumn(t);
-  if (col) {
+  const found = sortableColumn(t);
+  expect(found, `${name}: the capture has a numeric column with different values, to sort and filter by`).toBeDefined();
+  const col = found!;
+  {
     const idx = t.columns.indexOf(col);
     const nums = t.rows.map((r) => r[col.key]).filter((v): v is number => typeof v === 'number');
     const sortBtn = table.getByRole('button', { name: `Sort by ${col.label}`, exact: true });
@@ -129,8 +143,9 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
 
   // global filter: the count narrows to the rows holding the text
   const rowText = createRowTextIndex(t.columns);
-  const needle = needleOf(t);
-  if (needle) {
+  const needle = needleOf(t)!;
+  expect(needle, `${name}: the capture's middle row has a printable text cell to filter by`).not.toBeNull();
+  {
     const want = t.rows.filter((r) => rowText(r).includes(needle.toLowerCase())).length;
     await table.getByRole('searchbox', { name: /^Filter all columns/ }).fill(needle);
     await expect(count).toHaveText(`${n(want)} of ${n(t.rows.length)} rows`);
@@ -140,7 +155,7 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
   }
 
   // column filter + CSV of the filtered rows (raw values, arrival order)
-  if (col) {
+  {
     const sorted = t.rows.map((r) => r[col.key]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const pred = columnPredicate(col.type, `>=${median}`)!;
@@ -169,15 +184,14 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
 }
 
 test.describe('visualization gallery', () => {
-  test('every tool shows its real capture, or its empty state when it has none', async ({ page }) => {
+  test('every tool shows its fixed real capture', async ({ page }) => {
     const errors = await openGallery(page);
     for (const t of GALLERY_TOOLS) {
       const s = section(page, t.id);
       await expect(s).toBeVisible();
-      const r = EXPECTED.get(t.id);
-      await expect(s).toHaveAttribute('data-has-result', r ? '1' : '0');
-      if (!r) await expect(s.getByTestId('viz-empty')).toBeVisible();
-      else await expect(s.getByTestId('viz-error')).toHaveCount(0);
+      await expect(s).toHaveAttribute('data-has-result', '1');
+      await expect(s.getByTestId('viz-empty')).toHaveCount(0);
+      await expect(s.getByTestId('viz-error')).toHaveCount(0);
     }
     await page.waitForTimeout(500);
     expect(errors).toEqual([]);
@@ -223,13 +237,12 @@ test.describe('visualization gallery', () => {
     await openGallery(page);
     let checked = 0;
     for (const id of TABLE_TOOLS) {
-      const r = EXPECTED.get(id) as EventTableResult | BlockIoResult | ConnectionsResult | null;
-      if (!r || r.rows.length === 0) continue;
+      const r = EXPECTED.get(id) as EventTableResult | BlockIoResult | ConnectionsResult;
+      expect(r.rows.length, `${id}: rows in ${CAPTURES[id]}`).toBeGreaterThan(0);
       await checkEventTable(page, section(page, id), r, id);
       checked++;
     }
-    test.info().annotations.push({ type: 'tables checked', description: String(checked) });
-    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBe(TABLE_TOOLS.length);
   });
 
   test('flame graph: frames, top functions, highlight from the table', async ({ page }) => {
@@ -262,8 +275,8 @@ test.describe('visualization gallery', () => {
     await openGallery(page);
     let checked = 0;
     for (const id of ['biolatency', 'runqlat']) {
-      const r = EXPECTED.get(id) as LatencyHeatmapResult | null;
-      if (!r || r.count === 0) continue;
+      const r = EXPECTED.get(id) as LatencyHeatmapResult;
+      expect(r.count, `${id}: events in ${CAPTURES[id]}`).toBeGreaterThan(0);
       checked++;
       const s = section(page, id);
       const grid = buildLatencyGrid(r);
@@ -297,7 +310,7 @@ test.describe('visualization gallery', () => {
       await expect(tip).not.toHaveText(before!);
       await canvas.press('Escape');
     }
-    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBe(2);
   });
 
   test('offset heat map: cells and tooltip', async ({ page }) => {
@@ -368,7 +381,7 @@ test.describe('visualization gallery', () => {
     await openGallery(page);
     const demos = page.getByTestId('state-demo');
     const total = await demos.count();
-    expect(total).toBeGreaterThanOrEqual(GALLERY_TOOLS.length > 0 ? 6 : 0);
+    expect(total).toBeGreaterThanOrEqual(6);
     const stderr = fs.readFileSync('tests/fixtures/bpftrace/0.23.2/err_kprobe.stderr', 'utf8').split('\n').find((l) => l.trim())!;
     const seen = new Set<string>();
     for (const d of await demos.all()) {
@@ -400,7 +413,8 @@ test.describe('visualization gallery', () => {
     await openGallery(page);
     const figures: Record<string, unknown> = {};
     const perfTable = page.getByTestId('perf-table');
-    if (await perfTable.count()) {
+    await expect(perfTable, 'the gallery has its 100k-row table demo').toHaveCount(1);
+    {
       await perfTable.getByRole('button', { name: /^Generate 100,000 rows/ }).click();
       const table = perfTable.getByTestId('event-table');
       await expect(table.getByTestId('event-count')).toHaveText('100,000 rows', { timeout: 60_000 });
@@ -459,8 +473,6 @@ test.describe('visualization gallery', () => {
       await table.getByRole('searchbox', { name: /^Filter all columns/ }).fill('zzz-no-such-text');
       await expect(table.getByTestId('event-count')).toHaveText('0 of 100,000 rows');
       figures.filter100kMs = Date.now() - t1;
-    } else {
-      figures.table = 'no event capture yet: 100k-row table not generated';
     }
 
     const perfFlame = page.getByTestId('perf-flame');
@@ -482,7 +494,8 @@ test.describe('visualization gallery', () => {
     figures.flameSearchMs = Date.now() - t2;
     await shot(perfFlame, 'perf-flame');
     const perfGraph = page.getByTestId('perf-graph');
-    if (await perfGraph.count()) {
+    await expect(perfGraph, 'the gallery has its large graph demo').toHaveCount(1);
+    {
       await perfGraph.getByRole('button', { name: /^Generate a \d+-endpoint graph/ }).click();
       await expect(perfGraph.getByTestId('graph-node')).toHaveCount(200);
       await expect(perfGraph.getByTestId('graph-more')).toContainText(/^\d+ more endpoints/);

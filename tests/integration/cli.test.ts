@@ -3,17 +3,25 @@
  * TypeScript sources through tsx), against a database holding real fleet hosts, with real bpftrace
  * runs locally (as root) and over SSH. Workloads are our own (unique comm, directory under /var/tmp).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRemoteBpftrace } from './fleet';
+import { fleetHost, listRemoteBpftrace } from './fleet';
+import { kernelHasKprobePmu, requireExt4OnBlockDevice } from './host-facts';
 import { pollUntil, registerFleetHost, useTempDataDir } from './helpers';
 import { runExt4Workload, type Ext4Workload } from '../fixtures/ext4slower/workload';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import { getTool, listTools } from '@/lib/tools/catalog';
 import type { Ext4SlowerResult } from '@/lib/tools/ext4slower/parse';
+
+// what this machine offers: the ext4slower variant its kernel allows (kprobes or not), and the version
+// of its own bpftrace (for --local runs)
+const EXT4_VARIANT = kernelHasKprobePmu() ? 'ext4slower-kprobe' : 'ext4slower';
+const EXT4_RESULT_VARIANT = kernelHasKprobePmu() ? 'kprobe' : 'tracepoint';
+const LOCAL_BPFTRACE = /bpftrace v?(\d+\.\d+\.\d+)/.exec(execFileSync('bpftrace', ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
+const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'bin/bpfdeck.mjs');
@@ -73,6 +81,7 @@ async function runWorkload(dir: string, comm: string, mib: number): Promise<Ext4
 
 /** Start the workload once bpftrace has printed its first line (BEGIN: every probe is attached). */
 function workloadWhenAttached(tag: string) {
+  requireExt4OnBlockDevice('/var/tmp', 'the CLI tests of ext4slower (a workload of ext4 operations)');
   const comm = `cli${tag}${Date.now().toString(36).slice(-5)}`.slice(0, 15);
   let started: Promise<Awaited<ReturnType<typeof runWorkload>>> | null = null;
   return {
@@ -114,9 +123,11 @@ describe('bpfdeck tools', () => {
     expect(report.tools.map((t: { id: string }) => t.id)).toEqual(listTools().map((t) => t.id));
     expect(report.database).toBe(path.join(dataDir, 'bpfdeck.db'));
     const ok = report.hosts.find((h: { name: string }) => h.name === hostName);
-    expect(ok.bpftraceVersion).toBe('0.17.0');
+    // the version fleet-up.sh recorded from the host's own bpftrace, and the variant its kernel allows
+    expect(ok.bpftraceVersion).toBe(fleetHost('fleet11').bpftraceVersion);
     const variant = (id: string) => ok.tools.find((t: { id: string }) => t.id === id);
-    expect(variant('ext4slower')).toEqual({ id: 'ext4slower', variant: 'ext4slower', reason: null });
+    const ext4Variant = EXT4_VARIANT;
+    expect(variant('ext4slower')).toEqual({ id: 'ext4slower', variant: ext4Variant, reason: null });
     expect(variant('profile')).toEqual({ id: 'profile', variant: 'profile', reason: null });
     const none = report.hosts.find((h: { name: string }) => h.name === noBpftraceName);
     for (const t of none.tools) expect(t.reason).toMatch(/bpftrace is not installed on this host/);
@@ -125,7 +136,7 @@ describe('bpfdeck tools', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^TOOLS\n/);
     expect(text.stdout).toContain(`  ${hostName} (127.0.0.11:`);
-    expect(text.stdout).toMatch(/ext4slower\s+ext4slower\n/);
+    expect(text.stdout).toMatch(new RegExp(`ext4slower\\s+${ext4Variant}\\n`));
     expect(text.stdout).toMatch(/profile\s+cannot run: .*bpftrace is not installed/);
   });
 });
@@ -176,7 +187,7 @@ describe('bpfdeck run', () => {
     const w = await wl.result();
     expect(w, `workload never started; stderr:\n${r.stderr}`).not.toBeNull();
     const res = JSON.parse(r.stdout) as Ext4SlowerResult;
-    expect(res).toMatchObject({ kind: 'events', thresholdMs: 10, variant: 'tracepoint' });
+    expect(res).toMatchObject({ kind: 'events', thresholdMs: 10, variant: EXT4_RESULT_VARIANT });
     const fsync = res.rows.find((row) => row.pid === w!.pid && row.type === 'S');
     expect(fsync, JSON.stringify(res.rows.filter((row) => row.pid === w!.pid))).toMatchObject({ comm: wl.comm, file: '…/a/b/big.dat' });
     expect(r.stderr).toMatch(/checking what this machine offers/);
@@ -185,7 +196,7 @@ describe('bpfdeck run', () => {
     const stopped = /bpftrace ended ([\d.]+) s after SIGINT/.exec(r.stderr);
     expect(stopped, r.stderr).not.toBeNull();
     console.log(`ext4slower --local: bpftrace ended ${stopped![1]} s after SIGINT`);
-    expect(r.stderr).toMatch(/local run done \(variant ext4slower, bpftrace 0\.17\.0, exit (0\)|null\)\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT and was killed)/);
+    expect(r.stderr).toMatch(new RegExp(`local run done \\(variant ${EXT4_VARIANT}, bpftrace ${esc(LOCAL_BPFTRACE)}, exit (0\\)|null\\)\\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT and was killed)`));
   });
 
   it('--local: a bpftrace slower to stop than BPFDECK_STOP_GRACE_SEC is killed; the run keeps its rows and says what is missing', async () => {
@@ -199,7 +210,7 @@ describe('bpfdeck run', () => {
     expect(r.code, r.stderr).toBe(0);
     const w = await wl.result();
     expect(w, `workload never started; stderr:\n${r.stderr}`).not.toBeNull();
-    expect(r.stderr).toMatch(/local run done \(variant ext4slower, bpftrace 0\.17\.0, exit null\)/);
+    expect(r.stderr).toMatch(new RegExp(`local run done \\(variant ${EXT4_VARIANT}, bpftrace ${esc(LOCAL_BPFTRACE)}, exit null\\)`));
     expect(r.stderr).toMatch(/warning: bpftrace had not stopped 1 s after SIGINT and was killed .*everything it printed until then is kept/);
     const res = JSON.parse(r.stdout) as Ext4SlowerResult;
     expect(res.rows.find((row) => row.pid === w!.pid && row.type === 'S')).toMatchObject({ comm: wl.comm, file: '…/a/b/big.dat' });
@@ -216,11 +227,11 @@ describe('bpfdeck run', () => {
     const w = await wl.result();
     expect(w, `workload never started; stderr:\n${r.stderr}`).not.toBeNull();
     const res = JSON.parse(r.stdout) as Ext4SlowerResult;
-    expect(res).toMatchObject({ kind: 'events', thresholdMs: 5, variant: 'tracepoint' });
+    expect(res).toMatchObject({ kind: 'events', thresholdMs: 5, variant: EXT4_RESULT_VARIANT });
     expect(res.rows.find((row) => row.pid === w!.pid && row.type === 'S')).toMatchObject({ comm: wl.comm, file: '…/a/b/big.dat' });
     expect(r.stderr).toMatch(/status running/);
     expect(r.stderr).toMatch(/tracing \(/);
-    const m = /run (\S+) completed \(variant ext4slower/.exec(r.stderr);
+    const m = new RegExp(`run (\\S+) completed \\(variant ${EXT4_VARIANT}`).exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
     const { getRun, getRunResult } = await import('@/lib/runs/service');
     const run = await getRun(m![1]);

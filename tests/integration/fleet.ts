@@ -21,7 +21,7 @@
  * script (`match`) when asserting "nothing left running".
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export type FleetRole = 'ok' | 'no-sudo' | 'no-bpftrace';
@@ -290,4 +290,21 @@ export async function listRemoteBpftrace(host: FleetHost, opts: ListBpftraceOpti
     out.push(rp);
   }
   return out.sort((a, b) => a.pid - b.pid);
+}
+
+/** The host's sshd log (fleet-up.sh starts every sshd with `-E <host dir>/sshd.log`, LogLevel VERBOSE). */
+export function sshdLogPath(host: FleetHost): string {
+  return path.join(path.dirname(host.sshdPidFile), 'sshd.log');
+}
+
+/** Current size of the host's sshd log: pass it to sshdLogSince() to read what was logged after. */
+export function sshdLogSize(host: FleetHost): number {
+  return statSync(sshdLogPath(host)).size;
+}
+
+/** What the host's sshd logged after `offset` (a size from sshdLogSize()). */
+export function sshdLogSince(host: FleetHost, offset: number): string {
+  const all = readFileSync(sshdLogPath(host));
+  if (all.length < offset) throw new Error(`${sshdLogPath(host)} shrank (rotated?) from ${offset} to ${all.length} bytes`);
+  return all.subarray(offset).toString('utf8');
 }

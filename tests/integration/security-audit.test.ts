@@ -146,10 +146,20 @@ describe('hosts, host keys, runs, exports, deletion', () => {
     runId = start.out.json.run.id;
     expect(start.row).toMatchObject({ actor: 'token:ops-bot', via: 'token', target: `run:${runId}` });
     expect(start.out.json.run.requestedBy).toBe('token:ops-bot');
+    // cancel once bpftrace runs and has printed (profile prints attached_probes at once): the run then
+    // has raw output, and exporting it is an 'ok' row
+    const t0 = Date.now();
+    while ((await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run.status !== 'running' && Date.now() - t0 < 60_000) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await new Promise((r) => setTimeout(r, 3000));
     await one('run.cancel', () => s.req('POST', `/api/runs/${runId}/cancel`, { who: operator }));
     await waitTerminal(runId);
-    await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: viewer }), (await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run.rawOutputBytes > 0 ? 'ok' : 'failed');
+    const cancelled = (await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run;
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.rawOutputBytes, 'precondition: bpftrace printed before it was cancelled').toBeGreaterThan(0);
+    const raw = await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: viewer }), 'ok');
+    expect(raw.out.status).toBe(200);
     await one('run.export', () => s.req('GET', `/api/runs/${runId}/export?format=json`, { who: viewer }));
   });
 

@@ -1,13 +1,15 @@
 /**
  * Limits, against a real server and the fleet: per-user active runs and run starts per 10 minutes
- * (here 1 and 3), sign-in failures (here 3 per 15 minutes), and the raw-output cap shown on the run.
+ * (here 1 and 3), sign-in failures (here 3 per 15 minutes), and the raw-output cap (here 4 KiB), exceeded
+ * by a real run.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetHost } from './fleet';
 import { PASSWORD, startServer, type Server, type Who } from './security-server';
+
+/** a raw-output cap that a 10 s profile run exceeds many times over */
+const RAW_CAP_BYTES = 4096;
 
 let s: Server;
 let admin: Who;
@@ -32,7 +34,12 @@ async function startAndCancel(who: Who): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startServer('limits', { BPFDECK_MAX_ACTIVE_RUNS_PER_USER: '1', BPFDECK_MAX_RUN_STARTS_PER_10MIN: '3', BPFDECK_SIGNIN_MAX_FAILURES: '3' });
+  s = await startServer('limits', {
+    BPFDECK_MAX_ACTIVE_RUNS_PER_USER: '1',
+    BPFDECK_MAX_RUN_STARTS_PER_10MIN: '3',
+    BPFDECK_SIGNIN_MAX_FAILURES: '3',
+    BPFDECK_MAX_RAW_OUTPUT_BYTES: String(RAW_CAP_BYTES),
+  });
   admin = await s.setupAdmin();
   opToken = await s.createToken(admin, 'ops', 'operator');
   const f = fleetHost('fleet11');
@@ -72,15 +79,26 @@ describe('run limits per user', () => {
 });
 
 describe('raw output cap', () => {
-  it('a run whose raw output hit the cap says so on its page and in the API', async () => {
-    const id = await startAndCancel(admin);
-    const db = new Database(path.join(s.dataDir, 'bpfdeck.db'));
-    try {
-      db.prepare('UPDATE Run SET rawTruncated = 1 WHERE id = ?').run(id);
-    } finally {
-      db.close();
-    }
-    expect((await s.req('GET', `/api/runs/${id}`, { who: admin })).json.run.rawTruncated).toBe(true);
+  it('a real run whose output exceeds the cap keeps the first RAW_CAP_BYTES, says so on its page and in the API, and parses it all', async () => {
+    // a profile of 10 s prints every sampled stack of the machine at exit: many times RAW_CAP_BYTES
+    const r = await s.req('POST', '/api/runs', { who: admin, body: { hostId, toolId: 'profile', durationSec: 10 } });
+    expect(r.status, r.text).toBe(202);
+    const id = r.json.run.id as string;
+    await waitTerminal(id);
+    const run = (await s.req('GET', `/api/runs/${id}`, { who: admin })).json.run;
+    expect(run.status, run.errorMessage ?? '').toBe('completed');
+    expect(run.rawTruncated).toBe(true);
+    expect(run.rawOutputBytes).toBeLessThanOrEqual(RAW_CAP_BYTES);
+    expect(run.rawOutputBytes).toBeGreaterThan(0);
+    // what is kept is the start of the output, whole chunks only, and it downloads as kept
+    const raw = await s.req('GET', `/api/runs/${id}/raw`, { who: admin });
+    expect(raw.status).toBe(200);
+    expect(Buffer.byteLength(raw.text)).toBe(run.rawOutputBytes);
+    expect(raw.text).toMatch(/^\{"type": "attached_probes"/);
+    // the cap is on storage only: the result was parsed from everything bpftrace printed
+    const result = await s.req('GET', `/api/runs/${id}/result`, { who: admin });
+    expect(result.status).toBe(200);
+    expect(result.text.length, 'the parsed result holds more than the kept raw output').toBeGreaterThan(RAW_CAP_BYTES);
     const page = await s.req('GET', `/runs/${id}`, { who: admin });
     expect(page.status).toBe(200);
     expect(page.text).toContain('raw output truncated');

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFleetHost, useTempDataDir } from './helpers';
+import { requireExt4OnBlockDevice } from './host-facts';
 import { totalCount } from '@/lib/tools/histogram';
 import type { LatencyHeatmapResult } from '@/lib/tools/types';
 
@@ -54,6 +55,7 @@ describe('biolatency ground truth (through the run service)', () => {
     it(`${fleetName}: counts our ${N_WRITES} O_DIRECT writes, and no more I/O than the disks completed`, async () => {
       const { startRun, waitForRun, getRunResult } = await import('@/lib/runs/service');
       const { runBus } = await import('@/lib/runs/bus');
+      requireExt4OnBlockDevice('/var/tmp', 'biolatency ground truth (O_DIRECT writes to a disk)');
       const { hostId } = await registerFleetHost(fleetName, { check: true });
       const dir = fs.mkdtempSync('/var/tmp/bdk-biolatency-it-');
       const file = path.join(dir, 'data');
@@ -77,6 +79,11 @@ describe('biolatency ground truth (through the run service)', () => {
         const skipped = (r.unfinished ?? 0) + (r.unmatched ?? 0);
         expect(r.unfinished).not.toBeNull(); // the END marker arrived, so the exit dump was read
         expect(r.count + skipped).toBeGreaterThanOrEqual(N_WRITES);
+        // A floor on the count itself: other engineers' I/O only adds to it, and one of our writes is
+        // missing only if the kernel skipped its issue or completion program (it does not nest BPF
+        // programs on a CPU: another tracer's program was running there at that instant). Seen: 0-2 skipped
+        // per run (unfinished/unmatched 0-2 in 6 runs, other tracers active); 2 % of our writes (10) is the bound.
+        expect(r.count).toBeGreaterThanOrEqual(N_WRITES - 10);
         expect(r.count).toBeLessThanOrEqual(iosAfter - iosBefore);
         // the kernel's own count: everything received, save a buffer-switch race or a failed update
         expect(r.countedInKernel).not.toBeNull();

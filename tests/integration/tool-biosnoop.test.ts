@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFleetHost, useTempDataDir } from './helpers';
+import { requireExt4OnBlockDevice } from './host-facts';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import { createBiosnoopParser } from '@/lib/tools/biosnoop/parse';
 import type { BlockIoResult } from '@/lib/tools/types';
@@ -69,9 +70,9 @@ function fileSectors(file: string): number[] {
   return sectors;
 }
 
-/** major:minor of the block device holding /var/tmp (ground truth for the DISK column). */
+/** major:minor of the block device holding /var/tmp (ground truth for the DISK column); fails without one. */
 function rootDisk(): string {
-  return execFileSync('findmnt', ['-no', 'MAJ:MIN', '-T', '/var/tmp'], { encoding: 'utf8' }).trim();
+  return requireExt4OnBlockDevice('/var/tmp', 'biosnoop ground truth (O_DIRECT writes at known sectors)').majMin;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,6 +112,10 @@ function checkAgainstWorkload(result: BlockIoResult, w: DdWorkload, ddPid: numbe
   const unaccounted = missing.filter((s) => !named.has(s));
   expect(unaccounted, `writes neither shown nor named: ${unaccounted.slice(0, 10).join(', ')}`).toEqual([]);
   expect(mine.length + missing.length).toBe(N_WRITES);
+  // A minimum of rows shown: a write is missing only if the kernel skipped its issue or completion
+  // program (no nesting of BPF programs on a CPU: another tracer's program ran there at that instant).
+  // Seen: 400 of 400 on both versions, with other helpers tracing; 2 % of the writes (8) is the bound.
+  expect(mine.length).toBeGreaterThanOrEqual(N_WRITES - 8);
 
   // events: every one the kernel counted was received or reported lost
   expect(result.eventsCounted).not.toBeNull();
@@ -127,6 +132,7 @@ describe('biosnoop ground truth (through the run service)', () => {
     it(`${fleetName}: sees our ${N_WRITES} O_DIRECT writes with our pid and comm, at the file's sectors, in order`, async () => {
       const { startRun, waitForRun, getRunResult } = await import('@/lib/runs/service');
       const { runBus } = await import('@/lib/runs/bus');
+      rootDisk(); // fail first, with the reason, on a machine without ext4 on a block device
       const { hostId } = await registerFleetHost(fleetName, { check: true });
       const w = prepareWorkload();
       try {

@@ -1,7 +1,7 @@
 /**
  * runqlat ground truth on the real fleet: one 10 s run (through the run service) on bpftrace 0.17 (fleet11)
- * and 0.23 (fleet21). For its first seconds we add no load; then 8 CPU burners pinned 4 to each of the 2
- * CPUs run for 4 s, so every CPU has 4 runnable threads and each waits for the others' time slices. The
+ * and 0.23 (fleet21). For its first seconds we add no load; then 4 CPU burners pinned to each CPU the
+ * test may use (`nproc` of them, whatever the machine has) run for 4 s, so every CPU has 4 runnable threads and each waits for the others' time slices. The
  * heat map's seconds under our load must show higher run queue latency (p99, and many more waits of
  * milliseconds per second) than the seconds before it. (runqlat is system-wide and other engineers' work
  * runs too: the quiet seconds are only "without our load", so the test compares them rather than
@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyLoopBinary, registerFleetHost, useTempDataDir } from './helpers';
+import { usableCpus } from './host-facts';
 import { slicePercentiles } from '@/lib/tools/histogram';
 import type { LatencyHeatmapResult } from '@/lib/tools/types';
 
@@ -33,7 +34,7 @@ function longWaitsPerSec(columns: LatencyHeatmapResult['columns'], fromSec: numb
 function startBurners(): ChildProcess[] {
   const bin = busyLoopBinary();
   const out: ChildProcess[] = [];
-  for (const cpu of ['0', '1']) {
+  for (const cpu of usableCpus().map(String)) {
     for (let i = 0; i < BURNERS_PER_CPU; i++) out.push(spawn('taskset', ['-c', cpu, bin, String(LOAD_SEC)], { stdio: 'ignore' }));
   }
   return out;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STOP_GRACE_SEC, describeStop, killedEarlyMessage, slowStopWarning, stopVerdict } from '@/lib/bpftrace/stop';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DEFAULT_STOP_GRACE_SEC,
+  describeStop,
+  EXIT_SYMBOL_RACE_WARNING,
+  exitSymbolRaceWarning,
+  killedEarlyMessage,
+  slowStopWarning,
+  stopVerdict,
+} from '@/lib/bpftrace/stop';
 import { loadConfig as loadEnv } from '@/lib/env';
 
 const loadConfig = (env: Record<string, string>) => loadEnv(env as unknown as NodeJS.ProcessEnv);
@@ -51,5 +61,27 @@ describe('stopVerdict: how bpftrace ended after SIGINT', () => {
     expect(loadConfig({ BPFDECK_STOP_GRACE_SEC: '5' }).stopGraceSec).toBe(5);
     expect(() => loadConfig({ BPFDECK_STOP_GRACE_SEC: '0' })).toThrow(/BPFDECK_STOP_GRACE_SEC/);
     expect(() => loadConfig({ BPFDECK_STOP_GRACE_SEC: '601' })).toThrow(/BPFDECK_STOP_GRACE_SEC/);
+  });
+});
+
+describe("exitSymbolRaceWarning: bpftrace 0.17's abort in its exit-time symbol race", () => {
+  // the real text libstdc++ prints for the uncaught filesystem_error (how it was made: its README)
+  const raceStderr = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/bpftrace/exit-symbol-race/stderr.txt'), 'utf8');
+
+  it('keeps a run that printed records, then aborted in the race, with the warning', () => {
+    expect(raceStderr).toMatch(/^terminate called after throwing an instance of 'std::filesystem::__cxx11::filesystem_error'\n/);
+    expect(exitSymbolRaceWarning({ stderr: raceStderr, deadlineHit: false, records: 40 })).toBe(EXIT_SYMBOL_RACE_WARNING);
+    // as it arrives from a host: after bpftrace's own lines on stderr
+    const fromHost = `Attaching 2 probes...\n${raceStderr}`;
+    expect(exitSymbolRaceWarning({ stderr: fromHost, deadlineHit: false, records: 2 })).toBe(EXIT_SYMBOL_RACE_WARNING);
+    expect(EXIT_SYMBOL_RACE_WARNING).toMatch(/^warning: .*the data printed before that is complete/);
+  });
+
+  it('is not the race: no records beyond attached_probes, the deadline hit, or another read_symlink error', () => {
+    expect(exitSymbolRaceWarning({ stderr: raceStderr, deadlineHit: false, records: 1 })).toBeNull();
+    expect(exitSymbolRaceWarning({ stderr: raceStderr, deadlineHit: true, records: 40 })).toBeNull();
+    expect(exitSymbolRaceWarning({ stderr: raceStderr.replace('No such file or directory', 'Permission denied'), deadlineHit: false, records: 40 })).toBeNull();
+    expect(exitSymbolRaceWarning({ stderr: raceStderr.replace(/\/proc\/\d+\/exe/, '/usr/bin/x'), deadlineHit: false, records: 40 })).toBeNull();
+    expect(exitSymbolRaceWarning({ stderr: 'ERROR: Error attaching probe: kprobe:vfs_read\n', deadlineHit: false, records: 40 })).toBeNull();
   });
 });
