@@ -11,5 +11,5 @@ export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'rep
   const { id } = idParam.parse(params);
   const { tool, format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
   audit({ details: { tool, format } });
-  return exportResponse(await exportReportItem(id, tool, format), { immutable: true });
+  return exportResponse(await exportReportItem(id, tool, format));
 });

@@ -10,5 +10,5 @@ export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run
   const { id } = idParam.parse(params);
   const { format } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
   audit({ details: { format } });
-  return exportResponse(await exportRun(id, format), { immutable: false });
+  return exportResponse(await exportRun(id, format));
 });
