@@ -8,6 +8,9 @@ import { db } from '@/lib/db/client';
 const SETTINGS = {
   /** days raw output is kept after it was captured; 0 = forever */
   'retention.rawOutputDays': { schema: z.number().int().min(0).max(36_500), default: 30 },
+  /** the least role that may download raw captures: they hold every traced process's full argv,
+   *  passwords typed on command lines included; results shown in the UI are not affected */
+  'raw.downloadRole': { schema: z.enum(['viewer', 'operator', 'admin']), default: 'operator' },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -31,4 +34,8 @@ export async function setSetting<K extends SettingKey>(key: K, value: SettingVal
 
 export const retentionSchema = z.object({
   rawOutputDays: SETTINGS['retention.rawOutputDays'].schema,
+});
+
+export const rawAccessSchema = z.object({
+  downloadRole: SETTINGS['raw.downloadRole'].schema,
 });

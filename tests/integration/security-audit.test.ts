@@ -149,7 +149,7 @@ describe('hosts, host keys, runs, exports, deletion', () => {
     await new Promise((r) => setTimeout(r, 3000));
     await one('run.cancel', () => s.req('POST', `/api/runs/${runId}/cancel`, { who: operator }));
     await waitTerminal(runId);
-    await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: viewer }), (await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run.rawOutputBytes > 0 ? 'ok' : 'failed');
+    await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: operator }), (await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run.rawOutputBytes > 0 ? 'ok' : 'failed');
     await one('run.export', () => s.req('GET', `/api/runs/${runId}/export?format=json`, { who: viewer }));
   });
 

@@ -23,7 +23,7 @@ describe('bidi and invisible format characters', () => {
 
   it('an argv that reads backwards is shown as what it is', () => {
     const argv = 'ls /tmp/\u202etxt.exe';
-    expect(formatCell('text', argv).text).toBe('ls /tmp/\\u202etxt.exe');
+    expect(formatCell('string', argv).text).toBe('ls /tmp/\\u202etxt.exe');
     expect(controlSegments(argv)).toEqual([
       { text: 'ls /tmp/', escape: false },
       { text: '\\u202e', escape: true },

@@ -1,12 +1,14 @@
 import { idParam, route } from '@/lib/http';
+import { requireRawDownload } from '@/lib/reports/raw-access';
 import { exportResponse, exportRun } from '@/lib/reports/export';
 
 /**
  * The capture exactly as bpftrace printed it (stdout), as NDJSON: the same download as
  * /export?format=raw, streamed from the stored gzip (never decompressed whole in memory).
  */
-export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params, audit }) => {
+export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params, principal, audit }) => {
   const { id } = idParam.parse(params);
+  await requireRawDownload(principal);
   audit({ details: { format: 'raw' } });
   return exportResponse(await exportRun(id, 'raw'));
 });
