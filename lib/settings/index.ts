@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { MAX_REDACTION_PATTERNS, redactionPatternSchema } from '@/lib/runs/redact';
 
 const SETTINGS = {
   /** days raw output is kept after it was captured; 0 = forever */
@@ -11,6 +12,8 @@ const SETTINGS = {
   /** the least role that may download raw captures: they hold every traced process's full argv,
    *  passwords typed on command lines included; results shown in the UI are not affected */
   'raw.downloadRole': { schema: z.enum(['viewer', 'operator', 'admin']), default: 'operator' },
+  /** regexes for what precedes a secret on a command line (lib/runs/redact); none = no redaction */
+  'redaction.argvPatterns': { schema: z.array(redactionPatternSchema).max(MAX_REDACTION_PATTERNS), default: [] as string[] },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -37,5 +40,6 @@ export const retentionSchema = z.object({
 });
 
 export const rawAccessSchema = z.object({
-  downloadRole: SETTINGS['raw.downloadRole'].schema,
+  downloadRole: SETTINGS['raw.downloadRole'].schema.optional(),
+  redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
 });
