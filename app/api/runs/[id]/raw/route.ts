@@ -8,7 +8,9 @@ import { exportResponse, exportRun } from '@/lib/reports/export';
  */
 export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params, principal, audit }) => {
   const { id } = idParam.parse(params);
-  await requireRawDownload(principal);
   audit({ details: { format: 'raw' } });
-  return exportResponse(await exportRun(id, 'raw'));
+  // the run is looked up first (an unknown id is 404 for everyone, as on the other run routes)
+  const file = await exportRun(id, 'raw');
+  await requireRawDownload(principal);
+  return exportResponse(file);
 });
