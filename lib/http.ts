@@ -12,6 +12,7 @@ import { config } from '@/lib/env';
 import { roleAtLeast, type Role } from '@/lib/auth/roles';
 import { checkSameOrigin } from '@/lib/auth/csrf';
 import { clientIpOf } from '@/lib/auth/client-ip';
+import { API_CSP, commonSecurityHeaders } from '@/lib/auth/security-headers';
 import { principalFromHeaders, type Principal } from '@/lib/auth/session';
 import { recordAudit } from '@/lib/audit/record';
 import type { AuditAction, AuditOutcome } from '@/lib/audit/actions';
@@ -128,6 +129,10 @@ export function route<P = Record<string, never>>(
     }
     await writeAuditRow(opts, req, params, principal, clientIp, patch, res.status, refusedByRoute);
     if (!res.headers.has('cache-control')) res.headers.set('cache-control', 'no-store');
+    // proxy.ts sets these on every response it sees, but it does not see the capture upload (it is
+    // excluded there so that Next.js does not buffer a 256 MB body): set them here too, for all routes.
+    if (!res.headers.has('content-security-policy')) res.headers.set('content-security-policy', API_CSP);
+    for (const [k, v] of Object.entries(commonSecurityHeaders(cfg.auth.secureCookies))) if (!res.headers.has(k)) res.headers.set(k, v);
     return res;
   };
   // The declared role (and audit action) travel with the handler, so a test can check every route.

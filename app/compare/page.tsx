@@ -12,6 +12,7 @@ import { FunctionChangesTable } from '@/components/reports/FunctionChangesTable'
 import { LatencyCompare } from '@/components/reports/LatencyCompare';
 import { fmtTime } from '@/components/reports/format';
 import { requirePage } from '@/lib/auth/page-guard';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -46,7 +47,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         {s.title}
       </Link>
       <div className="text-slate-600">
-        {s.hostName} · {fmtTime(s.startedAt ?? s.createdAt)}
+        <EscapedText text={s.hostName} /> · {fmtTime(s.startedAt ?? s.createdAt)}
         {s.durationSec > 0 && ` · ${s.durationSec} s`}
       </div>
     </div>

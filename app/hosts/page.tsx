@@ -3,6 +3,7 @@ import { listHosts } from '@/lib/hosts/service';
 import { AddHostForm } from '@/components/hosts/AddHostForm';
 import { requirePage } from '@/lib/auth/page-guard';
 import { AppError } from '@/lib/errors';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -67,7 +68,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
               {hosts.map((h) => (
                 <tr key={h.id} className="border-t border-slate-100">
                   <td className="px-3 py-2">
-                    <Link className="font-medium text-indigo-700 hover:underline" href={`/hosts/${h.id}`}>{h.name}</Link>
+                    <Link className="font-medium text-indigo-700 hover:underline" href={`/hosts/${h.id}`}><EscapedText text={h.name} /></Link>
                   </td>
                   <td className="px-3 py-2 font-mono">{h.address}:{h.port}</td>
                   <td className="px-3 py-2 font-mono">{h.username}</td>

@@ -11,6 +11,7 @@ import { layoutFlame } from '@/lib/export/flame-layout';
 import { deltaColor, textColorOn } from '@/lib/export/flame-colors';
 import { fitLabel } from '@/lib/export/flame-svg';
 import { fmtPoints, fmtShare } from '@/components/reports/format';
+import { escapeControl } from '@/lib/viz/format';
 
 const WIDTH = 1200;
 const FRAME_H = 17;
@@ -28,7 +29,7 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
   const layout = useMemo(() => layoutFlame(top, { widthPx: WIDTH, minWidthPx: 0.5 }), [top]);
   const height = (layout.maxDepth + 1) * FRAME_H;
   const describe = (n: DiffNode) =>
-    `${n.name} — A: ${fmtShare(n.shareA)} (${n.a.toLocaleString('en-US')} samples) · B: ${fmtShare(n.shareB)} (${n.b.toLocaleString('en-US')} samples) · change ${fmtPoints(n.delta)}`;
+    `${escapeControl(n.name)} — A: ${fmtShare(n.shareA)} (${n.a.toLocaleString('en-US')} samples) · B: ${fmtShare(n.shareB)} (${n.b.toLocaleString('en-US')} samples) · change ${fmtPoints(n.delta)}`;
 
   const zoom = (index: number) => {
     if (index === 0) return; // the current top: nothing to do
@@ -63,7 +64,7 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
             <span key={i}>
               ›{' '}
               <button type="button" className="hover:underline" onClick={() => setPath(path.slice(0, i + 1))}>
-                {n.name}
+                {escapeControl(n.name)}
               </button>
             </span>
           ))}
@@ -74,7 +75,7 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
           const n = f.node;
           const fill = n.kind === 'root' ? '#cbd5e1' : deltaColor(n.delta, maxAbsDelta);
           const y = (layout.maxDepth - f.depth) * FRAME_H;
-          const label = fitLabel(n.name, f.w);
+          const label = fitLabel(escapeControl(n.name), f.w);
           return (
             <g
               key={i}

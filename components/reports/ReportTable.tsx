@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReportSummary } from '@/lib/reports/types';
 import { DeleteButton } from '@/components/reports/DeleteButton';
 import { fmtTime } from '@/components/reports/format';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 const KIND = { run: 'run', dashboard: 'dashboard', import: 'imported' } as const;
 
@@ -25,7 +26,7 @@ export function ReportTable({ reports, showHost = true, canDelete = false }: { r
           <tr key={r.id} className="border-t border-slate-100 align-top" data-testid={`report-row-${r.id}`}>
             <td className="px-3 py-2">
               <Link href={`/reports/${r.id}`} className="font-medium text-indigo-700 hover:underline">
-                {r.title}
+                <EscapedText text={r.title} />
               </Link>
               <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{KIND[r.kind]}</span>
             </td>
@@ -33,7 +34,7 @@ export function ReportTable({ reports, showHost = true, canDelete = false }: { r
               <td className="px-3 py-2">
                 {r.hostId ? (
                   <Link href={`/hosts/${r.hostId}/history`} className="hover:underline">
-                    {r.hostName}
+                    <EscapedText text={r.hostName} />
                   </Link>
                 ) : (
                   r.hostName

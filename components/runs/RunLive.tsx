@@ -39,6 +39,11 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
                   raw output truncated: only the first {(run.rawOutputBytes / 1048576).toFixed(1)} MiB were kept (the result covers all of it)
                 </span>
               )}
+              {run.redactedWith && (
+                <span data-testid="run-redacted" className="ml-2 font-medium text-amber-700">
+                  raw output and rows redacted before storage with: {run.redactedWith.map((p) => `/${p}/`).join(', ')}
+                </span>
+              )}
             </span>
           )}
           {!done && canCancel && (

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StackNode } from '@/lib/tools/types';
 import { validRegex } from '@/lib/viz/flame';
+import { escapeControl } from '@/lib/viz/format';
 
 type Chart = {
   width(w: number): Chart;
@@ -77,6 +78,9 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
       c.transitionDuration(250);
       c.minFrameSize(1);
       c.sort(true);
+      // Frame names come from the traced host: every label, tooltip and the details line show them
+      // with control and bidi/invisible format characters escaped (F4); search matches that text too.
+      c.getName((d: unknown) => escapeControl((d as { data: StackNode }).data.name));
       c.setColorMapper((d: unknown, original: unknown) => {
         const node = d as { data: StackNode; highlight?: boolean };
         if (node.highlight) return '#e600e6';

@@ -52,3 +52,58 @@ export class SlidingWindow {
     for (const key of [...this.hits.keys()]) this.live(key);
   }
 }
+
+/**
+ * Failed password sign-ins (F3). A lock on the account alone lets anyone lock anyone out (the admin
+ * included, from everywhere, by typing a wrong password ten times), so:
+ *  - per account AND client address: `maxFailures` per 15 minutes, then that address waits for that
+ *    account (the owner at another address is not affected);
+ *  - per client address, over all accounts: 5 x `maxFailures` (password spraying from one place);
+ *  - per account, over all addresses: no lock, a back-off. Past 2 x `maxFailures` failures within
+ *    15 minutes, each attempt must come at least 2^(excess) seconds (at most 60) after the last
+ *    failure: distributed guessing slows to one try a minute, the owner waits at most a minute.
+ * Kept in memory, like the rest of this file (one process serves a team; see DESIGN's scale path).
+ */
+export class SignInLimits {
+  private readonly pair: SlidingWindow;
+  private readonly address: SlidingWindow;
+  private readonly account: SlidingWindow;
+  private readonly lastFailure = new Map<string, number>();
+
+  constructor(
+    readonly maxFailures: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    const windowMs = 15 * 60_000;
+    this.pair = new SlidingWindow(maxFailures, windowMs, now);
+    this.address = new SlidingWindow(maxFailures * 5, windowMs, now);
+    this.account = new SlidingWindow(Number.MAX_SAFE_INTEGER, windowMs, now);
+  }
+
+  /** seconds this attempt must wait (0: go ahead) */
+  retryAfterSec(email: string, ip: string): number {
+    const account = email.toLowerCase();
+    const lock = Math.max(this.pair.retryAfterSec(`${account}|${ip}`), this.address.retryAfterSec(ip));
+    const excess = this.account.count(account) - 2 * this.maxFailures;
+    let backoff = 0;
+    if (excess >= 0) {
+      const waitMs = Math.min(60, 2 ** excess) * 1000 - (this.now() - (this.lastFailure.get(account) ?? 0));
+      backoff = waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
+    }
+    return Math.max(lock, backoff);
+  }
+
+  failed(email: string, ip: string): void {
+    const account = email.toLowerCase();
+    this.pair.hit(`${account}|${ip}`);
+    this.address.hit(ip);
+    this.account.hit(account);
+    this.lastFailure.set(account, this.now());
+    if (this.lastFailure.size > 100_000) this.lastFailure.clear();
+  }
+
+  /** a right password: this address's failures on this account are forgiven */
+  succeeded(email: string, ip: string): void {
+    this.pair.reset(`${email.toLowerCase()}|${ip}`);
+  }
+}

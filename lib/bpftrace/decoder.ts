@@ -192,7 +192,29 @@ function toBuckets(v: unknown): HistBucket[] | undefined {
   return out;
 }
 
-function unknownRecord(ctx: LineContext, obj: Record<string, unknown>, type: string): BtRecord {
+/**
+ * How deeply an `unknown` record's raw value may nest. bpftrace's own records nest 5 levels at most
+ * (data -> map -> key -> buckets -> bucket); print() of nested structs/tuples adds a few. Deeper input
+ * is hostile or broken: JSON.parse takes it, but every recursive walk after it (byte-string decoding,
+ * JSON.stringify of the stored result) would throw RangeError (F5).
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Whether v nests deeper than max (arrays and objects count one level each); iterative, stops early. */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d + 1 > max) return true;
+    for (const c of Array.isArray(x) ? x : Object.values(x)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+function unknownRecord(ctx: LineContext, obj: Record<string, unknown>, type: string, line: string): BtRecord {
+  // the only path on which arbitrary structure leaves the decoder (known types are read field by field)
+  if (nestsDeeperThan(obj, MAX_NESTING_DEPTH)) return malformed(line, `nested deeper than ${MAX_NESTING_DEPTH} levels`);
   return { type: 'unknown', rawType: str(ctx, type), raw: ctx.repaired ? decodeByteStringsDeep(obj) : obj };
 }
 
@@ -201,10 +223,11 @@ function normalizeMap(
   ctx: LineContext,
   obj: Record<string, unknown>,
   type: 'map' | 'stats' | 'hist',
+  line: string,
 ): BtRecord {
   const data = obj.data;
   const names = isObject(data) ? Object.keys(data) : [];
-  if (names.length !== 1) return unknownRecord(ctx, obj, type); // one map per line, always
+  if (names.length !== 1) return unknownRecord(ctx, obj, type, line); // one map per line, always
   const name = str(ctx, names[0]);
   const v = (data as Record<string, unknown>)[names[0]];
   let kind: ValueKind;
@@ -219,13 +242,13 @@ function normalizeMap(
   } else {
     if (Array.isArray(v)) {
       const buckets = toBuckets(v);
-      return buckets ? { type, name, keyed: false, buckets } : unknownRecord(ctx, obj, type);
+      return buckets ? { type, name, keyed: false, buckets } : unknownRecord(ctx, obj, type, line);
     }
     kind = 'buckets';
   }
   const entries = isObject(v) ? keyedEntries(ctx, v, kind) : null;
   // (entries hold values of `kind`, which matches `type`)
-  return entries ? ({ type, name, keyed: true, entries } as BtRecord) : unknownRecord(ctx, obj, type);
+  return entries ? ({ type, name, keyed: true, entries } as BtRecord) : unknownRecord(ctx, obj, type, line);
 }
 
 // No closures in here: this runs once per line (and esbuild's keepNames makes closures costly).
@@ -242,7 +265,7 @@ function normalize(ctx: LineContext, obj: Record<string, unknown>, type: string,
       return typeof data === 'string' ? { type, text: str(ctx, data) } : malformed(line, `${type}: data is not a string`);
     case 'value':
       // print() of tuples/structs (newer bpftrace) is not a scalar: keep it as unknown, not lost
-      return isScalar(data) ? { type, value: scalar(ctx, data) } : unknownRecord(ctx, obj, type);
+      return isScalar(data) ? { type, value: scalar(ctx, data) } : unknownRecord(ctx, obj, type, line);
     case 'lost_events':
       return isObject(data) && typeof data.events === 'number'
         ? { type, events: data.events }
@@ -261,9 +284,9 @@ function normalize(ctx: LineContext, obj: Record<string, unknown>, type: string,
     case 'map':
     case 'stats':
     case 'hist':
-      return normalizeMap(ctx, obj, type);
+      return normalizeMap(ctx, obj, type, line);
     default:
-      return unknownRecord(ctx, obj, type);
+      return unknownRecord(ctx, obj, type, line);
   }
 }
 

@@ -6,6 +6,7 @@
 import { layoutFlame, type FlameLayoutNode } from '@/lib/export/flame-layout';
 import { frameColor, textColorOn, type FrameKind } from '@/lib/export/flame-colors';
 import { xmlEscape } from '@/lib/export/xml';
+import { escapeControl } from '@/lib/viz/format';
 
 export interface FlameSvgOptions<N> {
   title?: string;
@@ -66,9 +67,10 @@ export function renderFlameSvg<N extends FlameLayoutNode & { kind?: FrameKind }>
     const y = HEADER_PX + (layout.maxDepth - f.depth) * frameH;
     const fill = colorOf(f.node);
     const share = total > 0 ? f.node.value / total : 0;
-    const label = fitLabel(f.node.name, f.w);
+    // names from the traced host: control and bidi/invisible characters shown as escapes (F4)
+    const label = fitLabel(escapeControl(f.node.name), f.w);
     out.push(
-      `<g class="frame"><title>${xmlEscape(describe(f.node, share))}</title>` +
+      `<g class="frame"><title>${xmlEscape(escapeControl(describe(f.node, share)))}</title>` +
         `<rect x="${fmt(x)}" y="${y}" width="${fmt(f.w)}" height="${frameH - 1}" fill="${fill}" rx="2" ry="2"/>` +
         (label ? `<text x="${fmt(x + 3)}" y="${y + frameH - 4.5}" fill="${textColorOn(fill)}">${xmlEscape(label)}</text>` : '') +
         '</g>',

@@ -49,6 +49,7 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
       createdAt: true,
       resultJson: true,
       rawOutputGz: true,
+      rawOutputBytes: true,
       rawOutput: { select: { gz: true, sha256: true, bytes: true } },
       host: { select: { name: true } },
     },
@@ -63,7 +64,7 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
       body: gunzipToWebStream(gz),
       contentType: CONTENT_TYPES.raw,
       fileName: name,
-      contentLength: run.rawOutput?.gz ? run.rawOutput.bytes : undefined,
+      contentLength: run.rawOutputGz ? run.rawOutputBytes : run.rawOutput?.gz ? run.rawOutput.bytes : undefined,
       sha256: run.rawOutput?.gz ? run.rawOutput.sha256 : undefined,
     };
   }
@@ -76,13 +77,14 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
 }
 
 /** The HTTP download of an export file. */
-export function exportResponse(f: ExportFile, opts: { immutable: boolean }): Response {
+export function exportResponse(f: ExportFile): Response {
   const headers: Record<string, string> = {
     'content-type': f.contentType,
     'content-disposition': `attachment; filename="${f.fileName}"`,
     'x-content-type-options': 'nosniff',
-    // a report never changes: browsers and proxies may keep it (private: behind sign-in later)
-    'cache-control': opts.immutable ? 'private, max-age=31536000, immutable' : 'no-store',
+    // Everything here is behind sign-in: never kept in a browser cache, where it would outlive the
+    // report's deletion or the reader's access (a report never changes, but who may read it does).
+    'cache-control': 'private, no-store',
   };
   if (f.contentLength !== undefined) headers['content-length'] = String(f.contentLength);
   if (f.sha256) headers['x-bpfdeck-sha256'] = f.sha256;

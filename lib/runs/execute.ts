@@ -20,6 +20,8 @@ import { runBus } from '@/lib/runs/bus';
 import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
 import { classifyOutcome } from '@/lib/runs/outcome';
+import { compileRedaction, LineRedactor } from '@/lib/runs/redact';
+import { getSetting } from '@/lib/settings';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
 
 /** capabilities older than this are checked again before a run */
@@ -49,6 +51,12 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   await publishRun({ status: 'connecting' });
   publishProgress();
 
+  // Redaction (lib/runs/redact) is decided once per run, from the setting when it starts.
+  const redactPatterns = await getSetting('redaction.argvPatterns');
+  const redactRe = compileRedaction(redactPatterns);
+  const redactor = redactRe ? new LineRedactor(redactRe) : null;
+  if (redactor) await publishRun({ redactedWith: JSON.stringify(redactPatterns) });
+
   let stderrTail = Buffer.alloc(0);
   const gzip = zlib.createGzip({ level: 6 });
   const gzChunks: Buffer[] = [];
@@ -59,6 +67,15 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   let sawAttached = false;
   const parser = tool.createParser();
   const decoder = createDecoder({ version: run.host.preflightJson ? (JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined : undefined });
+  /** keep (gzip, within the size limit) and decode stdout: as bpftrace printed it, or redacted */
+  const storeStdout = (chunk: Buffer) => {
+    if (chunk.length === 0) return;
+    if (rawBytes + chunk.length <= config().maxRawOutputBytes) {
+      gzip.write(chunk);
+      rawBytes += chunk.length;
+    } else rawTruncated = true;
+    onRecords(decoder.push(chunk));
+  };
   let lastPartialAt = 0;
   let startedAt = 0;
   let ticker: NodeJS.Timeout | undefined;
@@ -124,13 +141,9 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
             publishProgress();
           }, 500);
         },
-        onStdout: (chunk) => {
-          progress.stdoutBytes += chunk.length;
-          if (rawBytes + chunk.length <= config().maxRawOutputBytes) {
-            gzip.write(chunk);
-            rawBytes += chunk.length;
-          } else rawTruncated = true;
-          onRecords(decoder.push(chunk));
+        onStdout: (bytes) => {
+          progress.stdoutBytes += bytes.length;
+          storeStdout(redactor ? redactor.push(bytes) : bytes);
         },
         onStderr: (chunk) => {
           stderrTail = Buffer.concat([stderrTail, chunk]);
@@ -138,6 +151,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
         },
       });
     });
+    if (redactor) storeStdout(redactor.end());
     onRecords(decoder.end());
     clearInterval(ticker);
     gzip.end();

@@ -24,6 +24,7 @@ export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
     cancelRequested: r.cancelRequested,
     rawOutputBytes: r.rawOutputBytes,
     rawTruncated: r.rawTruncated,
+    redactedWith: r.redactedWith ? (JSON.parse(r.redactedWith) as string[]) : null,
     recordCount: r.recordCount,
     lostEvents: r.lostEvents,
     hasResult: r.resultJson !== null,

@@ -128,6 +128,13 @@ export async function getRunResult(id: string): Promise<unknown | null> {
   return r.resultJson ? resultForView(JSON.parse(r.resultJson)) : null; // full stacks: for exports only
 }
 
+/** The stored result as its JSON text (no parse: routes send it as it is), or null before there is one. */
+export async function getRunResultJson(id: string): Promise<string | null> {
+  const r = await db().run.findUnique({ where: { id }, select: { resultJson: true } });
+  if (!r) throw notFound('run');
+  return r.resultJson ?? null;
+}
+
 export async function getRawOutput(id: string): Promise<Buffer | null> {
   // After a report took the run, its bytes live in the shared RawOutput store (lib/reports/raw-store).
   const r = await db().run.findUnique({ where: { id }, select: { rawOutputGz: true, rawOutput: { select: { gz: true } } } });

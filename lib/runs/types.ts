@@ -23,6 +23,8 @@ export interface PublicRun {
   cancelRequested: boolean;
   rawOutputBytes: number;
   rawTruncated: boolean;
+  /** argv redaction patterns applied to the raw output and rows before storage; null = none */
+  redactedWith: string[] | null;
   recordCount: number;
   lostEvents: number;
   hasResult: boolean;

@@ -5,10 +5,16 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { MAX_REDACTION_PATTERNS, redactionPatternSchema } from '@/lib/runs/redact';
 
 const SETTINGS = {
   /** days raw output is kept after it was captured; 0 = forever */
   'retention.rawOutputDays': { schema: z.number().int().min(0).max(36_500), default: 30 },
+  /** the least role that may download raw captures: they hold every traced process's full argv,
+   *  passwords typed on command lines included; results shown in the UI are not affected */
+  'raw.downloadRole': { schema: z.enum(['viewer', 'operator', 'admin']), default: 'operator' },
+  /** regexes for what precedes a secret on a command line (lib/runs/redact); none = no redaction */
+  'redaction.argvPatterns': { schema: z.array(redactionPatternSchema).max(MAX_REDACTION_PATTERNS), default: [] as string[] },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -32,4 +38,9 @@ export async function setSetting<K extends SettingKey>(key: K, value: SettingVal
 
 export const retentionSchema = z.object({
   rawOutputDays: SETTINGS['retention.rawOutputDays'].schema,
+});
+
+export const rawAccessSchema = z.object({
+  downloadRole: SETTINGS['raw.downloadRole'].schema.optional(),
+  redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
 });

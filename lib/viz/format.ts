@@ -72,16 +72,24 @@ export function trimNum(v: number): string {
   return String(Number(v.toFixed(digits)));
 }
 
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Control characters (C0, DEL, C1) and the invisible format characters (Unicode Cf) that change how
+ * text reads without showing: bidi marks, embeddings, overrides and isolates (U+061C, U+200E/F,
+ * U+202A-E, U+2066-9: a process can make its argv read backwards, F4), zero-width characters
+ * (U+200B-D, U+2060-4, U+FEFF, U+180E), the other Cf in those blocks, and interlinear annotation
+ * (U+FFF9-B). Soft hyphen (U+00AD, also Cf) shows as a hyphen at worst: left as is.
+ */
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
 
-/** One control character as a visible escape: "\n", "\t", "\x1b". */
+/** One control or format character as a visible escape: "\n", "\t", "\x1b", "\u202e". */
 export function escapeChar(c: string): string {
-  return NAMED_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  const code = c.charCodeAt(0);
+  return NAMED_ESCAPES[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
 }
 
 /**
- * Control characters (C0, DEL, C1) replaced by visible escapes, so a file name holding a newline or an
+ * Control characters (C0, DEL, C1) and invisible format characters (see CONTROL_RE) replaced by visible escapes, so a file name holding a newline or an
  * escape sequence reads as what it is and cannot break the table's layout. (Invalid UTF-8 bytes arrive
  * from the decoder already written as "\xNN".)
  */

@@ -23,12 +23,27 @@ T=$LAB/timings/$SUITE-build.txt
 now_ms() { local t=${EPOCHREALTIME//[.,]/}; echo $((t / 1000)); }
 step() { local n=$1; shift; local s; s=$(now_ms); "$@"; printf '%-40s %7.3f s\n' "$n" "$(( $(now_ms) - s ))e-3" | tee -a "$T"; }
 
+# The Debian archive the machine's own apt uses (a local mirror or proxy included): the first URI of a
+# deb822 *.sources file or of a one-line "deb [options] URI suite ..." entry, skipping security and
+# backports archives (their layout differs). MIRROR=... overrides.
 mirror() {
-  local m=${MIRROR:-}
-  [ -n "$m" ] || m=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$m" ] || m=$(awk '$1=="deb"{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-  [ -n "$m" ] || die "no Debian mirror found in apt's sources: set MIRROR=http://deb.debian.org/debian"
-  echo "$m"
+  local m=${MIRROR:-} f
+  if [ -z "$m" ]; then
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -r "$f" ] || continue
+      m=$(awk 'tolower($1)=="uris:"{for(i=2;i<=NF;i++) if ($i !~ /security|backports/) {print $i; exit}}' "$f")
+      [ -n "$m" ] && break
+    done
+  fi
+  if [ -z "$m" ]; then
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+      [ -r "$f" ] || continue
+      m=$(awk '$1=="deb"{i=2; if ($2 ~ /^\[/) {while (i<=NF && $i !~ /\]$/) i++; i++} if ($i !~ /security|backports/) {print $i; exit}}' "$f")
+      [ -n "$m" ] && break
+    done
+  fi
+  [ -n "$m" ] || die "no Debian mirror found in apt's sources (/etc/apt/sources.list, sources.list.d/*.list|*.sources): set MIRROR=http://deb.debian.org/debian"
+  echo "${m%/}"
 }
 mounted_under() { findmnt -rn -o TARGET | grep -q "^$CHROOT\(/\|$\)"; }
 pkgs_missing() {

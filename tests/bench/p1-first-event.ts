@@ -47,15 +47,56 @@ async function provision(dataDir: string): Promise<string> {
   return (await createToken({ name: 'p1', role: 'admin' }, { userId: admin.id, role: 'admin' })).token;
 }
 
+/**
+ * The detached server (its own process group) is stopped on every way out: normal end, a thrown
+ * error (also while starting), Ctrl-C/SIGTERM, an unhandled rejection. A server left behind would
+ * answer the next run on the same port with this run's tokens ("API token unknown").
+ */
+let serverChild: ChildProcess | undefined;
+function stopServer(): void {
+  const c = serverChild;
+  serverChild = undefined;
+  if (!c?.pid || c.exitCode !== null) return;
+  try {
+    process.kill(-c.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+}
+process.on('exit', stopServer);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    stopServer();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+  });
+}
+process.on('uncaughtException', (e) => {
+  console.error(e);
+  stopServer();
+  process.exit(1);
+});
+process.on('unhandledRejection', (e) => {
+  console.error(e);
+  stopServer();
+  process.exit(1);
+});
+
 async function startServer(): Promise<ChildProcess> {
+  // Something still listening here (an old server) would be measured instead of ours: refuse.
+  const old = await fetch(`${base}/api/tools`).then(
+    () => true,
+    () => false,
+  );
+  if (old) throw new Error(`port ${port} is already in use (an old bpfdeck server?): stop it or set another port`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-bench-'));
   bearer = await provision(dataDir);
-  const child = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = (serverChild = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
     env: { ...process.env, BPFDECK_DATA_DIR: dataDir, BPFDECK_MAX_RUN_STARTS_PER_10MIN: '1000' },
     stdio: 'ignore',
     detached: true,
-  });
+  }));
   for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
     try {
       await fetch(`${base}/api/tools`);
       return child;
@@ -120,7 +161,7 @@ function stats(xs: number[]) {
   return { median: med, min: s[0], max: s[s.length - 1] };
 }
 
-const server = await startServer();
+await startServer();
 try {
   const f = fleetHost(fleetName);
   const { host } = await api<{ host: { id: string } }>('/api/hosts', {
@@ -149,6 +190,6 @@ try {
   console.log(`  raw ssh ms: ${ssh.map((x) => x.toFixed(0)).join(' ')}`);
   console.log(`  raw bpfdeck ms: ${deck.map((x) => x.toFixed(0)).join(' ')}`);
 } finally {
-  process.kill(-server.pid!, 'SIGTERM');
+  stopServer();
 }
 process.exit(0);

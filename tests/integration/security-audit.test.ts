@@ -158,7 +158,7 @@ describe('hosts, host keys, runs, exports, deletion', () => {
     const cancelled = (await s.req('GET', `/api/runs/${runId}`, { who: admin })).json.run;
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.rawOutputBytes, 'precondition: bpftrace printed before it was cancelled').toBeGreaterThan(0);
-    const raw = await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: viewer }), 'ok');
+    const raw = await one('run.export', () => s.req('GET', `/api/runs/${runId}/raw`, { who: operator }), 'ok');
     expect(raw.out.status).toBe(200);
     await one('run.export', () => s.req('GET', `/api/runs/${runId}/export?format=json`, { who: viewer }));
   });

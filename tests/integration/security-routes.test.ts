@@ -54,6 +54,7 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/reports/compare': { GET: 'viewer' },
   '/api/reports/import': { POST: 'operator' },
   '/api/reports/retention': { GET: 'viewer', PUT: 'admin' },
+  '/api/settings/raw-output': { GET: 'viewer', PUT: 'admin' },
 };
 
 /**

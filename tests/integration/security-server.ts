@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** the checkout whose build is served; BPFDECK_TEST_SERVER_ROOT serves another (to show a test failing on an older build) */
+export const ROOT = process.env.BPFDECK_TEST_SERVER_ROOT ?? path.resolve(import.meta.dirname, '../..');
 export const SETUP_TOKEN = 'security-test-setup-token-0123456789';
 export const PASSWORD = 'correct horse battery staple';
 

@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { requirePage } from '@/lib/auth/page-guard';
 import { auditQuerySchema, listAudit, type AuditQuery } from '@/lib/audit/list';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/actions';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -95,7 +96,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="audit-row">
               <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.at.replace('T', ' ').slice(0, 19)}Z</td>
               <td className="px-3 py-2 font-mono text-xs">
-                {e.actor}
+                <EscapedText text={e.actor} />
                 {e.via === 'token' && <span className="ml-1 text-slate-500">(API token)</span>}
               </td>
               <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>{e.ip ?? '—'}</td>

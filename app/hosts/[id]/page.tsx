@@ -8,6 +8,7 @@ import { HostPanel } from '@/components/hosts/HostPanel';
 import { HostDashboard, type DashboardTool } from '@/components/dashboard/HostDashboard';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { requirePage } from '@/lib/auth/page-guard';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,7 +43,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
     <div className="space-y-6">
       <div>
         <Link href="/hosts" className="text-sm text-slate-500 hover:underline">← Hosts</Link>
-        <h1 className="text-xl font-semibold">{host.name}</h1>
+        <h1 className="text-xl font-semibold"><EscapedText text={host.name} /></h1>
         <p className="font-mono text-sm text-slate-600">
           {host.username}@{host.address}:{host.port}
           <Link href={`/hosts/${host.id}/history`} className="ml-3 font-sans text-indigo-700 hover:underline">History and reports</Link>

@@ -9,6 +9,7 @@ import { CopyLink } from '@/components/reports/CopyLink';
 import { DeleteButton } from '@/components/reports/DeleteButton';
 import { ReportItemView } from '@/components/reports/ReportItemView';
 import { fmtTime } from '@/components/reports/format';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,12 +31,12 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           <Link href="/reports" className="hover:underline">← Reports</Link>
           {report.hostId && (
             <>
-              <Link href={`/hosts/${report.hostId}`} className="hover:underline">{report.hostName}</Link>
+              <Link href={`/hosts/${report.hostId}`} className="hover:underline"><EscapedText text={report.hostName} /></Link>
               <Link href={`/hosts/${report.hostId}/history`} className="hover:underline">history</Link>
             </>
           )}
         </div>
-        <h1 className="text-xl font-semibold" data-testid="report-title">{report.title}</h1>
+        <h1 className="text-xl font-semibold" data-testid="report-title"><EscapedText text={report.title} /></h1>
         <p className="text-sm text-slate-600">
           {KIND_LABEL[report.kind]} · an immutable snapshot made {fmtTime(report.createdAt)}
         </p>
@@ -45,7 +46,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr_auto_1fr]" data-testid="report-meta">
           <dt className="text-slate-500">Host</dt>
           <dd>
-            <span className="font-medium">{report.hostName}</span>
+            <span className="font-medium"><EscapedText text={report.hostName} /></span>
             {host && <span className="ml-2 font-mono text-xs text-slate-600">{host}</span>}
             {report.kind !== 'import' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
           </dd>

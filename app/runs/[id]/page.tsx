@@ -5,6 +5,7 @@ import { getRun } from '@/lib/runs/service';
 import { getTool } from '@/lib/tools/catalog';
 import { RunLive } from '@/components/runs/RunLive';
 import { requirePage } from '@/lib/auth/page-guard';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,9 +20,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <div className="space-y-4">
       <div>
-        <Link href={`/hosts/${run.hostId}`} className="text-sm text-slate-500 hover:underline">← {run.hostName}</Link>
+        <Link href={`/hosts/${run.hostId}`} className="text-sm text-slate-500 hover:underline">← <EscapedText text={run.hostName} /></Link>
         <h1 className="text-xl font-semibold">
-          {tool?.title ?? run.toolId} on {run.hostName}
+          {tool?.title ?? run.toolId} on <EscapedText text={run.hostName} />
         </h1>
       </div>
       <RunLive initialRun={run} canCancel={me.role !== 'viewer'} />

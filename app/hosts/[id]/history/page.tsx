@@ -17,6 +17,7 @@ import { ReportTable } from '@/components/reports/ReportTable';
 import { fmtBytes, fmtTime } from '@/components/reports/format';
 import { requirePage } from '@/lib/auth/page-guard';
 import { roleAtLeast } from '@/lib/auth/roles';
+import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,8 +43,8 @@ export default async function HostHistoryPage({ params, searchParams }: { params
   return (
     <div className="space-y-5">
       <div>
-        <Link href={`/hosts/${host.id}`} className="text-sm text-slate-500 hover:underline">← {host.name}</Link>
-        <h1 className="text-xl font-semibold">History of {host.name}</h1>
+        <Link href={`/hosts/${host.id}`} className="text-sm text-slate-500 hover:underline">← <EscapedText text={host.name} /></Link>
+        <h1 className="text-xl font-semibold">History of <EscapedText text={host.name} /></h1>
         <p className="text-sm text-slate-600">Past runs and the reports made of them, newest first (at most 200 of each).</p>
       </div>
       <HistoryFilter action={`/hosts/${host.id}/history`} tools={listTools().map((t) => ({ id: t.id, title: t.title }))} values={values} />

@@ -1,17 +1,16 @@
-import zlib from 'node:zlib';
 import { idParam, route } from '@/lib/http';
-import { notFound } from '@/lib/errors';
-import { getRawOutput } from '@/lib/runs/service';
+import { requireRawDownload } from '@/lib/reports/raw-access';
+import { exportResponse, exportRun } from '@/lib/reports/export';
 
-/** The capture exactly as bpftrace printed it (stdout), as NDJSON. */
-export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params }) => {
+/**
+ * The capture exactly as bpftrace printed it (stdout), as NDJSON: the same download as
+ * /export?format=raw, streamed from the stored gzip (never decompressed whole in memory).
+ */
+export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (_req, { params, principal, audit }) => {
   const { id } = idParam.parse(params);
-  const gz = await getRawOutput(id);
-  if (!gz) throw notFound('raw output of this run');
-  return new Response(new Uint8Array(zlib.gunzipSync(gz)), {
-    headers: {
-      'content-type': 'application/x-ndjson; charset=utf-8',
-      'content-disposition': `attachment; filename="bpfdeck-run-${id}.jsonl"`,
-    },
-  });
+  audit({ details: { format: 'raw' } });
+  // the run is looked up first (an unknown id is 404 for everyone, as on the other run routes)
+  const file = await exportRun(id, 'raw');
+  await requireRawDownload(principal);
+  return exportResponse(file);
 });
