@@ -43,4 +43,4 @@ export const retentionSchema = z.object({
 export const rawAccessSchema = z.object({
   downloadRole: SETTINGS['raw.downloadRole'].schema.optional(),
   redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
-});
+}).refine((v) => v.downloadRole !== undefined || v.redactPatterns !== undefined, 'nothing to change: give downloadRole, redactPatterns or both');

@@ -69,6 +69,14 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   '/api/auth/password': { POST: 422 },
   '/api/auth/sign-out': { POST: 422 },
   '/api/hosts': { GET: 200, POST: 422 },
+  '/api/hosts/import': { POST: 422 },
+  '/api/hosts/import/preview': { POST: 422 },
+  // an empty body reviews every host without a pinned key (none in this test's database)
+  '/api/hosts/hostkeys/review': { POST: 200 },
+  '/api/identities': { GET: 200, POST: 422 },
+  // PATCH validates the body (kind key|agent) before looking the identity up
+  '/api/identities/[id]': { GET: 404, PATCH: 422, DELETE: 404 },
+  '/api/settings/raw-output': { GET: 200, PUT: 422 },
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },
   '/api/hosts/[id]/dashboard': { POST: 404 },
