@@ -15,7 +15,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+          <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-6 px-4 py-3">
             <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
             <Link href="/hosts" className="text-sm text-slate-600 hover:text-slate-900">Hosts</Link>
             <Link href="/reports" className="text-sm text-slate-600 hover:text-slate-900">Reports</Link>
@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {me && <UserMenu email={me.email} role={me.role} />}
           </nav>
         </header>
-          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+          <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
         </Providers>
       </body>
     </html>

@@ -86,7 +86,7 @@ export function HostDashboard({
           )}
         </div>
       </div>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         {tools.map((t) => (
           <ToolCard key={t.id} hostId={hostId} pinned={pinned} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
         ))}
@@ -139,9 +139,16 @@ function ToolCard({
   const progress = live?.progress;
   const fraction = done ? 1 : progress ? progress.elapsedSec / (run?.durationSec || 1) : 0;
   const options = DURATIONS_SEC.filter((s) => s >= tool.minDurationSec && s <= tool.maxDurationSec);
+  // Expanded: the card takes the whole row of the grid (the card stays mounted, so its state is kept).
+  const [expanded, setExpanded] = useState(false);
 
   return (
-    <article data-testid={`card-${tool.id}`} aria-label={`${tool.title} (${tool.id})`} className="flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4">
+    <article
+      data-testid={`card-${tool.id}`}
+      data-expanded={expanded ? 'true' : 'false'}
+      aria-label={`${tool.title} (${tool.id})`}
+      className={`flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4 ${expanded ? 'xl:col-span-2' : ''}`}
+    >
       <header className="flex flex-wrap items-start gap-2">
         <div className="min-w-[14rem] flex-1">
           <h3 className="font-semibold">
@@ -180,6 +187,16 @@ function ToolCard({
               ))}
             </select>
           </label>
+          <button
+            type="button"
+            aria-pressed={expanded}
+            aria-label={expanded ? `Shrink ${tool.id} to half a row` : `Expand ${tool.id} to the full row`}
+            title={expanded ? 'Shrink to half a row' : 'Expand to the full row'}
+            onClick={() => setExpanded((v) => !v)}
+            className="hidden rounded border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-50 xl:inline-block"
+          >
+            {expanded ? 'Shrink' : 'Expand'}
+          </button>
           <button
             type="button"
             className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
