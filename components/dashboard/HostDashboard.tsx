@@ -41,11 +41,14 @@ const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 export function HostDashboard({
   hostId,
   pinned,
+  checked = true,
   tools,
   initialLatest,
 }: {
   hostId: string;
   pinned: boolean;
+  /** the host has been checked (its capabilities are known); until then nothing can be run */
+  checked?: boolean;
   tools: DashboardTool[];
   initialLatest: Record<string, PublicRun>;
 }) {
@@ -55,17 +58,54 @@ export function HostDashboard({
     mutationFn: () => api<{ runs: PublicRun[]; skipped: Array<{ toolId: string; reason: string }> }>(`/api/hosts/${hostId}/dashboard`, { body: { durationSec: dashSec } }),
     onSuccess: (d) => d.runs.forEach(track),
   });
-  const runnable = tools.filter((t) => !t.unavailable).length;
-  const anyActive = tools.some((t) => latest[t.id] && !TERMINAL.has(latest[t.id].status));
+  const runnable = checked ? tools.filter((t) => !t.unavailable).length : 0;
+  const activeRuns = tools.map((t) => latest[t.id]).filter((r): r is PublicRun => !!r && !TERMINAL.has(r.status));
+  const anyActive = activeRuns.length > 0;
+  // the longest wait among the active runs, from their live progress (or their full duration before any)
+  const secondsLeft = Math.max(0, ...activeRuns.map((r) => live[r.id]?.progress?.remainingSec ?? r.durationSec));
+  const cancelAll = useMutation({
+    mutationFn: async () => {
+      const res = await Promise.allSettled(activeRuns.filter((r) => !r.cancelRequested).map((r) => api(`/api/runs/${r.id}/cancel`, { body: {} })));
+      const failed = res.filter((x) => x.status === 'rejected');
+      if (failed.length > 0) throw new Error(`${failed.length} of ${res.length} runs could not be cancelled: ${String((failed[0] as PromiseRejectedResult).reason?.message ?? failed[0])}`);
+    },
+  });
 
   return (
     <section aria-label="Dashboard" className="space-y-4">
+      {anyActive && (
+        <div
+          role="status"
+          data-testid="sticky-progress"
+          className="sticky top-0 z-20 flex flex-wrap items-center gap-3 rounded border border-indigo-200 bg-indigo-50 px-4 py-2 text-sm text-indigo-950 shadow-sm"
+        >
+          <span className="font-medium">
+            {activeRuns.length} running · {Math.ceil(secondsLeft)} s left
+          </span>
+          <span className="hidden text-indigo-900 sm:inline">{activeRuns.map((r) => r.toolId).join(', ')}</span>
+          <button
+            type="button"
+            onClick={() => cancelAll.mutate()}
+            disabled={!pinned || cancelAll.isPending || activeRuns.every((r) => r.cancelRequested)}
+            className="ml-auto rounded border border-red-300 bg-white px-2 py-0.5 text-red-800 hover:bg-red-50 disabled:opacity-50"
+          >
+            {cancelAll.isPending || activeRuns.every((r) => r.cancelRequested) ? 'Cancelling…' : 'Cancel all'}
+          </button>
+          {cancelAll.error && <span className="w-full text-red-800">{cancelAll.error.message}</span>}
+        </div>
+      )}
       <div className="flex flex-wrap items-center gap-3 rounded border border-slate-200 bg-white p-4">
         <div className="flex-1">
           <h2 className="font-semibold">Dashboard</h2>
           <p className="text-sm text-slate-600">
-            {runnable} of {tools.length} tools can run on this host. &quot;Run the dashboard&quot; starts them together, so every view covers the same
-            window of time.
+            {checked ? (
+              <>
+                {runnable} of {tools.length} tools can run on this host. &quot;Run the dashboard&quot; starts them together, so every view covers the same
+                window of time.
+              </>
+            ) : (
+              <span data-testid="not-checked">This host is not checked yet: check the host first (above) to learn which tools can run here.</span>
+            )}
           </p>
         </div>
         <label className="text-sm">
@@ -77,7 +117,7 @@ export function HostDashboard({
           </select>
         </label>
         <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!pinned || runAll.isPending || anyActive || runnable === 0} onClick={() => runAll.mutate()}>
-          {runAll.isPending ? 'Starting…' : `Run the dashboard (all ${tools.length}, ${dashSec} s)`}
+          {runAll.isPending ? 'Starting…' : `Run the dashboard (${runnable} ${runnable === 1 ? 'tool' : 'tools'}, ${dashSec} s)`}
         </button>
         <div className="w-full">
           <ErrorBox error={runAll.error} title="The dashboard was not started" />
@@ -88,7 +128,7 @@ export function HostDashboard({
       </div>
       <div className="grid items-start gap-4 xl:grid-cols-2">
         {tools.map((t) => (
-          <ToolCard key={t.id} hostId={hostId} pinned={pinned} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
+          <ToolCard key={t.id} hostId={hostId} pinned={pinned} checked={checked} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
         ))}
       </div>
     </section>
@@ -98,6 +138,7 @@ export function HostDashboard({
 function ToolCard({
   hostId,
   pinned,
+  checked,
   tool,
   run,
   live,
@@ -105,6 +146,7 @@ function ToolCard({
 }: {
   hostId: string;
   pinned: boolean;
+  checked: boolean;
   tool: DashboardTool;
   run: PublicRun | null;
   live: LiveRun | undefined;
@@ -200,13 +242,18 @@ function ToolCard({
           <button
             type="button"
             className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
-            disabled={!pinned || !!tool.unavailable || active || start.isPending || !!paramError}
+            disabled={!pinned || !checked || !!tool.unavailable || active || start.isPending || !!paramError}
             onClick={() => start.mutate()}
           >
             {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
           </button>
         </div>
       </header>
+      {!checked && (
+        <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unchecked-${tool.id}`}>
+          Not checked yet: check the host first.
+        </p>
+      )}
       {tool.unavailable && (
         <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unavailable-${tool.id}`}>
           Cannot run on this host: {tool.unavailable}
@@ -249,12 +296,14 @@ function ToolCard({
             </div>
           )}
           <ErrorBox error={cancel.error} title="Cancel failed" />
-          {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The last run failed" />}
+          {run.status === 'failed' && <ErrorBox live={false} error={run.errorMessage ?? 'failed'} title="The last run failed" />}
           {run.status === 'completed' && run.errorMessage && <p className="text-amber-800">{run.errorMessage}</p>}
         </div>
       )}
       <div className="min-w-0">
-        {run ? (
+        {run?.status === 'failed' ? (
+          <p className="text-sm text-slate-600" data-testid={`failed-no-result-${tool.id}`}>No result: the run failed (its error is above).</p>
+        ) : run ? (
           <ToolResultView toolId={tool.id} viz={tool.viz} result={result} loading={(active && !result) || stored.isLoading} error={stored.error ? String(stored.error) : null} />
         ) : (
           <p className="text-sm text-slate-500">No run yet.</p>

@@ -76,7 +76,8 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}
         {run.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>}
       </section>
-      <ResultView toolId={run.toolId} result={result} done={done} />
+      {/* a failed run has no result to show: its error above is what is true ("No events." would not be) */}
+      {run.status !== 'failed' && <ResultView toolId={run.toolId} result={result} done={done} />}
     </div>
   );
 }

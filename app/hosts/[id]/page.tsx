@@ -50,7 +50,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <HostPanel initialHost={host} role={me.role} />
       {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} tools={tools} initialLatest={latest} />
+      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} checked={!!host.capabilities} tools={tools} initialLatest={latest} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
         {runs.length === 0 ? (
