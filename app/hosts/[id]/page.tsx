@@ -11,6 +11,14 @@ import { requirePage } from '@/lib/auth/page-guard';
 
 export const dynamic = 'force-dynamic';
 
+/** The tab names the host (only for a signed-in user: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const host = await getHost(id).catch(() => null);
+  return { title: host ? `${host.name} · bpfdeck` : 'Host not found · bpfdeck' };
+}
+
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePage('viewer');
   const { id } = await params;
