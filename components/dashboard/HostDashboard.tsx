@@ -296,7 +296,11 @@ function ToolCard({
             </div>
           )}
           <ErrorBox error={cancel.error} title="Cancel failed" />
-          {run.status === 'failed' && <ErrorBox live={false} error={run.errorMessage ?? 'failed'} title="The last run failed" />}
+          {run.status === 'failed' && (
+            <div data-testid="run-error">
+              <ErrorBox live={false} error={run.errorMessage ?? 'failed'} title="The last run failed" />
+            </div>
+          )}
           {run.status === 'completed' && run.errorMessage && <p className="text-amber-800">{run.errorMessage}</p>}
         </div>
       )}

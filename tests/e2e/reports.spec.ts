@@ -155,7 +155,7 @@ test('a profile run from the host page becomes a report; its permalink opens in 
       await expect(runLink).not.toHaveAttribute('href', previous!, { timeout: 15_000 });
       await expect(card.getByTestId('run-status')).toHaveText(/^(completed|failed|cancelled)$/, { timeout: 150_000 });
       if ((await card.getByTestId('run-status').textContent()) === 'completed') break;
-      const why = (await card.getByRole('alert').textContent()) ?? '';
+      const why = (await card.getByTestId('run-error').textContent()) ?? '';
       if (attempt >= 3 || !BPFTRACE_017_EXIT_RACE.test(why)) throw new Error(`the profile run failed: ${why}`);
     }
     // the card links to the report once the run has ended
