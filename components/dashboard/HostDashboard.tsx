@@ -13,6 +13,7 @@ import type { VizKind } from '@/lib/tools/catalog';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { useHostEvents, type LiveRun } from '@/components/dashboard/useHostEvents';
 import { ReportLink } from '@/components/reports/ReportLink';
@@ -269,8 +270,8 @@ function ToolCard({
         <div className="space-y-1 text-xs text-slate-600">
           <div className="flex flex-wrap items-center gap-2">
             <RunStatusBadge status={run.status} />
-            <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline">
-              {done ? `result of ${new Date(run.endedAt ?? run.createdAt).toLocaleString()}` : 'open run'}
+            <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline" suppressHydrationWarning>
+              {done ? `result of ${formatDateTime(run.endedAt ?? run.createdAt)}` : 'open run'}
             </Link>
             <ReportLink runId={run.id} done={done} anchor={tool.id} />
             <span>{run.durationSec} s</span>

@@ -8,6 +8,7 @@ import { HostPanel } from '@/components/hosts/HostPanel';
 import { HostDashboard, type DashboardTool } from '@/components/dashboard/HostDashboard';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { requirePage } from '@/lib/auth/page-guard';
+import { formatDateTime } from '@/lib/format/date';
 
 export const dynamic = 'force-dynamic';
 
@@ -70,7 +71,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 <RunStatusBadge status={r.status} />
                 <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.toolId}</Link>
                 <span className="text-slate-600">{r.durationSec} s</span>
-                <span className="text-slate-500">{new Date(r.createdAt).toLocaleString()}</span>
+                <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
                 {r.errorMessage && <span className="truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}
               </li>
             ))}
