@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { Providers } from './providers';
 import { currentUser } from '@/lib/auth/page-guard';
+import { NavLink } from '@/components/ui/NavLink';
 import { UserMenu } from '@/components/auth/UserMenu';
 
 export const metadata = { title: 'bpfdeck', description: 'On-demand eBPF observability for Linux fleets' };
@@ -15,16 +16,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-6xl items-center gap-6 px-4 py-3">
+          <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-6 px-4 py-3">
             <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
-            <Link href="/hosts" className="text-sm text-slate-600 hover:text-slate-900">Hosts</Link>
-            <Link href="/reports" className="text-sm text-slate-600 hover:text-slate-900">Reports</Link>
-            <Link href="/compare" className="text-sm text-slate-600 hover:text-slate-900">Compare</Link>
-            {me?.role === 'admin' && <Link href="/admin" className="text-sm text-slate-600 hover:text-slate-900">Admin</Link>}
+            <NavLink href="/hosts">Hosts</NavLink>
+            <NavLink href="/reports">Reports</NavLink>
+            <NavLink href="/compare">Compare</NavLink>
+            {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
             {me && <UserMenu email={me.email} role={me.role} />}
           </nav>
         </header>
-          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+          <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
         </Providers>
       </body>
     </html>

@@ -13,6 +13,7 @@ import type { VizKind } from '@/lib/tools/catalog';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
+import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { useHostEvents, type LiveRun } from '@/components/dashboard/useHostEvents';
 import { ReportLink } from '@/components/reports/ReportLink';
@@ -41,11 +42,14 @@ const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 export function HostDashboard({
   hostId,
   pinned,
+  checked = true,
   tools,
   initialLatest,
 }: {
   hostId: string;
   pinned: boolean;
+  /** the host has been checked (its capabilities are known); until then nothing can be run */
+  checked?: boolean;
   tools: DashboardTool[];
   initialLatest: Record<string, PublicRun>;
 }) {
@@ -55,17 +59,54 @@ export function HostDashboard({
     mutationFn: () => api<{ runs: PublicRun[]; skipped: Array<{ toolId: string; reason: string }> }>(`/api/hosts/${hostId}/dashboard`, { body: { durationSec: dashSec } }),
     onSuccess: (d) => d.runs.forEach(track),
   });
-  const runnable = tools.filter((t) => !t.unavailable).length;
-  const anyActive = tools.some((t) => latest[t.id] && !TERMINAL.has(latest[t.id].status));
+  const runnable = checked ? tools.filter((t) => !t.unavailable).length : 0;
+  const activeRuns = tools.map((t) => latest[t.id]).filter((r): r is PublicRun => !!r && !TERMINAL.has(r.status));
+  const anyActive = activeRuns.length > 0;
+  // the longest wait among the active runs, from their live progress (or their full duration before any)
+  const secondsLeft = Math.max(0, ...activeRuns.map((r) => live[r.id]?.progress?.remainingSec ?? r.durationSec));
+  const cancelAll = useMutation({
+    mutationFn: async () => {
+      const res = await Promise.allSettled(activeRuns.filter((r) => !r.cancelRequested).map((r) => api(`/api/runs/${r.id}/cancel`, { body: {} })));
+      const failed = res.filter((x) => x.status === 'rejected');
+      if (failed.length > 0) throw new Error(`${failed.length} of ${res.length} runs could not be cancelled: ${String((failed[0] as PromiseRejectedResult).reason?.message ?? failed[0])}`);
+    },
+  });
 
   return (
     <section aria-label="Dashboard" className="space-y-4">
+      {anyActive && (
+        <div
+          role="status"
+          data-testid="sticky-progress"
+          className="sticky top-0 z-20 flex flex-wrap items-center gap-3 rounded border border-indigo-200 bg-indigo-50 px-4 py-2 text-sm text-indigo-950 shadow-sm"
+        >
+          <span className="font-medium">
+            {activeRuns.length} running · {Math.ceil(secondsLeft)} s left
+          </span>
+          <span className="hidden text-indigo-900 sm:inline">{activeRuns.map((r) => r.toolId).join(', ')}</span>
+          <button
+            type="button"
+            onClick={() => cancelAll.mutate()}
+            disabled={!pinned || cancelAll.isPending || activeRuns.every((r) => r.cancelRequested)}
+            className="ml-auto rounded border border-red-300 bg-white px-2 py-0.5 text-red-800 hover:bg-red-50 disabled:opacity-50"
+          >
+            {cancelAll.isPending || activeRuns.every((r) => r.cancelRequested) ? 'Cancelling…' : 'Cancel all'}
+          </button>
+          {cancelAll.error && <span className="w-full text-red-800">{cancelAll.error.message}</span>}
+        </div>
+      )}
       <div className="flex flex-wrap items-center gap-3 rounded border border-slate-200 bg-white p-4">
         <div className="flex-1">
           <h2 className="font-semibold">Dashboard</h2>
           <p className="text-sm text-slate-600">
-            {runnable} of {tools.length} tools can run on this host. &quot;Run the dashboard&quot; starts them together, so every view covers the same
-            window of time.
+            {checked ? (
+              <>
+                {runnable} of {tools.length} tools can run on this host. &quot;Run the dashboard&quot; starts them together, so every view covers the same
+                window of time.
+              </>
+            ) : (
+              <span data-testid="not-checked">This host is not checked yet: check the host first (above) to learn which tools can run here.</span>
+            )}
           </p>
         </div>
         <label className="text-sm">
@@ -77,7 +118,7 @@ export function HostDashboard({
           </select>
         </label>
         <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!pinned || runAll.isPending || anyActive || runnable === 0} onClick={() => runAll.mutate()}>
-          {runAll.isPending ? 'Starting…' : `Run the dashboard (all ${tools.length}, ${dashSec} s)`}
+          {runAll.isPending ? 'Starting…' : `Run the dashboard (${runnable} ${runnable === 1 ? 'tool' : 'tools'}, ${dashSec} s)`}
         </button>
         <div className="w-full">
           <ErrorBox error={runAll.error} title="The dashboard was not started" />
@@ -86,9 +127,9 @@ export function HostDashboard({
           )}
         </div>
       </div>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid items-start gap-4 xl:grid-cols-2">
         {tools.map((t) => (
-          <ToolCard key={t.id} hostId={hostId} pinned={pinned} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
+          <ToolCard key={t.id} hostId={hostId} pinned={pinned} checked={checked} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
         ))}
       </div>
     </section>
@@ -98,6 +139,7 @@ export function HostDashboard({
 function ToolCard({
   hostId,
   pinned,
+  checked,
   tool,
   run,
   live,
@@ -105,6 +147,7 @@ function ToolCard({
 }: {
   hostId: string;
   pinned: boolean;
+  checked: boolean;
   tool: DashboardTool;
   run: PublicRun | null;
   live: LiveRun | undefined;
@@ -139,9 +182,16 @@ function ToolCard({
   const progress = live?.progress;
   const fraction = done ? 1 : progress ? progress.elapsedSec / (run?.durationSec || 1) : 0;
   const options = DURATIONS_SEC.filter((s) => s >= tool.minDurationSec && s <= tool.maxDurationSec);
+  // Expanded: the card takes the whole row of the grid (the card stays mounted, so its state is kept).
+  const [expanded, setExpanded] = useState(false);
 
   return (
-    <article data-testid={`card-${tool.id}`} aria-label={`${tool.title} (${tool.id})`} className="flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4">
+    <article
+      data-testid={`card-${tool.id}`}
+      data-expanded={expanded ? 'true' : 'false'}
+      aria-label={`${tool.title} (${tool.id})`}
+      className={`flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4 ${expanded ? 'xl:col-span-2' : ''}`}
+    >
       <header className="flex flex-wrap items-start gap-2">
         <div className="min-w-[14rem] flex-1">
           <h3 className="font-semibold">
@@ -182,14 +232,29 @@ function ToolCard({
           </label>
           <button
             type="button"
+            aria-pressed={expanded}
+            aria-label={expanded ? `Shrink ${tool.id} to half a row` : `Expand ${tool.id} to the full row`}
+            title={expanded ? 'Shrink to half a row' : 'Expand to the full row'}
+            onClick={() => setExpanded((v) => !v)}
+            className="hidden rounded border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-50 xl:inline-block"
+          >
+            {expanded ? 'Shrink' : 'Expand'}
+          </button>
+          <button
+            type="button"
             className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
-            disabled={!pinned || !!tool.unavailable || active || start.isPending || !!paramError}
+            disabled={!pinned || !checked || !!tool.unavailable || active || start.isPending || !!paramError}
             onClick={() => start.mutate()}
           >
             {start.isPending ? 'Starting…' : `Run ${tool.id} for ${durationSec}s`}
           </button>
         </div>
       </header>
+      {!checked && (
+        <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unchecked-${tool.id}`}>
+          Not checked yet: check the host first.
+        </p>
+      )}
       {tool.unavailable && (
         <p className="rounded bg-slate-100 p-2 text-sm text-slate-800" data-testid={`unavailable-${tool.id}`}>
           Cannot run on this host: {tool.unavailable}
@@ -205,8 +270,8 @@ function ToolCard({
         <div className="space-y-1 text-xs text-slate-600">
           <div className="flex flex-wrap items-center gap-2">
             <RunStatusBadge status={run.status} />
-            <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline">
-              {done ? `result of ${new Date(run.endedAt ?? run.createdAt).toLocaleString()}` : 'open run'}
+            <Link href={`/runs/${run.id}`} className="text-indigo-700 hover:underline" suppressHydrationWarning>
+              {done ? `result of ${formatDateTime(run.endedAt ?? run.createdAt)}` : 'open run'}
             </Link>
             <ReportLink runId={run.id} done={done} anchor={tool.id} />
             <span>{run.durationSec} s</span>
@@ -232,12 +297,18 @@ function ToolCard({
             </div>
           )}
           <ErrorBox error={cancel.error} title="Cancel failed" />
-          {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The last run failed" />}
+          {run.status === 'failed' && (
+            <div data-testid="run-error">
+              <ErrorBox live={false} error={run.errorMessage ?? 'failed'} title="The last run failed" />
+            </div>
+          )}
           {run.status === 'completed' && run.errorMessage && <p className="text-amber-800">{run.errorMessage}</p>}
         </div>
       )}
       <div className="min-w-0">
-        {run ? (
+        {run?.status === 'failed' ? (
+          <p className="text-sm text-slate-600" data-testid={`failed-no-result-${tool.id}`}>No result: the run failed (its error is above).</p>
+        ) : run ? (
           <ToolResultView toolId={tool.id} viz={tool.viz} result={result} loading={(active && !result) || stored.isLoading} error={stored.error ? String(stored.error) : null} />
         ) : (
           <p className="text-sm text-slate-500">No run yet.</p>

@@ -29,7 +29,7 @@ export function FunctionChangesTable({ title, rows, change }: { title: string; r
               <tr key={r.name} className="border-t border-slate-100" data-name={r.name} data-change={change}>
                 <td className="truncate py-1 pr-2 font-mono text-xs" title={`${r.name} (${r.kind})`}>
                   {r.name}
-                  {r.kind === 'kernel' && <span className="ml-1 text-slate-400">[k]</span>}
+                  {r.kind === 'kernel' && <span className="ml-1 text-slate-600">[k]</span>}
                 </td>
                 <td className="whitespace-nowrap py-1 pr-2 text-right tabular-nums text-slate-600">
                   {fmtShare(r.selfA)} → {fmtShare(r.selfB)}

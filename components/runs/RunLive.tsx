@@ -5,6 +5,7 @@ import type { PublicRun } from '@/lib/runs/types';
 import { TERMINAL } from '@/lib/runs/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
+import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { useQuery } from '@tanstack/react-query';
 import type { VizKind } from '@/lib/tools/catalog';
@@ -24,7 +25,13 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
       <section className="space-y-2 rounded border border-slate-200 bg-white p-4" aria-label="Run progress">
         <div className="flex flex-wrap items-center gap-3 text-sm">
           <RunStatusBadge status={run.status} />
-          <span className="text-slate-600">{run.durationSec} s · requested by {run.requestedBy}</span>
+          <span className="text-slate-600">
+            {run.durationSec} s · requested by {run.requestedBy}
+            {' · '}
+            <span data-testid="run-started" suppressHydrationWarning>
+              {run.startedAt ? `started ${formatDateTime(run.startedAt)}` : `queued ${formatDateTime(run.createdAt)}`}
+            </span>
+          </span>
           {progress && !done && (
             <span data-testid="run-progress-text" className="text-slate-700">
               {progress.phase} · {progress.elapsedSec.toFixed(0)} s elapsed, {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records
@@ -81,7 +88,8 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}
         {run.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>}
       </section>
-      <ResultView toolId={run.toolId} result={result} done={done} />
+      {/* a failed run has no result to show: its error above is what is true ("No events." would not be) */}
+      {run.status !== 'failed' && <ResultView toolId={run.toolId} result={result} done={done} />}
     </div>
   );
 }

@@ -43,18 +43,18 @@ export function EventDetails({ columns, row, position, onClose }: EventDetailsPr
           return (
             <div key={c.key} className="contents">
               <dt className="text-slate-600" title={c.description}>
-                {c.label} <span className="font-mono text-xs text-slate-400">{c.key}</span>
+                {c.label} <span className="font-mono text-xs text-slate-600">{c.key}</span>
               </dt>
               <dd data-field={c.key} className="min-w-0 break-all font-mono text-slate-900">
                 {typeof v === 'string' && v !== '' ? (
                   <>
                     <EscapedText text={v} />
-                    <span className="ml-2 text-xs text-slate-400">({v.length} {v.length === 1 ? 'char' : 'chars'})</span>
+                    <span className="ml-2 text-xs text-slate-600">({v.length} {v.length === 1 ? 'char' : 'chars'})</span>
                   </>
                 ) : (
                   <>
                     {f.text}
-                    {v === '' && <span className="ml-2 text-xs text-slate-400">(empty string)</span>}
+                    {v === '' && <span className="ml-2 text-xs text-slate-600">(empty string)</span>}
                   </>
                 )}
                 {showRaw && <span className="ml-2 text-xs text-slate-500">= {String(v)}</span>}

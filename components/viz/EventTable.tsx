@@ -221,7 +221,7 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
           aria-label={`Filter all columns of ${label}`}
           className="w-64 rounded border border-slate-300 px-2 py-1"
         />
-        <span data-testid="event-count" aria-live="polite" className={stale ? 'text-slate-400' : 'text-slate-700'}>
+        <span data-testid="event-count" aria-live="polite" className={stale ? 'text-slate-600' : 'text-slate-700'}>
           {filtering ? `${view.length.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows` : `${rows.length.toLocaleString('en-US')} rows`}
         </span>
         {filtering && (
@@ -379,7 +379,7 @@ function Cell({ col, value }: { col: EventColumn; value: EventCellValue | undefi
   return (
     <td
       title={title}
-      className={`truncate whitespace-nowrap px-2 ${numeric ? 'text-right font-mono tabular-nums' : ''} ${col.type === 'addr' ? 'font-mono' : ''} ${value === null || value === undefined || value === '' ? 'text-slate-400' : ''}`}
+      className={`truncate whitespace-nowrap px-2 ${numeric ? 'text-right font-mono tabular-nums' : ''} ${col.type === 'addr' ? 'font-mono' : ''} ${value === null || value === undefined || value === '' ? 'text-slate-600' : ''}`}
     >
       {typeof value === 'string' && value !== '' ? <EscapedText text={value} /> : f.text}
     </td>

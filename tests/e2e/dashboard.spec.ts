@@ -134,6 +134,14 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
       .then(() => page.waitForTimeout(2_000))
       .then(() => lossyTransfer(pair, retransPort));
     [ext4] = await Promise.all([ext4Done, transferDone]);
+    // ...and one sticky bar says how many run and how long is left, with Cancel all
+    const sticky = page.getByTestId('sticky-progress');
+    await expect(sticky).toContainText(new RegExp(`${REGISTRY.length} running · \\d+ s left`));
+    await expect(sticky.getByRole('button', { name: 'Cancel all' })).toBeEnabled();
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.mouse.wheel(0, 1500);
+    await expect(sticky).toBeInViewport();
+    await page.screenshot({ path: 'test-results/dashboard-sticky-progress.png' });
     // ...and ends completed
     for (const t of tools) {
       await expect(page.getByTestId(`card-${t}`).getByTestId('run-status'), t).toHaveText('completed', { timeout: 150_000 });
@@ -177,10 +185,33 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
     .toBe(true);
   // every result says how much CPU bpftrace used on the host
   await expect(page.getByText(/bpftrace CPU on host: \d+\.\d+ s/)).toHaveCount(REGISTRY.length);
+  await expect(page.getByTestId('sticky-progress')).toHaveCount(0);
+  // Expand takes the full row and keeps the card's state (its filter stays typed)
+  await card('execsnoop').getByRole('button', { name: 'Expand execsnoop to the full row' }).click();
+  await expect(card('execsnoop')).toHaveAttribute('data-expanded', 'true');
+  await expect(card('execsnoop').getByPlaceholder('Filter all columns')).toHaveValue(MARK);
+  await card('profile').getByRole('button', { name: 'Expand profile to the full row' }).click();
+  await card('profile').screenshot({ path: 'test-results/dashboard-profile-expanded.png' });
+  await card('execsnoop').getByRole('button', { name: 'Shrink execsnoop to half a row' }).click();
   fs.mkdirSync('test-results', { recursive: true });
   for (const t of tools) await card(t).screenshot({ path: `test-results/dashboard-${t}.png` });
   await page.screenshot({ path: 'test-results/dashboard-full.png', fullPage: true });
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('an unchecked host says so and nothing can be run', async ({ page }) => {
+  const origin = new URL(test.info().project.use.baseURL!).origin;
+  const f = fleetHost('fleet11');
+  const { host } = await apiCall<{ host: { id: string } }>(page.request, origin, 'POST', '/api/hosts', {
+    name: `unchecked-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
+    privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
+  });
+  await page.goto(`/hosts/${host.id}`);
+  await expect(page.getByTestId('not-checked')).toContainText('not checked yet: check the host first');
+  await expect(page.getByText(/tools can run on this host/)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Run the dashboard (0 tools, 30 s)' })).toBeDisabled();
+  await expect(page.getByTestId('card-execsnoop').getByRole('button', { name: /Run execsnoop for/ })).toBeDisabled();
+  await expect(page.getByTestId('unchecked-execsnoop')).toHaveText('Not checked yet: check the host first.');
 });
 
 test("ext4slower's threshold is set on its card: checked as typed, sent with the run, shown on the result", async ({ page }) => {

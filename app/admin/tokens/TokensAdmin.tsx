@@ -57,7 +57,7 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
             </tr>
           )}
           {tokens.map((t) => (
-            <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? 'text-slate-400' : ''}`} data-testid={`token-${t.name}`}>
+            <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? 'text-slate-600' : ''}`} data-testid={`token-${t.name}`}>
               <td className="px-3 py-2">{t.name}</td>
               <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
               <td className="px-3 py-2">{t.role}</td>

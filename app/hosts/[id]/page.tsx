@@ -9,8 +9,17 @@ import { HostDashboard, type DashboardTool } from '@/components/dashboard/HostDa
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { formatDateTime } from '@/lib/format/date';
 
 export const dynamic = 'force-dynamic';
+
+/** The tab names the host (only for a signed-in user: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const host = await getHost(id).catch(() => null);
+  return { title: host ? `${host.name} · bpfdeck` : 'Host not found · bpfdeck' };
+}
 
 export default async function HostPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePage('viewer');
@@ -51,7 +60,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <HostPanel initialHost={host} role={me.role} />
       {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} tools={tools} initialLatest={latest} />
+      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} checked={!!host.capabilities} tools={tools} initialLatest={latest} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
         {runs.length === 0 ? (
@@ -63,7 +72,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
                 <RunStatusBadge status={r.status} />
                 <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.toolId}</Link>
                 <span className="text-slate-600">{r.durationSec} s</span>
-                <span className="text-slate-500">{new Date(r.createdAt).toLocaleString()}</span>
+                <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
                 {r.errorMessage && <span className="truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}
               </li>
             ))}

@@ -9,6 +9,14 @@ import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
+/** The tab names the run: its tool (only for a signed-in user: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const run = await getRun(id).catch(() => null);
+  return { title: run ? `${run.toolId} run · bpfdeck` : 'Run not found · bpfdeck' };
+}
+
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePage('viewer');
   const { id } = await params;

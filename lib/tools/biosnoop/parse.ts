@@ -42,17 +42,17 @@ const END_RE = /^end\x1f\d+\n?$/;
 
 export const BIOSNOOP_COLUMNS: EventColumn[] = [
   { key: 'time', label: 'TIME(s)', type: 'time', description: 'completion, seconds since tracing began' },
+  { key: 'latencyMs', label: 'LAT(ms)', type: 'duration_ms', description: 'issue to the device until completion' },
+  { key: 'comm', label: 'COMM', type: 'string' },
+  { key: 'pid', label: 'PID', type: 'int' },
   { key: 'disk', label: 'DISK', type: 'string', description: 'major:minor of the block device' },
   { key: 'op', label: 'T', type: 'string', description: 'R read, W write, D discard, F flush, N other' },
-  { key: 'sector', label: 'SECTOR', type: 'int', description: 'first 512-byte sector on the device' },
   { key: 'bytes', label: 'BYTES', type: 'bytes' },
-  { key: 'latencyMs', label: 'LAT(ms)', type: 'duration_ms', description: 'issue to the device until completion' },
   { key: 'queuedMs', label: 'QUE(ms)', type: 'duration_ms', description: 'from submit to issue; empty when the submit was not seen' },
-  { key: 'pid', label: 'PID', type: 'int' },
-  { key: 'comm', label: 'COMM', type: 'string' },
+  { key: 'error', label: 'ERR', type: 'errno' },
   { key: 'who', label: 'BY', type: 'string', description: 'submitter: the task that submitted it; issuer: the task that issued it (submit not seen)' },
   { key: 'rwbs', label: 'RWBS', type: 'string', description: "the kernel's flags: F preflush/FUA, A readahead, S sync, M metadata" },
-  { key: 'error', label: 'ERR', type: 'errno' },
+  { key: 'sector', label: 'SECTOR', type: 'int', description: 'first 512-byte sector on the device' },
 ];
 
 export interface BioEvent {

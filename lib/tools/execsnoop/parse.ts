@@ -45,10 +45,7 @@ const MAX_CHUNK_CHARS = 4 * 160;
 export const EXECSNOOP_COLUMNS: EventColumn[] = [
   { key: 'timeSec', label: 'Time', type: 'time', description: 'when execve() was entered, seconds since tracing started' },
   { key: 'comm', label: 'Comm', type: 'string', description: 'process name after the exec (the caller\'s, if it failed)' },
-  { key: 'pid', label: 'PID', type: 'int' },
-  { key: 'ppid', label: 'PPID', type: 'int', description: 'parent process id (empty: unknown, see the tool notes)' },
-  { key: 'uid', label: 'UID', type: 'int', description: 'real user id of the caller' },
-  { key: 'ret', label: 'Ret', type: 'errno', description: '0, or -errno when the exec failed' },
+  { key: 'path', label: 'Path', type: 'string', description: 'the file passed to execve() (argv[0] may differ)' },
   {
     key: 'args',
     label: 'Arguments',
@@ -56,7 +53,10 @@ export const EXECSNOOP_COLUMNS: EventColumn[] = [
     description:
       "argv, quoted like a shell would need it ('a b', '' for an empty argument, $'\\t' and $'\\xff' for control and non-UTF-8 bytes). Exact unless Notes says otherwise.",
   },
-  { key: 'path', label: 'Path', type: 'string', description: 'the file passed to execve() (argv[0] may differ)' },
+  { key: 'ret', label: 'Ret', type: 'errno', description: '0, or -errno when the exec failed' },
+  { key: 'pid', label: 'PID', type: 'int' },
+  { key: 'ppid', label: 'PPID', type: 'int', description: 'parent process id (empty: unknown, see the tool notes)' },
+  { key: 'uid', label: 'UID', type: 'int', description: 'real user id of the caller' },
   { key: 'notes', label: 'Notes', type: 'string', description: 'what is incomplete about this row, if anything' },
 ];
 

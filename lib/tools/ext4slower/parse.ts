@@ -47,13 +47,8 @@ export interface Ext4SlowerResult extends EventTableResult {
 
 export const EXT4SLOWER_COLUMNS: EventColumn[] = [
   { key: 'timeSec', label: 'Time', type: 'time', description: 'when the operation ended, seconds since tracing started' },
-  { key: 'comm', label: 'Comm', type: 'string', description: 'process (thread) name' },
-  { key: 'pid', label: 'PID', type: 'int' },
-  { key: 'tid', label: 'TID', type: 'int' },
-  { key: 'type', label: 'T', type: 'string', description: 'R read, W write, O open, S fsync (ext4_sync_file)' },
-  { key: 'bytes', label: 'Bytes', type: 'bytes', description: 'bytes read or written (R/W); empty for O/S and errors' },
-  { key: 'offsetBytes', label: 'Offset', type: 'bytes', description: 'file offset at the start of the read or write' },
   { key: 'latencyMs', label: 'Latency', type: 'duration_ms' },
+  { key: 'comm', label: 'Comm', type: 'string', description: 'process (thread) name' },
   {
     key: 'file',
     label: 'File',
@@ -61,7 +56,12 @@ export const EXT4SLOWER_COLUMNS: EventColumn[] = [
     description:
       'the file and up to two parent directories, from the root of its ext4 filesystem ("/…" = from that root, "…/" = deeper); the mount point is not known. "…" after a name: cut at bpftrace\'s string length.',
   },
+  { key: 'type', label: 'T', type: 'string', description: 'R read, W write, O open, S fsync (ext4_sync_file)' },
+  { key: 'bytes', label: 'Bytes', type: 'bytes', description: 'bytes read or written (R/W); empty for O/S and errors' },
   { key: 'errno', label: 'Errno', type: 'errno', description: 'the error the operation returned, if any' },
+  { key: 'pid', label: 'PID', type: 'int' },
+  { key: 'tid', label: 'TID', type: 'int' },
+  { key: 'offsetBytes', label: 'Offset', type: 'bytes', description: 'file offset at the start of the read or write' },
   { key: 'dev', label: 'Dev', type: 'string', description: 'device of the filesystem, major:minor' },
   { key: 'ino', label: 'Inode', type: 'int' },
 ];

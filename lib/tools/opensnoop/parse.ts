@@ -43,18 +43,18 @@ const MAX_CHUNK_CHARS = 4 * 160;
 export const OPENSNOOP_COLUMNS: EventColumn[] = [
   { key: 'timeSec', label: 'Time', type: 'time', description: 'when the open returned, seconds since tracing started' },
   { key: 'comm', label: 'Comm', type: 'string', description: 'process (thread) name' },
-  { key: 'pid', label: 'PID', type: 'int' },
-  { key: 'tid', label: 'TID', type: 'int' },
-  { key: 'uid', label: 'UID', type: 'int' },
-  { key: 'fd', label: 'FD', type: 'int', description: 'the file descriptor returned, -1 on error' },
+  { key: 'path', label: 'Path', type: 'string', description: 'as passed to the call (relative to the cwd or dirfd if it does not start with /)' },
   { key: 'errno', label: 'Err', type: 'errno', description: 'the error, 0 on success' },
+  { key: 'fd', label: 'FD', type: 'int', description: 'the file descriptor returned, -1 on error' },
   {
     key: 'flags',
     label: 'Flags',
     type: 'string',
     description: 'open flags, x86-64 / asm-generic values (arm64 differs for O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE)',
   },
-  { key: 'path', label: 'Path', type: 'string', description: 'as passed to the call (relative to the cwd or dirfd if it does not start with /)' },
+  { key: 'pid', label: 'PID', type: 'int' },
+  { key: 'tid', label: 'TID', type: 'int' },
+  { key: 'uid', label: 'UID', type: 'int' },
   { key: 'notes', label: 'Notes', type: 'string', description: 'what is incomplete or uncertain about this row, if anything' },
 ];
 

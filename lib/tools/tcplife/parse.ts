@@ -40,17 +40,17 @@ export interface TcpSession {
 
 export const TCPLIFE_COLUMNS: EventColumn[] = [
   { key: 'timeSec', label: 'Time', type: 'time', description: 'when the session closed, seconds since tracing started' },
-  { key: 'pid', label: 'PID', type: 'int', description: 'the process that connected, or that closed the socket (the task on the CPU if neither was seen)' },
+  { key: 'durationMs', label: 'Duration', type: 'duration_ms', description: 'from the connection being set up to its close' },
   { key: 'comm', label: 'Comm', type: 'string' },
-  { key: 'dir', label: 'Dir', type: 'string', description: 'out: this host connected (connect); in: it accepted; ?: not seen' },
-  { key: 'family', label: 'IP', type: 'string' },
-  { key: 'laddr', label: 'Local address', type: 'addr' },
-  { key: 'lport', label: 'LPort', type: 'int' },
   { key: 'raddr', label: 'Remote address', type: 'addr' },
   { key: 'rport', label: 'RPort', type: 'int' },
   { key: 'txBytes', label: 'TX', type: 'bytes', description: 'bytes sent and acknowledged by the peer (tcp_sock bytes_acked; a SYN or FIN counts 1)' },
   { key: 'rxBytes', label: 'RX', type: 'bytes', description: 'bytes received (tcp_sock bytes_received; a FIN counts 1)' },
-  { key: 'durationMs', label: 'Duration', type: 'duration_ms', description: 'from the connection being set up to its close' },
+  { key: 'dir', label: 'Dir', type: 'string', description: 'out: this host connected (connect); in: it accepted; ?: not seen' },
+  { key: 'laddr', label: 'Local address', type: 'addr' },
+  { key: 'lport', label: 'LPort', type: 'int' },
+  { key: 'family', label: 'IP', type: 'string' },
+  { key: 'pid', label: 'PID', type: 'int', description: 'the process that connected, or that closed the socket (the task on the CPU if neither was seen)' },
 ];
 
 const DIRS: Record<number, Direction> = { 0: '?', 1: 'out', 2: 'in' };

@@ -94,7 +94,7 @@ export default async function HostHistoryPage({ params, searchParams }: { params
                         report
                       </Link>
                     ) : (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-600">—</span>
                     )}
                   </td>
                   <td className="px-3 py-2 text-right">
