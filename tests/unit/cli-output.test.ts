@@ -129,7 +129,8 @@ describe('summary', () => {
     const text = summarize(p.finish());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^50 events \(50 rows kept/);
-    expect(lines[1]).toMatch(/^Time\s+Comm\s+PID/);
+    // what an SRE reads first comes first: latency and file before the ids (issue 14)
+    expect(lines[1]).toMatch(/^Time\s+Latency\s+Comm\s+File\s+T\s+Bytes\s+Errno\s+PID\s+TID/);
     expect(lines).toHaveLength(2 + 20 + 1);
     expect(text).toContain('e4,w\\x1fké/x');
     expect(text).toContain('…/a/b/tab\\x09here');
