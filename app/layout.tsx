@@ -15,16 +15,18 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
-        <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-6 px-4 py-3">
-            <Link href="/" className="font-semibold tracking-tight">bpfdeck</Link>
-            <NavLink href="/hosts">Hosts</NavLink>
-            <NavLink href="/reports">Reports</NavLink>
-            <NavLink href="/compare">Compare</NavLink>
-            {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
-            {me && <UserMenu email={me.email} role={me.role} />}
-          </nav>
-        </header>
+          <header className="border-b border-slate-200 bg-white">
+            <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-6 px-4 py-3">
+              <Link href="/" className="font-semibold tracking-tight">
+                bpfdeck
+              </Link>
+              <NavLink href="/hosts">Hosts</NavLink>
+              <NavLink href="/reports">Reports</NavLink>
+              <NavLink href="/compare">Compare</NavLink>
+              {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
+              {me && <UserMenu email={me.email} role={me.role} />}
+            </nav>
+          </header>
           <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
         </Providers>
       </body>

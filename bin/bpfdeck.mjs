@@ -19,7 +19,9 @@ const NODE_MAJOR = 24;
 if (Number(process.versions.node.split('.')[0]) < NODE_MAJOR) {
   const pinned = path.join(root, '.tools/node/bin/node');
   if (!existsSync(pinned)) {
-    process.stderr.write(`bpfdeck: needs Node ${NODE_MAJOR} (this is ${process.version}); run ./bpfdeck.sh start (or scripts/node/ensure-node.sh) once to install it into .tools/node\n`);
+    process.stderr.write(
+      `bpfdeck: needs Node ${NODE_MAJOR} (this is ${process.version}); run ./bpfdeck.sh start (or scripts/node/ensure-node.sh) once to install it into .tools/node\n`,
+    );
     process.exit(1);
   }
   const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });

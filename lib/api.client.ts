@@ -1,6 +1,10 @@
 /** Browser-side fetch for our JSON API: errors carry the server's message, ready to show. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -7,8 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_STOP_GRACE_SEC } from '@/lib/bpftrace/stop';
 import { databaseConfig, databaseUrlProblem, describeDatabase, type DatabaseConfig } from '@/lib/db/url';
 
-const intFromEnv = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFromEnv = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 const EnvSchema = z.object({
   /** where the SQLite database, the generated secret key and other state live */
@@ -36,7 +35,12 @@ const EnvSchema = z.object({
   /** raw bpftrace stdout kept per run, before truncation is marked */
   BPFDECK_MAX_RAW_OUTPUT_MB: intFromEnv(256, 1, 4096),
   /** the same cap in bytes, overriding the MB one: for tests, so that a real run can exceed it */
-  BPFDECK_MAX_RAW_OUTPUT_BYTES: z.coerce.number().int().min(1).max(4096 * 1024 * 1024).optional(),
+  BPFDECK_MAX_RAW_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096 * 1024 * 1024)
+    .optional(),
   /** seconds bpftrace may take to stop after SIGINT before it is sent SIGKILL (lib/bpftrace/stop) */
   BPFDECK_STOP_GRACE_SEC: intFromEnv(DEFAULT_STOP_GRACE_SEC, 1, 600),
   /** who a run is recorded as when lib functions are called outside HTTP (scripts, CLI, tests) */
@@ -157,12 +161,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_BYTES ?? e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
     defaultUser: e.BPFDECK_DEFAULT_USER,
-    sshAgentSockets: e.BPFDECK_SSH_AGENT_SOCKETS.split(',').map((x) => x.trim()).filter(Boolean),
+    sshAgentSockets: e.BPFDECK_SSH_AGENT_SOCKETS.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
     auth: {
       secret: e.BPFDECK_AUTH_SECRET,
       publicOrigin: e.BPFDECK_PUBLIC_URL ? new URL(e.BPFDECK_PUBLIC_URL).origin : undefined,
       secureCookies: e.BPFDECK_PUBLIC_URL?.startsWith('https:') ?? false,
-      trustedProxies: e.BPFDECK_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+      trustedProxies: e.BPFDECK_TRUSTED_PROXIES.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       sessionTtlSec: e.BPFDECK_SESSION_TTL_HOURS * 3600,
       setupToken: e.BPFDECK_SETUP_TOKEN,
       signInMaxFailures: e.BPFDECK_SIGNIN_MAX_FAILURES,
@@ -178,8 +186,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** OIDC is on when issuer, client id and secret are all set; some but not all is a configuration error. */
 function oidcConfig(e: z.infer<typeof EnvSchema>): OidcConfig | null {
-  const parts = { BPFDECK_OIDC_ISSUER: e.BPFDECK_OIDC_ISSUER, BPFDECK_OIDC_CLIENT_ID: e.BPFDECK_OIDC_CLIENT_ID, BPFDECK_OIDC_CLIENT_SECRET: e.BPFDECK_OIDC_CLIENT_SECRET };
-  const missing = Object.entries(parts).filter(([, v]) => !v).map(([k]) => k);
+  const parts = {
+    BPFDECK_OIDC_ISSUER: e.BPFDECK_OIDC_ISSUER,
+    BPFDECK_OIDC_CLIENT_ID: e.BPFDECK_OIDC_CLIENT_ID,
+    BPFDECK_OIDC_CLIENT_SECRET: e.BPFDECK_OIDC_CLIENT_SECRET,
+  };
+  const missing = Object.entries(parts)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
   if (missing.length === 3) return null;
   if (missing.length) throw new Error(`invalid bpfdeck configuration:\n  OIDC sign-in needs ${missing.join(' and ')} as well`);
   if (!e.BPFDECK_PUBLIC_URL) {

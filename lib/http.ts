@@ -82,10 +82,7 @@ export interface RouteContext<P> {
  * cross-site changes made with a cookie (CSRF), enforces the declared role (401 without credentials,
  * 403 with too little), maps errors to HTTP, and writes the audit row. Handlers only do the use case.
  */
-export function route<P = Record<string, never>>(
-  opts: RouteOptions<P>,
-  handler: (req: Request, ctx: RouteContext<P>) => Promise<Response | unknown>,
-) {
+export function route<P = Record<string, never>>(opts: RouteOptions<P>, handler: (req: Request, ctx: RouteContext<P>) => Promise<Response | unknown>) {
   const wrapped = async (req: Request, ctx: Ctx<P>): Promise<Response> => {
     const cfg = config();
     const clientIp = clientIpOf(req, cfg.auth.trustedProxies);

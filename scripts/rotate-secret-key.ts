@@ -55,9 +55,12 @@ async function main(): Promise<void> {
   const fromEnv = cfg.secretKeyBase64 !== undefined;
   const keyFile = path.join(cfg.dataDir, 'secret.key'); // lib/crypto/secrets.ts KEY_FILE
   if (fromEnv && !args.newKeyFile) {
-    throw new RotationError('the current key comes from BPFDECK_SECRET_KEY: pass --new-key-file PATH (the new key is generated there if the file does not exist)');
+    throw new RotationError(
+      'the current key comes from BPFDECK_SECRET_KEY: pass --new-key-file PATH (the new key is generated there if the file does not exist)',
+    );
   }
-  if (!fromEnv && !fs.existsSync(keyFile)) throw new RotationError(`no key: BPFDECK_SECRET_KEY is unset and ${keyFile} does not exist (nothing was ever encrypted)`);
+  if (!fromEnv && !fs.existsSync(keyFile))
+    throw new RotationError(`no key: BPFDECK_SECRET_KEY is unset and ${keyFile} does not exist (nothing was ever encrypted)`);
   const oldKey = secretKey();
 
   const db = await openSqlRunner(cfg.database);

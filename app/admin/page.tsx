@@ -16,7 +16,9 @@ export default async function AdminPage() {
       <ul className="grid gap-3 md:grid-cols-3">
         {items.map((i) => (
           <li key={i.href} className="rounded border border-slate-200 bg-white p-4">
-            <Link href={i.href} className="font-medium text-indigo-700 hover:underline">{i.title}</Link>
+            <Link href={i.href} className="font-medium text-indigo-700 hover:underline">
+              {i.title}
+            </Link>
             <p className="text-sm text-slate-600">{i.text}</p>
           </li>
         ))}

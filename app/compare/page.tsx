@@ -55,22 +55,33 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/reports" className="text-sm text-slate-500 hover:underline">← Reports</Link>
+        <Link href="/reports" className="text-sm text-slate-500 hover:underline">
+          ← Reports
+        </Link>
         <h1 className="text-xl font-semibold">Compare two reports</h1>
-        <p className="text-sm text-slate-600">Profiles as a differential flame graph (shares of all samples, so runs of different length compare); latency as two heat maps and their percentiles.</p>
+        <p className="text-sm text-slate-600">
+          Profiles as a differential flame graph (shares of all samples, so runs of different length compare); latency as two heat maps and their percentiles.
+        </p>
       </div>
       {tool ? (
         <CompareChooser tools={tools.map((t) => ({ id: t.id, title: t.title }))} tool={tool.id} options={options} a={a} b={b} />
       ) : (
         <p className="text-sm text-slate-600">No tool in the catalog can be compared yet.</p>
       )}
-      {options.length < 2 && <p className="text-sm text-slate-600">Comparing needs two reports with {tool?.title ?? 'this tool'}; there {options.length === 1 ? 'is one' : 'are none'} so far.</p>}
+      {options.length < 2 && (
+        <p className="text-sm text-slate-600">
+          Comparing needs two reports with {tool?.title ?? 'this tool'}; there {options.length === 1 ? 'is one' : 'are none'} so far.
+        </p>
+      )}
       <ErrorBox error={error} title="Cannot compare" />
       {comparison && (
         <>
           <div className="grid gap-3 md:grid-cols-[1fr_auto_1fr] md:items-center">
             {side(comparison.a, 'A')}
-            <Link href={`/compare?tool=${comparison.toolId}&a=${comparison.b.reportId}&b=${comparison.a.reportId}`} className="text-center text-sm text-indigo-700 hover:underline">
+            <Link
+              href={`/compare?tool=${comparison.toolId}&a=${comparison.b.reportId}&b=${comparison.a.reportId}`}
+              className="text-center text-sm text-indigo-700 hover:underline"
+            >
               ⇄ swap
             </Link>
             {side(comparison.b, 'B')}
@@ -81,7 +92,12 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 A: {comparison.profile.samplesA.toLocaleString('en-US')} samples · B: {comparison.profile.samplesB.toLocaleString('en-US')} samples
                 {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
               </p>
-              <DiffFlameGraph root={comparison.profile.tree} maxAbsDelta={comparison.profile.maxAbsDelta} labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`} labelB={`${comparison.b.hostName}, ${fmtTime(comparison.b.startedAt ?? comparison.b.createdAt)}`} />
+              <DiffFlameGraph
+                root={comparison.profile.tree}
+                maxAbsDelta={comparison.profile.maxAbsDelta}
+                labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`}
+                labelB={`${comparison.b.hostName}, ${fmtTime(comparison.b.startedAt ?? comparison.b.createdAt)}`}
+              />
               <div className="grid gap-6 lg:grid-cols-2">
                 <FunctionChangesTable title="Grew most (share of samples)" rows={comparison.profile.grown} change="grown" />
                 <FunctionChangesTable title="Shrank most" rows={comparison.profile.shrunk} change="shrunk" />

@@ -28,11 +28,17 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
       <section>
         <div className="mb-3 flex items-baseline justify-between">
           <h1 className="text-xl font-semibold">Hosts</h1>
-          {me.role === 'admin' && <Link className="text-sm text-indigo-700 hover:underline" href="/hosts/import">Import hosts / review keys</Link>}
+          {me.role === 'admin' && (
+            <Link className="text-sm text-indigo-700 hover:underline" href="/hosts/import">
+              Import hosts / review keys
+            </Link>
+          )}
         </div>
         {/* a plain GET form: the selector is in the URL, so a filtered list is a link to share */}
         <form method="get" className="mb-3 flex items-center gap-2 text-sm" role="search">
-          <label htmlFor="selector" className="text-slate-700">Selector</label>
+          <label htmlFor="selector" className="text-slate-700">
+            Selector
+          </label>
           <input
             id="selector"
             name="selector"
@@ -40,11 +46,21 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
             placeholder="role=web,az=b   name=db-*"
             className="w-80 rounded border border-slate-300 px-2 py-1 font-mono"
           />
-          <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">Filter</button>
-          {selector !== undefined && <Link className="text-indigo-700 hover:underline" href="/hosts">clear</Link>}
+          <button type="submit" className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
+            Filter
+          </button>
+          {selector !== undefined && (
+            <Link className="text-indigo-700 hover:underline" href="/hosts">
+              clear
+            </Link>
+          )}
           <span className="text-xs text-slate-500">comma = AND; key=value, key!=value, key; globs * and ?</span>
         </form>
-        {selectorError && <p role="alert" className="mb-3 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{selectorError}</p>}
+        {selectorError && (
+          <p role="alert" className="mb-3 rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            {selectorError}
+          </p>
+        )}
         {selector !== undefined && !selectorError && hosts.length === 0 && all.length > 0 && (
           <p className="mb-3 text-sm text-amber-800">The selector {selector} matches no host.</p>
         )}
@@ -68,13 +84,23 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
               {hosts.map((h) => (
                 <tr key={h.id} className="border-t border-slate-100">
                   <td className="px-3 py-2">
-                    <Link className="font-medium text-indigo-700 hover:underline" href={`/hosts/${h.id}`}><EscapedText text={h.name} /></Link>
+                    <Link className="font-medium text-indigo-700 hover:underline" href={`/hosts/${h.id}`}>
+                      <EscapedText text={h.name} />
+                    </Link>
                   </td>
-                  <td className="px-3 py-2 font-mono">{h.address}:{h.port}</td>
+                  <td className="px-3 py-2 font-mono">
+                    {h.address}:{h.port}
+                  </td>
                   <td className="px-3 py-2 font-mono">{h.username}</td>
                   <td className="px-3 py-2 font-mono text-xs">{h.jumpHostIds.length ? h.jumpHostIds.map((id) => nameOf.get(id) ?? '?').join(' → ') : '—'}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{Object.entries(h.tags).map(([k, v]) => `${k}=${v}`).join(' ') || '—'}</td>
-                  <td className="px-3 py-2">{h.hostKey ? <span className="font-mono text-xs">{h.hostKey.fingerprint}</span> : <span className="text-amber-700">not pinned</span>}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    {Object.entries(h.tags)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(' ') || '—'}
+                  </td>
+                  <td className="px-3 py-2">
+                    {h.hostKey ? <span className="font-mono text-xs">{h.hostKey.fingerprint}</span> : <span className="text-amber-700">not pinned</span>}
+                  </td>
                   <td className="px-3 py-2">{h.capabilities?.bpftraceVersion ?? '—'}</td>
                   <td className="px-3 py-2 font-mono text-xs">{h.capabilities?.kernelRelease ?? '—'}</td>
                 </tr>
@@ -85,9 +111,9 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
       </section>
       {me.role === 'admin' && (
         <section className="max-w-xl">
-        <h2 className="mb-3 text-lg font-semibold">Add a host</h2>
-        <AddHostForm />
-      </section>
+          <h2 className="mb-3 text-lg font-semibold">Add a host</h2>
+          <AddHostForm />
+        </section>
       )}
     </div>
   );

@@ -33,16 +33,33 @@ export function LoginForm({ next, oidcName }: { next: string; oidcName: string |
         </label>
         <label className="block text-sm">
           <span className="text-slate-700">Password</span>
-          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} className={input} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            className={input}
+          />
         </label>
-        <button type="submit" disabled={signIn.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={signIn.isPending}
+          className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
         <ErrorBox error={signIn.error} title="Sign-in failed" />
       </form>
       {oidcName && (
         <div className="space-y-2">
-          <button type="button" onClick={() => sso.mutate()} disabled={sso.isPending} className="w-full rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50">
+          <button
+            type="button"
+            onClick={() => sso.mutate()}
+            disabled={sso.isPending}
+            className="w-full rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
+          >
             Sign in with {oidcName}
           </button>
           <ErrorBox error={sso.error} title={`Sign-in with ${oidcName} failed`} />

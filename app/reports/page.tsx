@@ -28,9 +28,11 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <h1 className="text-xl font-semibold">Reports</h1>
         <span className="text-sm text-slate-600">Immutable snapshots of finished runs, one permalink each.</span>
         <span className="ml-auto flex gap-2">
-          {roleAtLeast(me.role, 'operator') && <Link href="/reports/import" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
-            Import a capture
-          </Link>}
+          {roleAtLeast(me.role, 'operator') && (
+            <Link href="/reports/import" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
+              Import a capture
+            </Link>
+          )}
           <Link href="/compare" className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
             Compare two reports
           </Link>
@@ -44,7 +46,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         {isAdmin ? (
           <RetentionForm initialDays={days} />
         ) : (
-          <p className="text-sm text-slate-600">Raw output is kept {days > 0 ? `${days} days after capture` : 'forever'}; parsed results are always kept. An admin can change this.</p>
+          <p className="text-sm text-slate-600">
+            Raw output is kept {days > 0 ? `${days} days after capture` : 'forever'}; parsed results are always kept. An admin can change this.
+          </p>
         )}
       </section>
     </div>

@@ -33,7 +33,11 @@ export function SetupForm() {
       {field('name', 'Name', { autoComplete: 'name' })}
       {field('password', 'Password (at least 12 characters)', { type: 'password', minLength: 12, autoComplete: 'new-password' })}
       {field('confirm', 'Password again', { type: 'password', minLength: 12, autoComplete: 'new-password' })}
-      <button type="submit" disabled={setup.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={setup.isPending}
+        className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+      >
         {setup.isPending ? 'Creating…' : 'Create admin and sign in'}
       </button>
       <ErrorBox error={mismatch ? 'The two passwords differ.' : setup.error} title="Setup failed" />

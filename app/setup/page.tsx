@@ -13,8 +13,12 @@ export default async function SetupPage() {
     <div className="mx-auto max-w-md space-y-4 pt-8">
       <h1 className="text-xl font-semibold">Set up bpfdeck</h1>
       <p className="text-sm text-slate-700">
-        Create the first admin. bpfdeck runs bpftrace as root on your hosts, so this account can do a lot: choose a long password.
-        The setup code proves you run this server: it is in <span className="font-mono text-xs" data-testid="setup-hint">{setupTokenHint()}</span> on the server.
+        Create the first admin. bpfdeck runs bpftrace as root on your hosts, so this account can do a lot: choose a long password. The setup code proves you run
+        this server: it is in{' '}
+        <span className="font-mono text-xs" data-testid="setup-hint">
+          {setupTokenHint()}
+        </span>{' '}
+        on the server.
       </p>
       <SetupForm />
     </div>

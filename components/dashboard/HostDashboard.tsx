@@ -56,7 +56,8 @@ export function HostDashboard({
   const { latest, live, track } = useHostEvents(hostId, initialLatest);
   const [dashSec, setDashSec] = useState(30);
   const runAll = useMutation({
-    mutationFn: () => api<{ runs: PublicRun[]; skipped: Array<{ toolId: string; reason: string }> }>(`/api/hosts/${hostId}/dashboard`, { body: { durationSec: dashSec } }),
+    mutationFn: () =>
+      api<{ runs: PublicRun[]; skipped: Array<{ toolId: string; reason: string }> }>(`/api/hosts/${hostId}/dashboard`, { body: { durationSec: dashSec } }),
     onSuccess: (d) => d.runs.forEach(track),
   });
   const runnable = checked ? tools.filter((t) => !t.unavailable).length : 0;
@@ -68,7 +69,10 @@ export function HostDashboard({
     mutationFn: async () => {
       const res = await Promise.allSettled(activeRuns.filter((r) => !r.cancelRequested).map((r) => api(`/api/runs/${r.id}/cancel`, { body: {} })));
       const failed = res.filter((x) => x.status === 'rejected');
-      if (failed.length > 0) throw new Error(`${failed.length} of ${res.length} runs could not be cancelled: ${String((failed[0] as PromiseRejectedResult).reason?.message ?? failed[0])}`);
+      if (failed.length > 0)
+        throw new Error(
+          `${failed.length} of ${res.length} runs could not be cancelled: ${String((failed[0] as PromiseRejectedResult).reason?.message ?? failed[0])}`,
+        );
     },
   });
 
@@ -111,13 +115,25 @@ export function HostDashboard({
         </div>
         <label className="text-sm">
           Duration{' '}
-          <select aria-label="Dashboard duration in seconds" value={dashSec} onChange={(e) => setDashSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+          <select
+            aria-label="Dashboard duration in seconds"
+            value={dashSec}
+            onChange={(e) => setDashSec(Number(e.target.value))}
+            className="rounded border border-slate-300 px-1 py-1"
+          >
             {DURATIONS_SEC.map((s) => (
-              <option key={s} value={s}>{s} s</option>
+              <option key={s} value={s}>
+                {s} s
+              </option>
             ))}
           </select>
         </label>
-        <button type="button" className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`} disabled={!pinned || runAll.isPending || anyActive || runnable === 0} onClick={() => runAll.mutate()}>
+        <button
+          type="button"
+          className={`${btn} bg-indigo-600 text-white hover:bg-indigo-700`}
+          disabled={!pinned || runAll.isPending || anyActive || runnable === 0}
+          onClick={() => runAll.mutate()}
+        >
           {runAll.isPending ? 'Starting…' : `Run the dashboard (${runnable} ${runnable === 1 ? 'tool' : 'tools'}, ${dashSec} s)`}
         </button>
         <div className="w-full">
@@ -129,7 +145,16 @@ export function HostDashboard({
       </div>
       <div className="grid items-start gap-4 xl:grid-cols-2">
         {tools.map((t) => (
-          <ToolCard key={t.id} hostId={hostId} pinned={pinned} checked={checked} tool={t} run={latest[t.id] ?? null} live={latest[t.id] ? live[latest[t.id].id] : undefined} onStarted={track} />
+          <ToolCard
+            key={t.id}
+            hostId={hostId}
+            pinned={pinned}
+            checked={checked}
+            tool={t}
+            run={latest[t.id] ?? null}
+            live={latest[t.id] ? live[latest[t.id].id] : undefined}
+            onStarted={track}
+          />
         ))}
       </div>
     </section>
@@ -165,7 +190,8 @@ function ToolCard({
     .join('; ');
   const params = Object.fromEntries(tool.params.filter((p) => Number(paramText[p.name]) !== p.default).map((p) => [p.name, Number(paramText[p.name])]));
   const start = useMutation({
-    mutationFn: () => api<{ run: PublicRun }>('/api/runs', { body: { hostId, toolId: tool.id, durationSec, ...(Object.keys(params).length ? { params } : {}) } }),
+    mutationFn: () =>
+      api<{ run: PublicRun }>('/api/runs', { body: { hostId, toolId: tool.id, durationSec, ...(Object.keys(params).length ? { params } : {}) } }),
     onSuccess: ({ run: r }) => onStarted(r),
   });
   const cancel = useMutation({ mutationFn: (id: string) => api(`/api/runs/${id}/cancel`, { body: {} }) });
@@ -202,7 +228,9 @@ function ToolCard({
             overhead: {tool.overhead}
             {tool.variant && <> · variant {tool.variant}</>}
             {' · '}
-            <a className="hover:underline" href={tool.docs.example} target="_blank" rel="noreferrer">docs</a>
+            <a className="hover:underline" href={tool.docs.example} target="_blank" rel="noreferrer">
+              docs
+            </a>
           </p>
         </div>
         {/* the controls wrap below the title as one group when the card is narrow */}
@@ -224,9 +252,16 @@ function ToolCard({
             </label>
           ))}
           <label className="text-sm">
-            <select aria-label={`${tool.id} duration in seconds`} value={durationSec} onChange={(e) => setDurationSec(Number(e.target.value))} className="rounded border border-slate-300 px-1 py-1">
+            <select
+              aria-label={`${tool.id} duration in seconds`}
+              value={durationSec}
+              onChange={(e) => setDurationSec(Number(e.target.value))}
+              className="rounded border border-slate-300 px-1 py-1"
+            >
               {options.map((s) => (
-                <option key={s} value={s}>{s} s</option>
+                <option key={s} value={s}>
+                  {s} s
+                </option>
               ))}
             </select>
           </label>
@@ -275,11 +310,26 @@ function ToolCard({
             </Link>
             <ReportLink runId={run.id} done={done} anchor={tool.id} />
             <span>{run.durationSec} s</span>
-            {run.params && Object.entries(run.params).map(([name, value]) => <span key={name}>{tool.params.find((p) => p.name === name)?.label ?? name} {value}</span>)}
-            {active && progress && <span data-testid={`progress-text-${tool.id}`}>{progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records</span>}
-            {done && run.hostCpuSec !== null && <span title="user+system CPU seconds bpftrace used on the host during this run">bpftrace CPU on host: {run.hostCpuSec.toFixed(2)} s</span>}
+            {run.params &&
+              Object.entries(run.params).map(([name, value]) => (
+                <span key={name}>
+                  {tool.params.find((p) => p.name === name)?.label ?? name} {value}
+                </span>
+              ))}
+            {active && progress && (
+              <span data-testid={`progress-text-${tool.id}`}>
+                {progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records
+              </span>
+            )}
+            {done && run.hostCpuSec !== null && (
+              <span title="user+system CPU seconds bpftrace used on the host during this run">bpftrace CPU on host: {run.hostCpuSec.toFixed(2)} s</span>
+            )}
             {run.lostEvents > 0 && <span className="font-medium text-amber-700">{run.lostEvents.toLocaleString()} events lost</span>}
-            {run.rawTruncated && <span className="font-medium text-amber-700" data-testid={`raw-truncated-${tool.id}`}>raw output truncated at {(run.rawOutputBytes / 1048576).toFixed(1)} MiB</span>}
+            {run.rawTruncated && (
+              <span className="font-medium text-amber-700" data-testid={`raw-truncated-${tool.id}`}>
+                raw output truncated at {(run.rawOutputBytes / 1048576).toFixed(1)} MiB
+              </span>
+            )}
           </div>
           {active && (
             <div className="flex items-center gap-2">
@@ -307,9 +357,17 @@ function ToolCard({
       )}
       <div className="min-w-0">
         {run?.status === 'failed' ? (
-          <p className="text-sm text-slate-600" data-testid={`failed-no-result-${tool.id}`}>No result: the run failed (its error is above).</p>
+          <p className="text-sm text-slate-600" data-testid={`failed-no-result-${tool.id}`}>
+            No result: the run failed (its error is above).
+          </p>
         ) : run ? (
-          <ToolResultView toolId={tool.id} viz={tool.viz} result={result} loading={(active && !result) || stored.isLoading} error={stored.error ? String(stored.error) : null} />
+          <ToolResultView
+            toolId={tool.id}
+            viz={tool.viz}
+            result={result}
+            loading={(active && !result) || stored.isLoading}
+            error={stored.error ? String(stored.error) : null}
+          />
         ) : (
           <p className="text-sm text-slate-500">No run yet.</p>
         )}

@@ -20,7 +20,7 @@ export function useHostEvents(hostId: string, initialLatest: Record<string, Publ
   const [state, setState] = useState<HostLive>({ latest: initialLatest, live: {}, connected: false });
   useEffect(() => {
     const es = new EventSource(`/api/hosts/${hostId}/events`);
-    const on = <T,>(name: string, fn: (d: T) => void) => es.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent).data) as T));
+    const on = <T>(name: string, fn: (d: T) => void) => es.addEventListener(name, (e) => fn(JSON.parse((e as MessageEvent).data) as T));
     const putRun = (s: HostLive, run: PublicRun): HostLive => {
       const cur = s.latest[run.toolId];
       // a newer run of the tool replaces the card's run; updates of the same run always apply

@@ -66,7 +66,11 @@ export function AddHostForm() {
         {field('tags', 'Tags (key=value, space-separated)', { placeholder: 'role=web az=b' })}
       </div>
       <ErrorBox error={add.error} title="The host was not added" />
-      <button type="submit" disabled={add.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={add.isPending}
+        className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+      >
         {add.isPending ? 'Adding…' : 'Add host'}
       </button>
     </form>

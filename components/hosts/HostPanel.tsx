@@ -12,7 +12,6 @@ import type { PublicHost } from '@/lib/hosts/service';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import type { Role } from '@/lib/auth/roles';
 
-
 const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 
 /**
@@ -24,7 +23,10 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
   const [host, setHost] = useState(initialHost);
   const router = useRouter();
   const scan = useMutation({
-    mutationFn: () => api<{ hostKey: { algo: string; fingerprint: string; pinned: string | null; matchesPinned: boolean } }>(`/api/hosts/${host.id}/hostkey/scan`, { body: {} }),
+    mutationFn: () =>
+      api<{ hostKey: { algo: string; fingerprint: string; pinned: string | null; matchesPinned: boolean } }>(`/api/hosts/${host.id}/hostkey/scan`, {
+        body: {},
+      }),
   });
   const accept = useMutation({
     mutationFn: (fingerprint: string) => api<{ host: PublicHost }>(`/api/hosts/${host.id}/hostkey/accept`, { body: { fingerprint, replace: !!host.hostKey } }),
@@ -49,8 +51,11 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
         <h2 className="font-semibold">Host key</h2>
         {host.hostKey ? (
           <p className="text-sm">
-            Pinned <span data-testid="pinned-fingerprint" className="font-mono text-xs">{host.hostKey.fingerprint}</span> ({host.hostKey.algo}) on{' '}
-            {new Date(host.hostKey.pinnedAt).toLocaleString()}. A different key will be refused.
+            Pinned{' '}
+            <span data-testid="pinned-fingerprint" className="font-mono text-xs">
+              {host.hostKey.fingerprint}
+            </span>{' '}
+            ({host.hostKey.algo}) on {new Date(host.hostKey.pinnedAt).toLocaleString()}. A different key will be refused.
           </p>
         ) : (
           <p className="text-sm text-amber-800">Not pinned yet: bpfdeck will not connect until you have checked and accepted this host&apos;s key.</p>
@@ -65,13 +70,22 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
         {scan.data && (
           <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="hostkey-offer">
             <div>The host offers this {scan.data.hostKey.algo} key:</div>
-            <div className="font-mono text-xs" data-testid="offered-fingerprint">{scan.data.hostKey.fingerprint}</div>
+            <div className="font-mono text-xs" data-testid="offered-fingerprint">
+              {scan.data.hostKey.fingerprint}
+            </div>
             {scan.data.hostKey.matchesPinned ? (
               <div className="text-emerald-800">It matches the pinned key.</div>
             ) : (
               <>
-                <div>Compare it with <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</code> on the host before accepting.</div>
-                <button type="button" className={`${btn} bg-amber-600 text-white hover:bg-amber-700`} disabled={accept.isPending} onClick={() => accept.mutate(scan.data.hostKey.fingerprint)}>
+                <div>
+                  Compare it with <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</code> on the host before accepting.
+                </div>
+                <button
+                  type="button"
+                  className={`${btn} bg-amber-600 text-white hover:bg-amber-700`}
+                  disabled={accept.isPending}
+                  onClick={() => accept.mutate(scan.data.hostKey.fingerprint)}
+                >
                   {host.hostKey ? 'Replace the pinned key with this one' : 'Accept and pin this key'}
                 </button>
               </>
@@ -84,7 +98,12 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
       <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
         <div className="flex items-center justify-between">
           <h2 className="font-semibold">What this host supports</h2>
-          <button type="button" className={`${btn} border border-slate-300 hover:bg-slate-50`} disabled={!host.hostKey || check.isPending || role === 'viewer'} onClick={() => check.mutate()}>
+          <button
+            type="button"
+            className={`${btn} border border-slate-300 hover:bg-slate-50`}
+            disabled={!host.hostKey || check.isPending || role === 'viewer'}
+            onClick={() => check.mutate()}
+          >
             {check.isPending ? 'Checking…' : 'Check host'}
           </button>
         </div>
@@ -95,7 +114,9 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
             <dt className="text-slate-500">kernel</dt>
             <dd className="font-mono text-xs">{caps.kernelRelease}</dd>
             <dt className="text-slate-500">BTF / tracefs</dt>
-            <dd>{caps.btf ? 'BTF yes' : 'BTF no'} · {caps.tracefs ? 'tracefs yes' : 'tracefs no'}</dd>
+            <dd>
+              {caps.btf ? 'BTF yes' : 'BTF no'} · {caps.tracefs ? 'tracefs yes' : 'tracefs no'}
+            </dd>
             {Object.entries(caps.probes).map(([type, c]) => (
               <div key={type} className="contents">
                 <dt className="text-slate-500">{type}</dt>
@@ -114,7 +135,8 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
       {caps?.upstreamTools && (
         <section className="space-y-2 rounded border border-slate-200 bg-white p-4" aria-labelledby="upstream-h" data-testid="upstream-tools">
           <h2 id="upstream-h" className="font-semibold">
-            Upstream tools <span className="text-sm font-normal text-slate-600">({caps.upstreamTools.length} shipped by this host&apos;s bpftrace package)</span>
+            Upstream tools{' '}
+            <span className="text-sm font-normal text-slate-600">({caps.upstreamTools.length} shipped by this host&apos;s bpftrace package)</span>
           </h2>
           {caps.upstreamTools.length === 0 ? (
             <p className="text-sm text-slate-600">No .bt tools found in /usr/sbin or /usr/share/bpftrace/tools.</p>
@@ -126,8 +148,12 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
                   <li key={t.name} className="flex flex-wrap items-baseline gap-x-3 py-1" data-testid="upstream-tool" data-tool={t.name}>
                     <span className="font-mono">{t.name}.bt</span>
                     <span className="text-slate-700">{t.description}</span>
-                    <a href={t.man} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">man page</a>
-                    <a href={t.example} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">examples</a>
+                    <a href={t.man} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">
+                      man page
+                    </a>
+                    <a href={t.example} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">
+                      examples
+                    </a>
                     {blocker && <span className="text-amber-800">{blocker}</span>}
                   </li>
                 );
@@ -136,7 +162,6 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
           )}
         </section>
       )}
-
     </div>
   );
 }

@@ -30,12 +30,20 @@ export function ImportAndReview({ identities }: { identities: IdentityOption[] }
   const create = useMutation({
     mutationFn: () =>
       api<{ hosts: PublicHost[] }>('/api/hosts/import', {
-        body: { format, text, identities: Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)), ...(defaultId ? { defaultIdentityId: defaultId } : {}) },
+        body: {
+          format,
+          text,
+          identities: Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)),
+          ...(defaultId ? { defaultIdentityId: defaultId } : {}),
+        },
       }),
     onSuccess: ({ hosts }) => setCreated(hosts),
   });
   const review = useMutation({
-    mutationFn: () => api<{ rows: ReviewRow[] }>('/api/hosts/hostkeys/review', { body: { knownHosts, pinMatching: true, ...(created.length ? { hostIds: created.map((h) => h.id) } : {}) } }),
+    mutationFn: () =>
+      api<{ rows: ReviewRow[] }>('/api/hosts/hostkeys/review', {
+        body: { knownHosts, pinMatching: true, ...(created.length ? { hostIds: created.map((h) => h.id) } : {}) },
+      }),
     onSuccess: ({ rows }) => setRows(rows),
   });
   const accept = useMutation({
@@ -59,26 +67,39 @@ export function ImportAndReview({ identities }: { identities: IdentityOption[] }
       <section className="space-y-3 rounded border border-slate-200 bg-white p-4">
         <h2 className="text-lg font-semibold">1. Import</h2>
         <div className="flex gap-4 text-sm">
-          <label><input type="radio" checked={format === 'ssh_config'} onChange={() => setFormat('ssh_config')} /> ssh_config</label>
-          <label><input type="radio" checked={format === 'list'} onChange={() => setFormat('list')} /> list (user@host:port a line)</label>
+          <label>
+            <input type="radio" checked={format === 'ssh_config'} onChange={() => setFormat('ssh_config')} /> ssh_config
+          </label>
+          <label>
+            <input type="radio" checked={format === 'list'} onChange={() => setFormat('list')} /> list (user@host:port a line)
+          </label>
         </div>
         <label className="block text-sm">
           <span className="text-slate-700">{format === 'ssh_config' ? 'ssh_config (Host, HostName, Port, User, IdentityFile, ProxyJump)' : 'Hosts'}</span>
           <textarea name="importText" rows={10} value={text} onChange={(e) => setText(e.target.value)} className={input} />
         </label>
-        <button type="button" className={button} disabled={!text || preview.isPending} onClick={() => preview.mutate()}>Preview</button>
+        <button type="button" className={button} disabled={!text || preview.isPending} onClick={() => preview.mutate()}>
+          Preview
+        </button>
         <ErrorBox error={preview.error} title="The import cannot be read" />
         {p && (
           <>
             <table className="w-full text-sm" aria-label="Import preview">
               <thead className="bg-slate-100 text-left text-slate-600">
-                <tr><th className="px-2 py-1">Name</th><th className="px-2 py-1">Endpoint</th><th className="px-2 py-1">IdentityFile</th><th className="px-2 py-1">Via</th></tr>
+                <tr>
+                  <th className="px-2 py-1">Name</th>
+                  <th className="px-2 py-1">Endpoint</th>
+                  <th className="px-2 py-1">IdentityFile</th>
+                  <th className="px-2 py-1">Via</th>
+                </tr>
               </thead>
               <tbody>
                 {p.entries.map((e) => (
                   <tr key={e.name} className="border-t border-slate-100 font-mono text-xs">
                     <td className="px-2 py-1">{e.name}</td>
-                    <td className="px-2 py-1">{e.username}@{e.address}:{e.port}</td>
+                    <td className="px-2 py-1">
+                      {e.username}@{e.address}:{e.port}
+                    </td>
                     <td className="px-2 py-1">{e.identityFile ?? '—'}</td>
                     <td className="px-2 py-1">{e.jump.join(' → ') || '—'}</td>
                   </tr>
@@ -86,15 +107,29 @@ export function ImportAndReview({ identities }: { identities: IdentityOption[] }
               </tbody>
             </table>
             <div className="space-y-2 text-sm">
-              <p className="text-slate-600">IdentityFile paths are files on your machine: map each to an SSH identity (add keys as identities first), or pick one for all.</p>
+              <p className="text-slate-600">
+                IdentityFile paths are files on your machine: map each to an SSH identity (add keys as identities first), or pick one for all.
+              </p>
               {p.identityFiles.map((f) => (
-                <div key={f} className="flex items-center gap-2"><span className="font-mono text-xs">{f}</span>{pick(mapping[f] ?? '', (v) => setMapping({ ...mapping, [f]: v }), `identity for ${f}`)}</div>
+                <div key={f} className="flex items-center gap-2">
+                  <span className="font-mono text-xs">{f}</span>
+                  {pick(mapping[f] ?? '', (v) => setMapping({ ...mapping, [f]: v }), `identity for ${f}`)}
+                </div>
               ))}
-              <div className="flex items-center gap-2"><span>Default identity</span>{pick(defaultId, setDefaultId, 'default identity')}</div>
+              <div className="flex items-center gap-2">
+                <span>Default identity</span>
+                {pick(defaultId, setDefaultId, 'default identity')}
+              </div>
             </div>
-            <button type="button" className={button} disabled={create.isPending} onClick={() => create.mutate()}>Create {p.entries.length} hosts</button>
+            <button type="button" className={button} disabled={create.isPending} onClick={() => create.mutate()}>
+              Create {p.entries.length} hosts
+            </button>
             <ErrorBox error={create.error} title="Nothing was created" />
-            {created.length > 0 && <p role="status" className="text-sm text-emerald-800">Created {created.length} hosts. Their keys are not pinned: review them below.</p>}
+            {created.length > 0 && (
+              <p role="status" className="text-sm text-emerald-800">
+                Created {created.length} hosts. Their keys are not pinned: review them below.
+              </p>
+            )}
           </>
         )}
       </section>
@@ -113,13 +148,20 @@ export function ImportAndReview({ identities }: { identities: IdentityOption[] }
         {rows.length > 0 && (
           <table className="w-full text-sm" aria-label="Host keys">
             <thead className="bg-slate-100 text-left text-slate-600">
-              <tr><th className="px-2 py-1">Host</th><th className="px-2 py-1">SHA256 fingerprint</th><th className="px-2 py-1">known_hosts</th><th className="px-2 py-1"></th></tr>
+              <tr>
+                <th className="px-2 py-1">Host</th>
+                <th className="px-2 py-1">SHA256 fingerprint</th>
+                <th className="px-2 py-1">known_hosts</th>
+                <th className="px-2 py-1"></th>
+              </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.hostId} className="border-t border-slate-100 text-xs" data-status={r.status}>
                   <td className="px-2 py-1 font-mono">{r.name}</td>
-                  <td className="px-2 py-1 font-mono">{r.fingerprint ?? '—'} {r.algo && <span className="text-slate-500">({r.algo})</span>}</td>
+                  <td className="px-2 py-1 font-mono">
+                    {r.fingerprint ?? '—'} {r.algo && <span className="text-slate-500">({r.algo})</span>}
+                  </td>
                   <td className="px-2 py-1">
                     {r.status.replace(/_/g, ' ')}
                     {r.pinned && ' — pinned'}

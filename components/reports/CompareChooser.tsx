@@ -72,7 +72,11 @@ export function CompareChooser({
           ))}
         </select>
       </label>
-      <button type="submit" disabled={!pickA || !pickB} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={!pickA || !pickB}
+        className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+      >
         Compare
       </button>
     </form>

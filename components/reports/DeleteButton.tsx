@@ -25,11 +25,20 @@ export function DeleteButton({ url, what, consequence, redirectTo }: { url: stri
     );
   }
   return (
-    <div role="alertdialog" aria-label={`Delete ${what}?`} className="flex flex-wrap items-center gap-2 rounded border border-red-300 bg-red-50 px-2 py-1 text-xs text-red-900">
+    <div
+      role="alertdialog"
+      aria-label={`Delete ${what}?`}
+      className="flex flex-wrap items-center gap-2 rounded border border-red-300 bg-red-50 px-2 py-1 text-xs text-red-900"
+    >
       <span>
         Delete {what} for good? {consequence}
       </span>
-      <button type="button" disabled={del.isPending} onClick={() => del.mutate()} className="rounded bg-red-600 px-2 py-0.5 font-medium text-white hover:bg-red-700 disabled:opacity-50">
+      <button
+        type="button"
+        disabled={del.isPending}
+        onClick={() => del.mutate()}
+        className="rounded bg-red-600 px-2 py-0.5 font-medium text-white hover:bg-red-700 disabled:opacity-50"
+      >
         {del.isPending ? 'Deleting…' : 'Yes, delete'}
       </button>
       <button type="button" onClick={() => setAsking(false)} className="rounded border border-slate-300 bg-white px-2 py-0.5 text-slate-700">

@@ -43,7 +43,8 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
     <div className="space-y-2" data-testid="diff-flamegraph">
       <div className="flex flex-wrap items-center gap-3 text-xs text-slate-600">
         <span>
-          <span className="mr-1 inline-block h-3 w-3 rounded-sm align-middle" style={{ background: deltaColor(1, 1) }} /> grew: a larger share of all samples in B
+          <span className="mr-1 inline-block h-3 w-3 rounded-sm align-middle" style={{ background: deltaColor(1, 1) }} /> grew: a larger share of all samples in
+          B
         </span>
         <span>
           <span className="mr-1 inline-block h-3 w-3 rounded-sm align-middle" style={{ background: deltaColor(-1, 1) }} /> shrank
@@ -70,7 +71,14 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
           ))}
         </nav>
       )}
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={`Differential flame graph: B (${labelB}) against A (${labelA})`} className="block select-none" style={{ fontFamily: 'Verdana, DejaVu Sans, sans-serif', fontSize: 11 }}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`Differential flame graph: B (${labelB}) against A (${labelA})`}
+        className="block select-none"
+        style={{ fontFamily: 'Verdana, DejaVu Sans, sans-serif', fontSize: 11 }}
+      >
         {layout.frames.map((f, i) => {
           const n = f.node;
           const fill = n.kind === 'root' ? '#cbd5e1' : deltaColor(n.delta, maxAbsDelta);

@@ -19,9 +19,15 @@ export function FunctionChangesTable({ title, rows, change }: { title: string; r
           <thead className="text-left text-xs text-slate-500">
             <tr>
               <th className="py-1 pr-2">Function</th>
-              <th className="py-1 pr-2 text-right" title="share of samples with the function as the leaf">self A → B</th>
-              <th className="py-1 pr-2 text-right" title="change of the self share, percentage points">self Δ</th>
-              <th className="py-1 text-right" title="change of the share of samples with the function anywhere on the stack, percentage points">total Δ</th>
+              <th className="py-1 pr-2 text-right" title="share of samples with the function as the leaf">
+                self A → B
+              </th>
+              <th className="py-1 pr-2 text-right" title="change of the self share, percentage points">
+                self Δ
+              </th>
+              <th className="py-1 text-right" title="change of the share of samples with the function anywhere on the stack, percentage points">
+                total Δ
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -34,7 +40,9 @@ export function FunctionChangesTable({ title, rows, change }: { title: string; r
                 <td className="whitespace-nowrap py-1 pr-2 text-right tabular-nums text-slate-600">
                   {fmtShare(r.selfA)} → {fmtShare(r.selfB)}
                 </td>
-                <td className={`whitespace-nowrap py-1 pr-2 text-right font-medium tabular-nums ${change === 'grown' ? 'text-red-700' : 'text-blue-700'}`}>{fmtPoints(r.deltaSelf)}</td>
+                <td className={`whitespace-nowrap py-1 pr-2 text-right font-medium tabular-nums ${change === 'grown' ? 'text-red-700' : 'text-blue-700'}`}>
+                  {fmtPoints(r.deltaSelf)}
+                </td>
                 <td className="whitespace-nowrap py-1 text-right tabular-nums text-slate-600">{fmtPoints(r.deltaTotal)}</td>
               </tr>
             ))}

@@ -66,7 +66,15 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
         </label>
         <label className="flex flex-col gap-1 text-sm">
           Host it was captured on
-          <input required value={hostName} onChange={(e) => setHostName(e.target.value)} className={field} aria-label="Host name" placeholder="db-7.example" maxLength={120} />
+          <input
+            required
+            value={hostName}
+            onChange={(e) => setHostName(e.target.value)}
+            className={field}
+            aria-label="Host name"
+            placeholder="db-7.example"
+            maxLength={120}
+          />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           bpftrace version (optional)
@@ -80,15 +88,25 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
       {tool && (
         <p className="text-sm text-slate-600">
           Capture it on the host with the catalog script:{' '}
-          <code className="rounded bg-slate-100 px-1 font-mono text-xs">sudo bpftrace -f json {tool.scriptFile} &gt; capture.jsonl</code> (stop it with Ctrl+C; the
-          maps it prints then are part of the capture).
+          <code className="rounded bg-slate-100 px-1 font-mono text-xs">sudo bpftrace -f json {tool.scriptFile} &gt; capture.jsonl</code> (stop it with Ctrl+C;
+          the maps it prints then are part of the capture).
         </p>
       )}
       <label className="flex flex-col gap-1 text-sm">
         Capture file (bpftrace -f json output, at most {maxBytes / 2 ** 20} MiB)
-        <input type="file" accept=".jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain" onChange={(e) => setFile(e.target.files?.[0] ?? null)} aria-label="Capture file" className="text-sm" />
+        <input
+          type="file"
+          accept=".jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          aria-label="Capture file"
+          className="text-sm"
+        />
       </label>
-      <button type="submit" disabled={send.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={send.isPending}
+        className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+      >
         {send.isPending ? 'Importing…' : 'Import and make a report'}
       </button>
       <ErrorBox error={clientError ?? send.error} title="Not imported" />

@@ -42,7 +42,9 @@ export function LatencyCompare({
               <th className="px-3 py-1.5 text-left font-medium">{p.name}</th>
               <td className="px-3 py-1.5 text-right tabular-nums">{fmt(p.a)}</td>
               <td className="px-3 py-1.5 text-right tabular-nums">{fmt(p.b)}</td>
-              <td className={`px-3 py-1.5 text-right tabular-nums ${p.delta === null ? '' : p.delta > 0 ? 'text-red-700' : p.delta < 0 ? 'text-blue-700' : ''}`}>
+              <td
+                className={`px-3 py-1.5 text-right tabular-nums ${p.delta === null ? '' : p.delta > 0 ? 'text-red-700' : p.delta < 0 ? 'text-blue-700' : ''}`}
+              >
                 {p.delta === null ? '—' : `${p.delta > 0 ? '+' : p.delta < 0 ? '−' : '±'}${formatDuration(Math.abs(p.delta), u)}`}
                 {p.ratio !== null && <span className="ml-1 text-slate-500">(×{p.ratio.toFixed(2)})</span>}
               </td>

@@ -42,7 +42,12 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
   const [kernelSuffix, setKernelSuffix] = useState(true);
   const note = stackExportNote(result.data);
   return (
-    <section id={`tool-${item.toolId}`} data-testid={`report-item-${item.toolId}`} aria-label={`${item.toolTitle} (${item.toolId})`} className="min-w-0 space-y-3 rounded border border-slate-200 bg-white p-4">
+    <section
+      id={`tool-${item.toolId}`}
+      data-testid={`report-item-${item.toolId}`}
+      aria-label={`${item.toolTitle} (${item.toolId})`}
+      className="min-w-0 space-y-3 rounded border border-slate-200 bg-white p-4"
+    >
       <header className="flex flex-wrap items-baseline gap-2">
         <h2 className="text-lg font-semibold">
           {item.toolTitle} <span className="font-mono text-xs font-normal text-slate-500">{item.toolId}</span>
@@ -76,7 +81,8 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
             'none stored'
           ) : raw.available ? (
             <>
-              {fmtBytes(raw.bytes)} ({fmtBytes(raw.gzBytes)} stored){raw.truncated && <span className="text-amber-700"> · truncated at the raw output cap</span>} ·{' '}
+              {fmtBytes(raw.bytes)} ({fmtBytes(raw.gzBytes)} stored)
+              {raw.truncated && <span className="text-amber-700"> · truncated at the raw output cap</span>} ·{' '}
               {raw.expiresAt ? <>kept until {fmtTime(raw.expiresAt)}</> : 'kept forever'}
             </>
           ) : (
@@ -84,7 +90,11 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
               {fmtBytes(raw.bytes)}, expired on {fmtTime(raw.expiredAt)} (retention); the parsed result below is kept
             </span>
           )}
-          {raw && <span className="ml-2 font-mono text-xs text-slate-500" title="sha256 of the raw output">sha256 {raw.sha256.slice(0, 16)}…</span>}
+          {raw && (
+            <span className="ml-2 font-mono text-xs text-slate-500" title="sha256 of the raw output">
+              sha256 {raw.sha256.slice(0, 16)}…
+            </span>
+          )}
         </dd>
       </dl>
       {item.exports.length > 0 && (
@@ -103,7 +113,12 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
           ))}
           {item.exports.some((f) => STACK_EXPORTS.has(f)) && (
             <label className="flex items-center gap-1 text-slate-600" title="Gregg's stackcollapse convention: flamegraph.pl colours kernel frames apart">
-              <input type="checkbox" checked={kernelSuffix} onChange={(e) => setKernelSuffix(e.target.checked)} data-testid={`export-${item.toolId}-kernel-suffix`} />
+              <input
+                type="checkbox"
+                checked={kernelSuffix}
+                onChange={(e) => setKernelSuffix(e.target.checked)}
+                data-testid={`export-${item.toolId}-kernel-suffix`}
+              />
               kernel frames marked <code>_[k]</code>
             </label>
           )}
@@ -117,7 +132,9 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
       <details className="text-sm">
         <summary className="cursor-pointer text-slate-600">
           Script <span className="font-mono text-xs">{item.scriptFile ?? item.variantId}</span> · sha256{' '}
-          <span className="font-mono text-xs" data-testid={`script-sha-${item.toolId}`}>{item.scriptSha256}</span>
+          <span className="font-mono text-xs" data-testid={`script-sha-${item.toolId}`}>
+            {item.scriptSha256}
+          </span>
         </summary>
         {item.scriptText !== null ? (
           <pre className="mt-2 max-h-96 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid={`script-text-${item.toolId}`}>
@@ -135,7 +152,13 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
       {item.status === 'failed' && <ErrorBox error={item.errorMessage ?? 'failed'} title={`${item.toolTitle} failed`} />}
       {item.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled; what bpftrace printed before it stopped is shown.</p>}
       {item.hasResult ? (
-        <ToolResultView toolId={item.toolId} viz={item.viz as VizKind} result={result.data ?? null} loading={result.isLoading} error={result.error ? String(result.error.message) : null} />
+        <ToolResultView
+          toolId={item.toolId}
+          viz={item.viz as VizKind}
+          result={result.data ?? null}
+          loading={result.isLoading}
+          error={result.error ? String(result.error.message) : null}
+        />
       ) : (
         <p className="text-sm text-slate-500">No result.</p>
       )}

@@ -34,7 +34,8 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
           </span>
           {progress && !done && (
             <span data-testid="run-progress-text" className="text-slate-700">
-              {progress.phase} · {progress.elapsedSec.toFixed(0)} s elapsed, {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records
+              {progress.phase} · {progress.elapsedSec.toFixed(0)} s elapsed, {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()}{' '}
+              records
             </span>
           )}
           {done && (
@@ -69,7 +70,9 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
             </span>
           )}
           {done && run.rawOutputBytes > 0 && (
-            <a href={`/api/runs/${run.id}/raw`} className="text-indigo-700 hover:underline">Download raw output</a>
+            <a href={`/api/runs/${run.id}/raw`} className="text-indigo-700 hover:underline">
+              Download raw output
+            </a>
           )}
         </div>
         <ProgressBar value={fraction} label="Run progress" />
@@ -86,7 +89,9 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         <ErrorBox error={cancel.error} title="Cancel failed" />
         {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The run failed" />}
         {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}
-        {run.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>}
+        {run.status === 'cancelled' && (
+          <p className="text-sm text-amber-800">Cancelled{result ? '; what bpftrace printed before it stopped is shown below.' : '.'}</p>
+        )}
       </section>
       {/* a failed run has no result to show: its error above is what is true ("No events." would not be) */}
       {run.status !== 'failed' && <ResultView toolId={run.toolId} result={result} done={done} />}

@@ -10,5 +10,9 @@ const STYLE: Record<RunStatus, string> = {
 };
 
 export function RunStatusBadge({ status }: { status: RunStatus }) {
-  return <span data-testid="run-status" className={`rounded px-2 py-0.5 text-xs font-medium ${STYLE[status]}`}>{status}</span>;
+  return (
+    <span data-testid="run-status" className={`rounded px-2 py-0.5 text-xs font-medium ${STYLE[status]}`}>
+      {status}
+    </span>
+  );
 }

@@ -29,7 +29,11 @@ export function BlockIoView({ result, label = 'Block I/O', loading, error, csvNa
         {devices.length > 1 && (
           <span className="text-slate-600">
             {' '}
-            · per disk: {devices.slice(0, 6).map((d) => `${d.device} ${d.events.toLocaleString('en-US')}`).join(', ')}
+            · per disk:{' '}
+            {devices
+              .slice(0, 6)
+              .map((d) => `${d.device} ${d.events.toLocaleString('en-US')}`)
+              .join(', ')}
             {devices.length > 6 ? ', …' : ''}
           </span>
         )}

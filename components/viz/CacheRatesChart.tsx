@@ -26,7 +26,12 @@ export function CacheRatesChart({ points, label, heightPx = 240 }: CacheRatesCha
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="tSec" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(t: number) => `${Math.round(t)} s`} fontSize={11} />
-          <YAxis tickFormatter={(v: number) => compact.format(v)} fontSize={11} width={48} label={{ value: 'per second', angle: -90, position: 'insideLeft', fontSize: 11, dy: 30 }} />
+          <YAxis
+            tickFormatter={(v: number) => compact.format(v)}
+            fontSize={11}
+            width={48}
+            label={{ value: 'per second', angle: -90, position: 'insideLeft', fontSize: 11, dy: 30 }}
+          />
           <Tooltip
             formatter={(v, name) => [typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(v), name]}
             labelFormatter={(t) => `t = ${Number(t).toFixed(1)} s`}

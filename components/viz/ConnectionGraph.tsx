@@ -77,7 +77,8 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
         </span>
         {layout.hiddenNodes > 0 && (
           <span data-testid="graph-more" className="text-amber-800">
-            {layout.hiddenNodes.toLocaleString('en-US')} more endpoints ({formatBytes(layout.hiddenBytes)}, {layout.hiddenEdges.toLocaleString('en-US')} pairs) not drawn: only the {maxNodes} busiest are
+            {layout.hiddenNodes.toLocaleString('en-US')} more endpoints ({formatBytes(layout.hiddenBytes)}, {layout.hiddenEdges.toLocaleString('en-US')} pairs)
+            not drawn: only the {maxNodes} busiest are
           </span>
         )}
       </div>

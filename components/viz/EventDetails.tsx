@@ -31,7 +31,12 @@ export function EventDetails({ columns, row, position, onClose }: EventDetailsPr
     >
       <div className="mb-2 flex items-center gap-2">
         <h4 className="font-medium text-slate-800">Event #{position.toLocaleString('en-US')}</h4>
-        <button ref={closeRef} type="button" onClick={onClose} className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-100">
+        <button
+          ref={closeRef}
+          type="button"
+          onClick={onClose}
+          className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-100"
+        >
           Close
         </button>
       </div>
@@ -49,7 +54,9 @@ export function EventDetails({ columns, row, position, onClose }: EventDetailsPr
                 {typeof v === 'string' && v !== '' ? (
                   <>
                     <EscapedText text={v} />
-                    <span className="ml-2 text-xs text-slate-600">({v.length} {v.length === 1 ? 'char' : 'chars'})</span>
+                    <span className="ml-2 text-xs text-slate-600">
+                      ({v.length} {v.length === 1 ? 'char' : 'chars'})
+                    </span>
                   </>
                 ) : (
                   <>

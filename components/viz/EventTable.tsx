@@ -126,7 +126,19 @@ function useEventColumns(columns: readonly EventColumn[]) {
   );
 }
 
-function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: EventColumn[]; rows: EventRow[]; label: string; csvName: string; heightPx: number }) {
+function EventGrid({
+  columns,
+  rows,
+  label,
+  csvName,
+  heightPx,
+}: {
+  columns: EventColumn[];
+  rows: EventRow[];
+  label: string;
+  csvName: string;
+  heightPx: number;
+}) {
   const columnDefs = useEventColumns(columns);
   const rowText = useMemo(() => createRowTextIndex(columns), [columns]);
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -137,7 +149,10 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
   const deferredGlobal = useDeferredValue(globalText.trim().toLowerCase());
   const deferredFilters = useDeferredValue(filterTexts);
   const columnFilters = useMemo<ColumnFiltersState>(
-    () => Object.entries(deferredFilters).filter(([, v]) => v.trim() !== '').map(([id, value]) => ({ id, value })),
+    () =>
+      Object.entries(deferredFilters)
+        .filter(([, v]) => v.trim() !== '')
+        .map(([id, value]) => ({ id, value })),
     [deferredFilters],
   );
 
@@ -195,7 +210,10 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
   const toggle = useCallback((row: EventRow) => setSelected((cur) => (cur === row ? null : row)), []);
 
   const download = useCallback(() => {
-    const csv = toCsv(columns, view.map((i) => rows[i]));
+    const csv = toCsv(
+      columns,
+      view.map((i) => rows[i]),
+    );
     const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
@@ -248,12 +266,7 @@ function EventGrid({ columns, rows, label, csvName, heightPx }: { columns: Event
       </div>
       {/* contain: layout and paint stay inside the scroller, so a scroll step re-lays out the table, not the page */}
       <div ref={scrollRef} className="overflow-auto rounded border border-slate-200 bg-white" style={{ maxHeight: heightPx, contain: 'content' }} tabIndex={-1}>
-        <table
-          aria-label={label}
-          aria-rowcount={view.length + 2}
-          className="w-full table-fixed border-collapse text-sm"
-          style={{ minWidth }}
-        >
+        <table aria-label={label} aria-rowcount={view.length + 2} className="w-full table-fixed border-collapse text-sm" style={{ minWidth }}>
           <colgroup>
             {columns.map((c, i) => (
               <col key={c.key} style={widths[i]! > 0 ? { width: widths[i]! } : undefined} />

@@ -90,7 +90,9 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
       c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
       chart.current = c as unknown as Chart;
-      d3.select(el).datum(structuredClone(root)).call(c as never);
+      d3.select(el)
+        .datum(structuredClone(root))
+        .call(c as never);
       showRoot();
       if (termRef.current && validRegex(termRef.current)) chart.current.search(termRef.current);
       ro = new ResizeObserver(() => {
@@ -153,8 +155,8 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
         {term && !validRegex(term) && <span className="text-red-700">not a valid regular expression</span>}
         {match && term && (
           <span data-testid="flame-search-share" className="text-slate-700">
-            matched {match.sum.toLocaleString()} of {match.total.toLocaleString()} samples (
-            {match.total ? ((100 * match.sum) / match.total).toFixed(1) : '0.0'}%)
+            matched {match.sum.toLocaleString()} of {match.total.toLocaleString()} samples ({match.total ? ((100 * match.sum) / match.total).toFixed(1) : '0.0'}
+            %)
           </span>
         )}
         <button type="button" onClick={() => chart.current?.resetZoom()} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
@@ -164,8 +166,14 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
           <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> Icicle
         </label>
         <span className="ml-auto flex items-center gap-3 text-xs text-slate-600">
-          <span><span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(170,55%,60%)' }} />user</span>
-          <span><span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(30,85%,62%)' }} />kernel</span>
+          <span>
+            <span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(170,55%,60%)' }} />
+            user
+          </span>
+          <span>
+            <span className="mr-1 inline-block h-3 w-3 rounded-sm" style={{ background: 'hsl(30,85%,62%)' }} />
+            kernel
+          </span>
         </span>
       </div>
       <div ref={holder} data-testid="flamegraph" className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white" />

@@ -39,9 +39,7 @@ export function FlameGraphView({ result, label = 'CPU flame graph', loading, err
           {result.samplesInTree.toLocaleString('en-US')} samples at {result.sampleHz} Hz{loading ? ' (so far)' : ''}
         </span>
         {top.length > 0 && (
-          <span className="text-slate-600">
-            busiest: {top.map((p) => `${p.comm} (${p.pid}) ${p.samples.toLocaleString('en-US')}`).join(', ')}
-          </span>
+          <span className="text-slate-600">busiest: {top.map((p) => `${p.comm} (${p.pid}) ${p.samples.toLocaleString('en-US')}`).join(', ')}</span>
         )}
       </div>
       <ResultNotices notices={resultNotices(result)} />

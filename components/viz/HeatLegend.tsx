@@ -5,7 +5,10 @@ export function HeatLegend({ max, what }: { max: number; /** what a cell counts,
   const stops = Array.from({ length: 11 }, (_, i) => `${heatColorAt(0.08 + 0.092 * i)} ${i * 10}%`).join(', ');
   const mid = max > 1 ? Math.round(Math.sqrt(max)) : null;
   return (
-    <div className="flex items-center gap-2 text-xs text-slate-600" aria-label={`Colour scale: ${what} per cell, logarithmic, 1 to ${max.toLocaleString('en-US')}`}>
+    <div
+      className="flex items-center gap-2 text-xs text-slate-600"
+      aria-label={`Colour scale: ${what} per cell, logarithmic, 1 to ${max.toLocaleString('en-US')}`}
+    >
       <span>{what} per cell (log scale)</span>
       <span>1</span>
       <span aria-hidden="true" className="relative inline-block h-3 w-40 rounded-sm" style={{ background: `linear-gradient(to right, ${stops})` }}>

@@ -25,7 +25,16 @@ export function HitRatioChart({ points, label, heightPx = 180 }: HitRatioChartPr
             formatter={(v) => [typeof v === 'number' ? `${v.toFixed(1)} %` : 'no access', 'hit ratio']}
             labelFormatter={(t) => `t = ${Number(t).toFixed(1)} s`}
           />
-          <Line type="linear" dataKey="hitRatioPct" name="hit ratio %" stroke="#4f46e5" strokeWidth={1.5} dot={dot} connectNulls={false} isAnimationActive={false} />
+          <Line
+            type="linear"
+            dataKey="hitRatioPct"
+            name="hit ratio %"
+            stroke="#4f46e5"
+            strokeWidth={1.5}
+            dot={dot}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -31,7 +31,9 @@ export function LatencyHeatmap({ result, label, countNoun = 'events', loading, e
     <div className="space-y-2">
       <ResultNotices notices={resultNotices(result)} />
       {result.columns.length === 0 || result.count === 0 ? (
-        <VizEmpty label={label}>No {countNoun} were recorded{loading ? ' yet' : ' during the run'}.</VizEmpty>
+        <VizEmpty label={label}>
+          No {countNoun} were recorded{loading ? ' yet' : ' during the run'}.
+        </VizEmpty>
       ) : (
         <HeatmapBody result={result} label={label} countNoun={countNoun} />
       )}

@@ -29,7 +29,14 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
   const yOf = (pos: number) => height - pos * rowPx;
   return (
     <figure aria-label={label} className="shrink-0">
-      <svg width={widthPx} height={height} role="img" aria-label={`${label}: bars per bucket`} data-testid="latency-histogram" className="block overflow-visible">
+      <svg
+        width={widthPx}
+        height={height}
+        role="img"
+        aria-label={`${label}: bars per bucket`}
+        data-testid="latency-histogram"
+        className="block overflow-visible"
+      >
         {rows.map((b, i) => {
           const w = max > 0 ? Math.max(b.count > 0 ? 1 : 0, (b.count / max) * barMax) : 0;
           const y = yOf(i + 1);
@@ -39,7 +46,15 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
                 <title>{`${latencyBucketLabel(b, unit)}: ${b.count.toLocaleString('en-US')}`}</title>
               </rect>
               {b.count > 0 && rowPx >= 10 && (
-                <text x={w + 3} y={y + rowPx / 2} dominantBaseline="central" className="fill-slate-600 text-[10px]" stroke="white" strokeWidth={3} paintOrder="stroke">
+                <text
+                  x={w + 3}
+                  y={y + rowPx / 2}
+                  dominantBaseline="central"
+                  className="fill-slate-600 text-[10px]"
+                  stroke="white"
+                  strokeWidth={3}
+                  paintOrder="stroke"
+                >
                   {b.count.toLocaleString('en-US')}
                 </text>
               )}
@@ -49,7 +64,15 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
         {placePercentiles(rows, percentiles, height, rowPx).map((p) => (
           <g key={p.name} data-testid={`percentile-${p.name}`}>
             <line x1={0} x2={widthPx - gutter} y1={p.y} y2={p.y} className="stroke-slate-900" strokeDasharray="3 2" strokeWidth={1} />
-            <text x={widthPx - gutter + 2} y={p.labelY} dominantBaseline="central" className="fill-slate-900 text-[10px] font-medium" stroke="white" strokeWidth={3} paintOrder="stroke">
+            <text
+              x={widthPx - gutter + 2}
+              y={p.labelY}
+              dominantBaseline="central"
+              className="fill-slate-900 text-[10px] font-medium"
+              stroke="white"
+              strokeWidth={3}
+              paintOrder="stroke"
+            >
               {p.name}
             </text>
             <title>{`${p.name} ≈ ${formatDuration(p.value, unit)}`}</title>

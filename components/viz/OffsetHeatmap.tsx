@@ -42,9 +42,13 @@ function OffsetBody({ heatmap, label }: { heatmap: OffsetHeatmapData; label: str
   return (
     <figure aria-label={`${label} heat map`} className="space-y-2" data-testid="offset-heatmap">
       <div className="text-sm text-slate-700">
-        {heatmap.device ? <>disk <span className="font-mono">{heatmap.device}</span> · </> : null}
-        offsets {formatBytes(minSector * SECTOR_BYTES)} to {formatBytes(minSector * SECTOR_BYTES + spanBytes)} in {nRows} bins of {formatBytes(binSectors * SECTOR_BYTES)} ·{' '}
-        {nonZero.toLocaleString('en-US')} busy cells
+        {heatmap.device ? (
+          <>
+            disk <span className="font-mono">{heatmap.device}</span> ·{' '}
+          </>
+        ) : null}
+        offsets {formatBytes(minSector * SECTOR_BYTES)} to {formatBytes(minSector * SECTOR_BYTES + spanBytes)} in {nRows} bins of{' '}
+        {formatBytes(binSectors * SECTOR_BYTES)} · {nonZero.toLocaleString('en-US')} busy cells
       </div>
       <div className="flex gap-2">
         <div className="relative w-20 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">

@@ -36,7 +36,12 @@ export function ToolResultView({ toolId, viz, result, loading, error }: ToolResu
     const kind = typeof result === 'object' ? (result as { kind?: unknown }).kind : undefined;
     if (kind === 'generic') expected = 'generic';
     else if (kind !== expected) {
-      return <VizError label={label} error={`The result of ${toolId} is of kind ${JSON.stringify(kind ?? typeof result)}, but its view (${viz}) draws "${expected}".`} />;
+      return (
+        <VizError
+          label={label}
+          error={`The result of ${toolId} is of kind ${JSON.stringify(kind ?? typeof result)}, but its view (${viz}) draws "${expected}".`}
+        />
+      );
     }
   }
   const View = KIND_VIEWS[expected];

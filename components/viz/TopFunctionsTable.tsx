@@ -35,7 +35,8 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
   return (
     <div className="space-y-1">
       <div className="text-xs text-slate-600">
-        Top {Math.min(limit, top.rows.length)} of {top.functions.toLocaleString('en-US')} functions by {sortBy} samples ({top.samples.toLocaleString('en-US')} samples)
+        Top {Math.min(limit, top.rows.length)} of {top.functions.toLocaleString('en-US')} functions by {sortBy} samples ({top.samples.toLocaleString('en-US')}{' '}
+        samples)
       </div>
       <div className="max-h-[560px] overflow-auto rounded border border-slate-200 bg-white">
         <table aria-label="Top functions by samples" data-testid="top-functions" className="w-full table-fixed border-collapse text-sm">
@@ -50,13 +51,23 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
           </colgroup>
           <thead className="sticky top-0 bg-slate-100 text-left text-xs text-slate-700">
             <tr>
-              <th scope="col" className="px-2 py-1 text-right font-medium">#</th>
-              <th scope="col" className="px-2 py-1 font-medium">Function</th>
-              <th scope="col" className="px-2 py-1 font-medium">Where</th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                #
+              </th>
+              <th scope="col" className="px-2 py-1 font-medium">
+                Function
+              </th>
+              <th scope="col" className="px-2 py-1 font-medium">
+                Where
+              </th>
               {header('self', 'Self')}
-              <th scope="col" className="px-2 py-1 text-right font-medium">Self %</th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Self %
+              </th>
               {header('total', 'Total')}
-              <th scope="col" className="px-2 py-1 text-right font-medium">Total %</th>
+              <th scope="col" className="px-2 py-1 text-right font-medium">
+                Total %
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -88,9 +99,13 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
                   <td className="px-2 py-0.5 text-xs">
                     <span className={f.kind === 'kernel' ? 'text-orange-700' : f.kind === 'user' ? 'text-teal-700' : 'text-slate-600'}>{f.kind}</span>
                   </td>
-                  <td className="px-2 py-0.5 text-right font-mono tabular-nums" data-col="self">{f.self.toLocaleString('en-US')}</td>
+                  <td className="px-2 py-0.5 text-right font-mono tabular-nums" data-col="self">
+                    {f.self.toLocaleString('en-US')}
+                  </td>
                   <td className="px-2 py-0.5 text-right tabular-nums text-slate-600">{pct(f.self, top.samples)}</td>
-                  <td className="px-2 py-0.5 text-right font-mono tabular-nums" data-col="total">{f.total.toLocaleString('en-US')}</td>
+                  <td className="px-2 py-0.5 text-right font-mono tabular-nums" data-col="total">
+                    {f.total.toLocaleString('en-US')}
+                  </td>
                   <td className="px-2 py-0.5 text-right tabular-nums text-slate-600">{pct(f.total, top.samples)}</td>
                 </tr>
               );

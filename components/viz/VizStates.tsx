@@ -59,7 +59,11 @@ export function ResultNotices({ notices }: { notices: readonly ResultNotice[] })
               : 'rounded border border-slate-200 bg-slate-50 px-2 py-1 text-slate-700'
           }
         >
-          {n.level === 'warn' ? <span aria-hidden="true" className="mr-1">⚠</span> : null}
+          {n.level === 'warn' ? (
+            <span aria-hidden="true" className="mr-1">
+              ⚠
+            </span>
+          ) : null}
           {n.text}
         </li>
       ))}

@@ -8,7 +8,12 @@ import { db } from '@/lib/db/client';
 import { AUDIT_OUTCOMES } from '@/lib/audit/actions';
 
 export const auditQuerySchema = z.object({
-  action: z.string().trim().max(64).regex(/^[a-z_.]*$/, 'action: like run.start').optional(),
+  action: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[a-z_.]*$/, 'action: like run.start')
+    .optional(),
   actor: z.string().trim().max(200).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   target: z.string().trim().max(300).optional(),

@@ -32,7 +32,11 @@ export function safeDetails(details: Record<string, unknown> | null | undefined)
     if (depth > 3) return '…';
     if (Array.isArray(v)) return v.slice(0, 50).map((x) => clean(x, depth + 1));
     if (typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).slice(0, 50).map(([k, x]) => [k, clean(x, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .slice(0, 50)
+          .map(([k, x]) => [k, clean(x, depth + 1)]),
+      );
     }
     return String(v);
   };

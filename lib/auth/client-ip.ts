@@ -55,7 +55,10 @@ export function resolveClientIp(peer: string | undefined, forwardedFor: string |
   if (!p) return 'unknown';
   const trusted = new Set(trustedProxies.map((t) => normalizeIp(t) ?? t));
   if (!trusted.has(p) || !forwardedFor) return p;
-  const hops = forwardedFor.split(',').map((s) => normalizeIp(s)).reverse();
+  const hops = forwardedFor
+    .split(',')
+    .map((s) => normalizeIp(s))
+    .reverse();
   for (const hop of hops) {
     if (!hop) return p; // a malformed entry: believe nothing further left of it
     if (!trusted.has(hop)) return hop;

@@ -13,7 +13,6 @@ import { setupRequired } from '@/lib/auth/first-run';
 import { PATH_HEADER } from '@/lib/auth/security-headers';
 import { safeNext } from '@/lib/auth/redirect';
 
-
 const g = globalThis as unknown as { __bpfdeckSetupDone?: boolean };
 
 /** true once an admin exists (the last admin cannot be removed, so this never turns back) */
@@ -34,7 +33,6 @@ export async function currentUser(): Promise<Principal | null> {
     return null;
   }
 }
-
 
 export async function requestedPath(): Promise<string> {
   return safeNext((await headers()).get(PATH_HEADER));

@@ -8,13 +8,7 @@
  * Nothing here throws on bad input: a bad line becomes a `malformed` record, an unknown type `unknown`.
  */
 import type { BtRecord, DecoderOptions, HistBucket, Scalar, StatsValue } from '@/lib/bpftrace/types';
-import {
-  decodeByteString,
-  decodeByteStringsDeep,
-  hasByteEscapes,
-  repairByteEscapes,
-  unescapeJsonStringBody,
-} from '@/lib/bpftrace/strings';
+import { decodeByteString, decodeByteStringsDeep, hasByteEscapes, repairByteEscapes, unescapeJsonStringBody } from '@/lib/bpftrace/strings';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** How much of a bad line a `malformed` record keeps (at most this many chars, plus an ellipsis). */
@@ -168,13 +162,7 @@ function keyedEntries(ctx: LineContext, obj: Record<string, unknown>, kind: Valu
 }
 
 function isStatsObject(v: unknown): v is StatsValue {
-  return (
-    isObject(v) &&
-    typeof v.count === 'number' &&
-    typeof v.average === 'number' &&
-    typeof v.total === 'number' &&
-    Object.keys(v).length === 3
-  );
+  return isObject(v) && typeof v.count === 'number' && typeof v.average === 'number' && typeof v.total === 'number' && Object.keys(v).length === 3;
 }
 
 function toBuckets(v: unknown): HistBucket[] | undefined {
@@ -219,12 +207,7 @@ function unknownRecord(ctx: LineContext, obj: Record<string, unknown>, type: str
 }
 
 /** map/stats/hist: `data` is `{"@name": value}`, value unkeyed or an object of keyed values. */
-function normalizeMap(
-  ctx: LineContext,
-  obj: Record<string, unknown>,
-  type: 'map' | 'stats' | 'hist',
-  line: string,
-): BtRecord {
+function normalizeMap(ctx: LineContext, obj: Record<string, unknown>, type: 'map' | 'stats' | 'hist', line: string): BtRecord {
   const data = obj.data;
   const names = isObject(data) ? Object.keys(data) : [];
   if (names.length !== 1) return unknownRecord(ctx, obj, type, line); // one map per line, always
@@ -267,9 +250,7 @@ function normalize(ctx: LineContext, obj: Record<string, unknown>, type: string,
       // print() of tuples/structs (newer bpftrace) is not a scalar: keep it as unknown, not lost
       return isScalar(data) ? { type, value: scalar(ctx, data) } : unknownRecord(ctx, obj, type, line);
     case 'lost_events':
-      return isObject(data) && typeof data.events === 'number'
-        ? { type, events: data.events }
-        : malformed(line, 'lost_events: data.events is not a number');
+      return isObject(data) && typeof data.events === 'number' ? { type, events: data.events } : malformed(line, 'lost_events: data.events is not a number');
     case 'helper_error': {
       // the only record without `data`: fields at top level, no `msg` in 0.17
       if (typeof obj.helper !== 'string' || typeof obj.retcode !== 'number') {
@@ -295,11 +276,7 @@ function normalize(ctx: LineContext, obj: Record<string, unknown>, type: string,
  * exit-time maps). Pass the same `state` for every line of one stream so the key-escape decision sticks;
  * without it each call decides from `opts` and its own keys only.
  */
-export function decodeLine(
-  line: string,
-  opts: DecoderOptions = {},
-  state: KeyEscapeState = createKeyEscapeState(opts),
-): BtRecord | null {
+export function decodeLine(line: string, opts: DecoderOptions = {}, state: KeyEscapeState = createKeyEscapeState(opts)): BtRecord | null {
   // bpftrace lines start with '{'; only other lines can be blank (trim() allocates: keep it off the fast path)
   if (line.charCodeAt(0) !== 0x7b && line.trim() === '') return null;
   let text = line;

@@ -73,12 +73,7 @@ function buildPreflightCommand(): string {
   return lines.join('\n');
 }
 
-export function parsePreflightOutput(
-  stdout: string,
-  durationMs: number,
-  now = new Date(),
-  wantedTracepoints: readonly string[] = [],
-): HostCapabilities {
+export function parsePreflightOutput(stdout: string, durationMs: number, now = new Date(), wantedTracepoints: readonly string[] = []): HostCapabilities {
   const kv = new Map<string, string[]>();
   for (const line of stdout.split('\n')) {
     if (!line.startsWith(M + ' ')) continue;

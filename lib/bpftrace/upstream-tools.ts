@@ -59,7 +59,12 @@ export function parseUpstreamListing(values: readonly string[]): UpstreamTool[] 
     if (!m || (k !== '0' && k !== '1')) continue;
     const name = m[1];
     if (out.has(name)) continue; // /usr/sbin first: the same tool in both places is listed once
-    const description = rest.join(' ').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().replace(/^-\s*/, '').slice(0, MAX_DESCRIPTION_CHARS);
+    const description = rest
+      .join(' ')
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .replace(/^-\s*/, '')
+      .slice(0, MAX_DESCRIPTION_CHARS);
     out.set(name, { path, name, description, usesKprobes: k === '1', ...upstreamDocs(name) });
     if (out.size >= MAX_UPSTREAM_TOOLS) break;
   }
@@ -68,7 +73,8 @@ export function parseUpstreamListing(values: readonly string[]): UpstreamTool[] 
 
 /** The plain-words reason an upstream tool cannot run on a host, or null when nothing stops it. */
 export function upstreamBlocker(tool: UpstreamTool, kprobeOk: boolean | undefined): string | null {
-  if (tool.usesKprobes && kprobeOk === false) return `${tool.name}.bt uses kprobes, and kprobes cannot attach on this host's kernel (built without CONFIG_KPROBES): it cannot run here.`;
+  if (tool.usesKprobes && kprobeOk === false)
+    return `${tool.name}.bt uses kprobes, and kprobes cannot attach on this host's kernel (built without CONFIG_KPROBES): it cannot run here.`;
   return null;
 }
 

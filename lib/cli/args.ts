@@ -119,7 +119,17 @@ const SPECS: Record<CommandName, OptSpec> = {
   tools: { json: 'flag' },
   hosts: { selector: 'value', json: 'flag' },
   import: { tool: 'value', 'bpftrace-version': 'value', export: 'value', output: 'value', 'no-kernel-suffix': 'flag' },
-  run: { tool: 'value', duration: 'value', host: 'value', local: 'flag', json: 'flag', param: 'multi', export: 'value', output: 'value', 'no-kernel-suffix': 'flag' },
+  run: {
+    tool: 'value',
+    duration: 'value',
+    host: 'value',
+    local: 'flag',
+    json: 'flag',
+    param: 'multi',
+    export: 'value',
+    output: 'value',
+    'no-kernel-suffix': 'flag',
+  },
 };
 
 interface Parsed {

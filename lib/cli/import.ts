@@ -24,7 +24,11 @@ export async function importStream(
   input: Readable,
   opts: { bpftraceVersion?: string | null } = {},
 ): Promise<{ result: unknown; stats: ImportStats; toolId: string | null; chosen: ImportedCapture['chosen']; mismatch: string | null }> {
-  const cap = await importCapture(tool?.id ?? null, input, { bpftraceVersion: opts.bpftraceVersion ?? undefined, keepRaw: false, maxBytes: Number.POSITIVE_INFINITY });
+  const cap = await importCapture(tool?.id ?? null, input, {
+    bpftraceVersion: opts.bpftraceVersion ?? undefined,
+    keepRaw: false,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
   return { result: cap.result, stats: { bytes: cap.rawBytes, records: cap.recordCount }, toolId: cap.toolId, chosen: cap.chosen, mismatch: cap.mismatch };
 }
 

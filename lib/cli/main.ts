@@ -48,7 +48,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           const byId = new Map((await listHosts()).map((h) => [h.id, h.name]));
           const lines = hosts.map((h) => {
             const via = h.jumpHostIds.length ? ` via ${h.jumpHostIds.map((id) => byId.get(id) ?? id).join(',')}` : '';
-            const tags = Object.entries(h.tags).map(([k, v]) => `${k}=${v}`).join(',');
+            const tags = Object.entries(h.tags)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',');
             return `${h.name}\t${h.username}@${h.address}:${h.port}${via}\t${h.identity?.name ?? '-'}\t${tags || '-'}`;
           });
           await io.stdout(lines.length ? `${lines.join('\n')}\n` : '');
@@ -64,7 +66,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const tool = cmd.toolId === null ? null : findTool(listTools(), cmd.toolId, 'import');
         const input = openCapture(cmd.file === '-' ? '-' : path.resolve(io.cwd, cmd.file));
         const imp = await importStream(tool, input, { bpftraceVersion: cmd.bpftraceVersion });
-        const as = imp.toolId === null ? 'generic result (views chosen by the output)' : imp.chosen === 'detected' ? `${imp.toolId} (recognised from its records)` : imp.toolId;
+        const as =
+          imp.toolId === null
+            ? 'generic result (views chosen by the output)'
+            : imp.chosen === 'detected'
+              ? `${imp.toolId} (recognised from its records)`
+              : imp.toolId;
         say(`${as}: ${imp.stats.records} records decoded from ${imp.stats.bytes} bytes`);
         if (imp.mismatch) {
           // never an empty table as a success: the asked format is not there (the generic result is printed)
@@ -113,7 +120,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           const { runLocal } = await import('@/lib/cli/run-local');
           const out = await runLocal(req, progress);
           result = out.result;
-          if (cmd.export && result !== null && result !== undefined) exported = renderCliExport(req.tool, result, cmd.export, `${req.tool.title} on this machine`).body;
+          if (cmd.export && result !== null && result !== undefined)
+            exported = renderCliExport(req.tool, result, cmd.export, `${req.tool.title} on this machine`).body;
           failure = out.failure ?? (out.interrupted ? 'interrupted (Ctrl-C): the result covers the time before it' : null);
           say(`local run ${failure ? 'failed' : 'done'} (variant ${out.variantId}, bpftrace ${out.bpftraceVersion}, exit ${out.exitCode})`);
           if (out.warning) say(out.warning);

@@ -30,17 +30,16 @@ export async function runOnHost(hostName: string, req: RunRequest, progress: (li
   const hosts = await listHosts();
   const host = hosts.find((h) => h.name === hostName);
   if (!host) {
-    throw new HostRunError(`no host named ${hostName} in the database${hosts.length ? ` (hosts: ${hosts.map((h) => h.name).join(', ')})` : ' (none registered)'}`);
+    throw new HostRunError(
+      `no host named ${hostName} in the database${hosts.length ? ` (hosts: ${hosts.map((h) => h.name).join(', ')})` : ' (none registered)'}`,
+    );
   }
   // The web server may be running runs on this same database: they are not ours to mark interrupted.
   skipInterruptedRunRecovery();
 
   let run: PublicRun;
   try {
-    run = await startRun(
-      { hostId: host.id, toolId: req.tool.id, durationSec: req.durationSec, params: req.params },
-      `cli:${os.userInfo().username}`,
-    );
+    run = await startRun({ hostId: host.id, toolId: req.tool.id, durationSec: req.durationSec, params: req.params }, `cli:${os.userInfo().username}`);
   } catch (e) {
     if (e instanceof AppError) throw new HostRunError(e.message);
     throw e;

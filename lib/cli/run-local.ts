@@ -53,11 +53,11 @@ export async function runLocal(req: RunRequest, progress: (line: string) => void
     const graceSec = config().stopGraceSec;
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(tool.env ?? {})) env[k] = String(v);
-    const child = spawn(
-      'timeout',
-      ['--preserve-status', '-s', 'INT', '-k', String(graceSec), String(req.durationSec), 'bpftrace', '-f', 'json', file],
-      { cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn('timeout', ['--preserve-status', '-s', 'INT', '-k', String(graceSec), String(req.durationSec), 'bpftrace', '-f', 'json', file], {
+      cwd: '/',
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const decoder = createDecoder({ version: caps.bpftraceVersion ?? undefined });
     const parser = tool.createParser();
     let records = 0;

@@ -86,16 +86,14 @@ export function formatToolsReport(r: ToolsReport): string {
   const titleW = Math.max(5, ...r.tools.map((t) => t.title.length)) + 2;
   out.push(`  ${pad('ID', idW)}${pad('TITLE', titleW)}${pad('OVERHEAD', 12)}${pad('DURATION s (default, min-max)', 31)}VARIANTS (needs)`);
   for (const t of r.tools) {
-    const variants = t.variants
-      .map((v) => `${v.id} (${[...v.requires, ...(v.btf ? ['BTF'] : [])].join(', ')})`)
-      .join(', ');
+    const variants = t.variants.map((v) => `${v.id} (${[...v.requires, ...(v.btf ? ['BTF'] : [])].join(', ')})`).join(', ');
     const dur = `${t.durationSec.default}, ${t.durationSec.min}-${t.durationSec.max}`;
     out.push(`  ${pad(t.id, idW)}${pad(t.title, titleW)}${pad(t.overhead, 12)}${pad(dur, 31)}${variants}`);
     for (const p of t.params) out.push(`  ${pad('', idW)}parameter ${p.name}: ${p.min}..${p.max}, default ${p.default} (${p.description})`);
   }
   out.push('');
   if (r.database === null) {
-    out.push('HOSTS: none (no database yet; BPFDECK_DATA_DIR is the server\'s data directory)');
+    out.push("HOSTS: none (no database yet; BPFDECK_DATA_DIR is the server's data directory)");
     return out.join('\n') + '\n';
   }
   out.push(`HOSTS (database ${r.database})${r.hosts.length ? '' : ': none registered'}`);

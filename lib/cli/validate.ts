@@ -18,10 +18,7 @@ export interface RunRequest {
   params: ToolParamValues;
 }
 
-export function resolveRunRequest(
-  tools: readonly ToolDef[],
-  cmd: { toolId: string; durationSec: number | null; params: Record<string, number> },
-): RunRequest {
+export function resolveRunRequest(tools: readonly ToolDef[], cmd: { toolId: string; durationSec: number | null; params: Record<string, number> }): RunRequest {
   const tool = findTool(tools, cmd.toolId, 'run');
   const durationSec = cmd.durationSec ?? tool.defaultDurationSec;
   if (durationSec < tool.minDurationSec || durationSec > tool.maxDurationSec) {

@@ -31,7 +31,9 @@ export async function rotateSecrets(db: SqlRunner, oldKey: Buffer, newKey: Buffe
   const rows: Row[] = [];
   const unreadable: string[] = [];
   for (const c of SECRET_COLUMNS) {
-    const all = await db.all<{ idValue: string; sealed: string }>(`SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`);
+    const all = await db.all<{ idValue: string; sealed: string }>(
+      `SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`,
+    );
     for (const r of all) {
       let plain: string;
       try {
@@ -58,7 +60,9 @@ export async function rotateSecrets(db: SqlRunner, oldKey: Buffer, newKey: Buffe
   });
   // Read back: everything must open with the new key now.
   for (const c of SECRET_COLUMNS) {
-    const all = await db.all<{ idValue: string; sealed: string }>(`SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`);
+    const all = await db.all<{ idValue: string; sealed: string }>(
+      `SELECT "${c.id}" AS "idValue", "${c.column}" AS sealed FROM "${c.table}" WHERE "${c.column}" IS NOT NULL AND "${c.column}" <> ''`,
+    );
     for (const r of all) decryptSecret(r.sealed, newKey);
   }
   const byColumn: Record<string, number> = {};

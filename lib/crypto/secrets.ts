@@ -35,8 +35,7 @@ export function secretKey(): Buffer {
     try {
       fs.writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
       console.warn(
-        `bpfdeck: BPFDECK_SECRET_KEY is not set; generated a key into ${file}. ` +
-          'Back it up: without it the stored SSH keys cannot be decrypted.',
+        `bpfdeck: BPFDECK_SECRET_KEY is not set; generated a key into ${file}. ` + 'Back it up: without it the stored SSH keys cannot be decrypted.',
       );
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

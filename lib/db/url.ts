@@ -19,9 +19,7 @@ export interface PgPoolSettings {
   statementTimeoutMs: number;
 }
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | ({ kind: 'postgres'; url: string } & PgPoolSettings);
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | ({ kind: 'postgres'; url: string } & PgPoolSettings);
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);

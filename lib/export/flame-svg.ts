@@ -47,8 +47,7 @@ export function renderFlameSvg<N extends FlameLayoutNode & { kind?: FrameKind }>
   const heightPx = HEADER_PX + (layout.maxDepth + 1) * frameH + FOOTER_PX;
   const colorOf = opts.colorOf ?? ((n: N) => frameColor(n.kind, n.name));
   const total = root.value;
-  const describe =
-    opts.describe ?? ((n: N, share: number) => `${n.name} (${n.value.toLocaleString('en-US')} samples, ${(share * 100).toFixed(2)}%)`);
+  const describe = opts.describe ?? ((n: N, share: number) => `${n.name} (${n.value.toLocaleString('en-US')} samples, ${(share * 100).toFixed(2)}%)`);
 
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8" standalone="no"?>');

@@ -21,7 +21,10 @@ export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'pprof', 'svg'] a
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 /** ?kernelSuffix=0 turns the "_[k]" of kernel frames off (folded, pprof); on by default */
-export const kernelSuffixSchema = z.enum(['0', '1']).default('1').transform((v) => v === '1');
+export const kernelSuffixSchema = z
+  .enum(['0', '1'])
+  .default('1')
+  .transform((v) => v === '1');
 
 /** Formats offered for a tool result of visualization `viz`. */
 export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable: boolean }): ExportFormat[] {

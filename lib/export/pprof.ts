@@ -50,7 +50,10 @@ export function pprofProfile(result: ProfileResult, opts: FoldedExportOptions = 
     );
   }
   return new Profile({
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     periodType: new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
     period: periodNs,
     sample: samples,

@@ -33,9 +33,7 @@ export interface PublicIdentity {
   updatedAt: string;
 }
 
-export type IdentityInput =
-  | { name: string; kind: 'key'; privateKey: string; passphrase?: string }
-  | { name: string; kind: 'agent'; agentSocket: string };
+export type IdentityInput = { name: string; kind: 'key'; privateKey: string; passphrase?: string } | { name: string; kind: 'agent'; agentSocket: string };
 
 /** What a connection needs to log in; lives only in memory for the connection's lifetime. */
 export type Login = { privateKey: string; passphrase?: string } | { agent: string };
@@ -103,7 +101,9 @@ function allowedSocket(socket: string): string {
   return socket;
 }
 
-async function sealInput(input: IdentityInput): Promise<Pick<SshIdentity, 'kind' | 'privateKeyEnc' | 'passphraseEnc' | 'agentSocket' | 'publicKey' | 'fingerprint'>> {
+async function sealInput(
+  input: IdentityInput,
+): Promise<Pick<SshIdentity, 'kind' | 'privateKeyEnc' | 'passphraseEnc' | 'agentSocket' | 'publicKey' | 'fingerprint'>> {
   if (input.kind === 'key') {
     const pub = checkKey(input.privateKey, input.passphrase);
     return {
@@ -183,9 +183,7 @@ export async function createImplicitIdentity(hostName: string, privateKey: strin
  * Rotate: replace the key (or the agent socket) of an identity. Every host using it logs in with the
  * new one from the next connection on. The new key is checked like a new identity's.
  */
-export type RotateInput =
-  | { name?: string; kind: 'key'; privateKey: string; passphrase?: string }
-  | { name?: string; kind: 'agent'; agentSocket: string };
+export type RotateInput = { name?: string; kind: 'key'; privateKey: string; passphrase?: string } | { name?: string; kind: 'agent'; agentSocket: string };
 
 export async function rotateIdentity(id: string, input: RotateInput): Promise<PublicIdentity> {
   const before = await getIdentityRow(id);

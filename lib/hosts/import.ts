@@ -58,7 +58,11 @@ function walk(lines: readonly Line[], fn: (l: Line & { param: string; value: unk
   }
 }
 
-function check<T>(schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: Array<{ message: string }> } } }, v: unknown, where: string): T {
+function check<T>(
+  schema: { safeParse(v: unknown): { success: boolean; data?: T; error?: { issues: Array<{ message: string }> } } },
+  v: unknown,
+  where: string,
+): T {
   const r = schema.safeParse(v);
   if (!r.success) throw invalid(`${where}: ${r.error!.issues[0].message}`);
   return r.data as T;
@@ -106,7 +110,8 @@ export function parseSshConfig(text: string): ImportEntry[] {
     const pj = one('ProxyJump');
     const jump = !pj || pj.toLowerCase() === 'none' ? [] : pj.split(',').map((s) => s.trim());
     for (const j of jump) {
-      if (/[@:]/.test(j)) throw invalid(`${where}: ProxyJump ${j}: give jump hosts as Host aliases of this file or names of existing hosts, not user@host:port`);
+      if (/[@:]/.test(j))
+        throw invalid(`${where}: ProxyJump ${j}: give jump hosts as Host aliases of this file or names of existing hosts, not user@host:port`);
     }
     return { name, address, port, username, identityFile: one('IdentityFile') ?? null, jump };
   });

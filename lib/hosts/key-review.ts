@@ -110,8 +110,16 @@ export async function reviewHostKeys(input: { hostIds?: string[]; knownHosts?: s
   const rows = await db().host.findMany({ where: { id: { in: ids } }, select: { id: true, jumpHostIds: true } });
   const chained = new Set(rows.filter((r) => r.jumpHostIds !== '[]').map((r) => r.id));
   const parallel = Math.max(1, Math.min(input.parallel ?? 16, 64));
-  const first = await mapBounded(ids.filter((id) => !chained.has(id)), parallel, (id) => reviewOne(id, known, !!input.pinMatching));
-  const second = await mapBounded(ids.filter((id) => chained.has(id)), parallel, (id) => reviewOne(id, known, !!input.pinMatching));
+  const first = await mapBounded(
+    ids.filter((id) => !chained.has(id)),
+    parallel,
+    (id) => reviewOne(id, known, !!input.pinMatching),
+  );
+  const second = await mapBounded(
+    ids.filter((id) => chained.has(id)),
+    parallel,
+    (id) => reviewOne(id, known, !!input.pinMatching),
+  );
   const byId = new Map([...first, ...second].map((r) => [r.hostId, r]));
   return ids.map((id) => byId.get(id)!);
 }
@@ -120,7 +128,17 @@ async function reviewOne(id: string, known: KnownKey[], pinMatching: boolean): P
   {
     const h = await getHostRow(id);
     const endpoint = knownHostsName(h.address, h.port);
-    const row: ReviewRow = { hostId: id, name: h.name, endpoint, algo: null, fingerprint: null, status: 'scan_failed', knownFingerprints: [], pinned: false, error: null };
+    const row: ReviewRow = {
+      hostId: id,
+      name: h.name,
+      endpoint,
+      algo: null,
+      fingerprint: null,
+      status: 'scan_failed',
+      knownFingerprints: [],
+      pinned: false,
+      error: null,
+    };
     let offered;
     try {
       offered = await scanHostKey(id);

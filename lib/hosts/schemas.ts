@@ -20,7 +20,10 @@ export const addressSchema = z
   .trim()
   .min(1, 'address is required')
   .max(253)
-  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/, 'address: a host name or an IP address');
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/,
+    'address: a host name or an IP address',
+  );
 
 export const usernameSchema = z
   .string()
@@ -37,22 +40,24 @@ export const privateKeySchema = z
 
 const portSchema = wholeNumber(1, 65535, 'port');
 
-export const passphraseSchema = z.string().min(1, 'passphrase: empty').max(1024, 'passphrase is too long').refine((s) => !s.includes('\0'), 'passphrase contains a NUL byte');
+export const passphraseSchema = z
+  .string()
+  .min(1, 'passphrase: empty')
+  .max(1024, 'passphrase is too long')
+  .refine((s) => !s.includes('\0'), 'passphrase contains a NUL byte');
 export const idSchema = z.string().regex(ID_PATTERN, 'not an id');
 
-export const tagsSchema = z
-  .record(z.string(), z.string())
-  .superRefine((tags, ctx) => {
-    if (Object.keys(tags).length > 64) ctx.addIssue({ code: 'custom', message: 'tags: at most 64 per host' });
-    for (const [k, v] of Object.entries(tags)) {
-      try {
-        checkTag(k, v);
-      } catch (e) {
-        if (e instanceof SelectorError) ctx.addIssue({ code: 'custom', message: e.message });
-        else throw e;
-      }
+export const tagsSchema = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  if (Object.keys(tags).length > 64) ctx.addIssue({ code: 'custom', message: 'tags: at most 64 per host' });
+  for (const [k, v] of Object.entries(tags)) {
+    try {
+      checkTag(k, v);
+    } catch (e) {
+      if (e instanceof SelectorError) ctx.addIssue({ code: 'custom', message: e.message });
+      else throw e;
     }
-  });
+  }
+});
 
 /** ProxyJump chain: ids of other hosts, first hop first */
 export const jumpHostIdsSchema = z.array(idSchema).max(8, 'at most 8 jump hosts');
@@ -86,8 +91,17 @@ export const updateHostSchema = z
     if (h.passphrase && !h.privateKey) ctx.addIssue({ code: 'custom', message: 'a passphrase goes with a private key' });
   });
 
-const identityName = z.string().trim().min(1, 'name is required').max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: letters, digits, dot, dash and underscore only');
-const agentSocketSchema = z.string().min(1).max(1024).regex(/^\/[^\0]*$/, 'agent socket: an absolute path on the bpfdeck server');
+const identityName = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name: letters, digits, dot, dash and underscore only');
+const agentSocketSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .regex(/^\/[^\0]*$/, 'agent socket: an absolute path on the bpfdeck server');
 
 export const createIdentitySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('key'), name: identityName, privateKey: privateKeySchema, passphrase: passphraseSchema.optional() }),

@@ -14,10 +14,7 @@
  * Examples: `role=web,az=b`, `name=db-*`, `role=web,env!=prod`, `gpu`.
  * There is no OR and no other glob syntax ([...] or {...} are errors): run two selections instead.
  */
-export type Term =
-  | { key: string; op: '='; pattern: string }
-  | { key: string; op: '!='; pattern: string }
-  | { key: string; op: 'has' };
+export type Term = { key: string; op: '='; pattern: string } | { key: string; op: '!='; pattern: string } | { key: string; op: 'has' };
 
 export interface Selector {
   /** the selector as given, trimmed */

@@ -200,11 +200,10 @@ export async function acceptHostKey(id: string, fingerprint: string, opts: { rep
   }
   const key = await fetchHostKey(h.address, h.port, { connectTimeoutMs: config().sshConnectTimeoutMs }, await jumpTargets(h));
   if (key.fingerprint !== fingerprint) {
-    throw new AppError(
-      'host_key_mismatch',
-      `the host now offers ${key.fingerprint}, not the ${fingerprint} you accepted; nothing was pinned`,
-      { accepted: fingerprint, offered: key.fingerprint },
-    );
+    throw new AppError('host_key_mismatch', `the host now offers ${key.fingerprint}, not the ${fingerprint} you accepted; nothing was pinned`, {
+      accepted: fingerprint,
+      offered: key.fingerprint,
+    });
   }
   const updated = await db().host.update({
     where: { id },

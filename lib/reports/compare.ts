@@ -52,7 +52,7 @@ class MaxHeap<T> {
   push(t: T): void {
     const a = this.items;
     a.push(t);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (this.score(a[p]) >= this.score(a[i])) break;
       [a[p], a[i]] = [a[i], a[p]];
@@ -65,7 +65,7 @@ class MaxHeap<T> {
     const last = a.pop()!;
     if (a.length > 0) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -164,8 +164,14 @@ export function functionChanges(rootA: StackNode, rootB: StackNode, limit = 15):
   const by = (sign: 1 | -1) => (x: FunctionChange, y: FunctionChange) =>
     sign * (y.deltaSelf - x.deltaSelf) || sign * (y.deltaTotal - x.deltaTotal) || (x.name < y.name ? -1 : 1);
   return {
-    grown: rows.filter((r) => r.deltaSelf > 0 || (r.deltaSelf === 0 && r.deltaTotal > 0)).sort(by(1)).slice(0, limit),
-    shrunk: rows.filter((r) => r.deltaSelf < 0 || (r.deltaSelf === 0 && r.deltaTotal < 0)).sort(by(-1)).slice(0, limit),
+    grown: rows
+      .filter((r) => r.deltaSelf > 0 || (r.deltaSelf === 0 && r.deltaTotal > 0))
+      .sort(by(1))
+      .slice(0, limit),
+    shrunk: rows
+      .filter((r) => r.deltaSelf < 0 || (r.deltaSelf === 0 && r.deltaTotal < 0))
+      .sort(by(-1))
+      .slice(0, limit),
   };
 }
 
@@ -192,7 +198,17 @@ export function compareProfiles(a: ProfileResult, b: ProfileResult): ProfileComp
     stack.push(...n.children);
   }
   const { grown, shrunk } = functionChanges(a.root, b.root);
-  return { kind: 'profile', samplesA: a.samplesInTree, samplesB: b.samplesInTree, tree: root, treeNodes: nodes, treeDropped: dropped, maxAbsDelta, grown, shrunk };
+  return {
+    kind: 'profile',
+    samplesA: a.samplesInTree,
+    samplesB: b.samplesInTree,
+    tree: root,
+    treeNodes: nodes,
+    treeDropped: dropped,
+    maxAbsDelta,
+    grown,
+    shrunk,
+  };
 }
 
 export interface PercentileChange {

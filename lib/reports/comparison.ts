@@ -19,7 +19,15 @@ export interface ComparisonSide {
 
 export type Comparison =
   | { toolId: string; a: ComparisonSide; b: ComparisonSide; kind: 'profile'; profile: ProfileComparison }
-  | { toolId: string; a: ComparisonSide; b: ComparisonSide; kind: 'latency'; latency: LatencyComparison; resultA: LatencyHeatmapResult; resultB: LatencyHeatmapResult };
+  | {
+      toolId: string;
+      a: ComparisonSide;
+      b: ComparisonSide;
+      kind: 'latency';
+      latency: LatencyComparison;
+      resultA: LatencyHeatmapResult;
+      resultB: LatencyHeatmapResult;
+    };
 
 /** Tools whose results can be compared, and how. */
 export const COMPARABLE_VIZ: Record<string, 'profile' | 'latency'> = Object.fromEntries(

@@ -34,7 +34,12 @@ export async function exportReportItem(reportId: string, toolId: string, format:
   }
   if (!src.resultJson) throw unavailable(format, `${src.toolTitle} in this report (it has no result)`);
   const when = (src.report.startedAt ?? src.report.createdAt).toISOString().replace('T', ' ').slice(0, 19);
-  const out = renderResultExport(format, src.resultJson, { title: src.report.title, subtitle: `${src.report.hostName} · ${when} UTC · report ${reportId}` }, opts);
+  const out = renderResultExport(
+    format,
+    src.resultJson,
+    { title: src.report.title, subtitle: `${src.report.hostName} · ${when} UTC · report ${reportId}` },
+    opts,
+  );
   if (!out) throw unavailable(format, `${src.toolTitle} results`);
   return { body: out.body, contentType: out.contentType, fileName: name };
 }
@@ -69,7 +74,8 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
     };
   }
   if (!run.resultJson) throw unavailable(format, 'this run (it has no result)');
-  if (!formatsFor(tool?.viz ?? '', { hasResult: true, rawAvailable: false }).includes(format)) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
+  if (!formatsFor(tool?.viz ?? '', { hasResult: true, rawAvailable: false }).includes(format))
+    throw unavailable(format, `${tool?.title ?? run.toolId} results`);
   const title = `${tool?.title ?? run.toolId} on ${run.host.name}`;
   const out = renderResultExport(format, run.resultJson, { title, subtitle: `run ${runId}` }, opts);
   if (!out) throw unavailable(format, `${tool?.title ?? run.toolId} results`);

@@ -26,7 +26,11 @@ export interface ImportReportInput extends ImportQuery {
 export async function createImportedReport(input: ImportReportInput, body: ImportInput): Promise<{ id: string }> {
   const asked = input.toolId ? getTool(input.toolId) : null;
   if (input.toolId && !asked) throw invalid(`unknown tool ${input.toolId}`);
-  const cap = await importCapture(asked?.id ?? null, body, { bpftraceVersion: input.bpftraceVersion, maxBytes: input.maxBytes, expectedBytes: input.expectedBytes });
+  const cap = await importCapture(asked?.id ?? null, body, {
+    bpftraceVersion: input.bpftraceVersion,
+    maxBytes: input.maxBytes,
+    expectedBytes: input.expectedBytes,
+  });
   const gz = cap.rawGz!;
   // the tool whose parser made the result (asked, or recognised); none for the generic result
   const tool = cap.toolId ? getTool(cap.toolId)! : null;

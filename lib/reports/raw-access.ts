@@ -12,6 +12,9 @@ import { getSetting } from '@/lib/settings';
 export async function requireRawDownload(principal: Principal | null): Promise<void> {
   const needed = await getSetting('raw.downloadRole');
   if (!principal || !roleAtLeast(principal.role, needed)) {
-    throw new AppError('forbidden', `raw output needs the ${needed} role (the admin setting raw.downloadRole); ${principal?.name ?? 'anonymous'} has ${principal?.role ?? 'none'}`);
+    throw new AppError(
+      'forbidden',
+      `raw output needs the ${needed} role (the admin setting raw.downloadRole); ${principal?.name ?? 'anonymous'} has ${principal?.role ?? 'none'}`,
+    );
   }
 }

@@ -167,7 +167,9 @@ export async function findReportForRun(runId: string): Promise<RunReportLink> {
   const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, dashboardId: true, resultJson: true, endedAt: true } });
   if (!run) throw notFound('run');
   const own = await db().report.findUnique({ where: { runId }, select: { id: true, kind: true, title: true } });
-  const dash = run.dashboardId ? await db().report.findUnique({ where: { dashboardId: run.dashboardId }, select: { id: true, kind: true, title: true } }) : null;
+  const dash = run.dashboardId
+    ? await db().report.findUnique({ where: { dashboardId: run.dashboardId }, select: { id: true, kind: true, title: true } })
+    : null;
   const found = dash ?? own;
   if (found) return { report: { ...found, kind: found.kind as ReportKind }, pending: false };
   let pending = !TERMINAL.has(run.status as RunStatus);

@@ -24,7 +24,9 @@ async function runOnce(): Promise<void> {
       });
     }
     if (r.rawOutputs || r.runs || r.orphans) {
-      console.log(`bpfdeck: retention (${r.days} days): deleted the raw output of ${r.rawOutputs} report item(s) and ${r.runs} run(s) captured before ${r.cutoff}; removed ${r.orphans} unreferenced raw output(s)`);
+      console.log(
+        `bpfdeck: retention (${r.days} days): deleted the raw output of ${r.rawOutputs} report item(s) and ${r.runs} run(s) captured before ${r.cutoff}; removed ${r.orphans} unreferenced raw output(s)`,
+      );
     }
   } catch (e) {
     console.error('bpfdeck: retention job failed', e);

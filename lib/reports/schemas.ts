@@ -43,7 +43,12 @@ export const importQuery = z.object({
     .regex(/^v?\d+\.\d+(\.\d+)?$/, 'bpftraceVersion: like 0.17.0')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  kernelRelease: z.string().trim().max(200).optional().or(z.literal('').transform(() => undefined)),
+  kernelRelease: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 export type ImportQuery = z.infer<typeof importQuery>;
 

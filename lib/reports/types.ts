@@ -90,4 +90,3 @@ export interface RunReportLink {
   /** a report will appear (the run, or its dashboard run, has not ended yet) */
   pending: boolean;
 }
-

@@ -66,7 +66,9 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   let rawTruncated = false;
   let sawAttached = false;
   const parser = tool.createParser();
-  const decoder = createDecoder({ version: run.host.preflightJson ? (JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined : undefined });
+  const decoder = createDecoder({
+    version: run.host.preflightJson ? ((JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined) : undefined,
+  });
   /** keep (gzip, within the size limit) and decode stdout: as bpftrace printed it, or redacted */
   const storeStdout = (chunk: Buffer) => {
     if (chunk.length === 0) return;
@@ -205,7 +207,10 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
   });
   // The report (lib/reports) is made before "done" goes out, so whoever sees the run end finds it.
   await afterRunFinished(runId);
-  runBus.publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null });
+  runBus.publish(
+    { id: runId, hostId: updated.hostId },
+    { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null },
+  );
 }
 
 // Outcome classification is pure and shared with the CLI (lib/cli/run-local.ts).

@@ -17,7 +17,10 @@ export class Runner implements RunQueue {
   private queue: Pending[] = [];
   private active = new Map<string, { lockKey: string; abort: AbortController; done: Promise<void> }>();
 
-  constructor(private readonly maxConcurrent: number, private readonly exec = executeRun) {}
+  constructor(
+    private readonly maxConcurrent: number,
+    private readonly exec = executeRun,
+  ) {}
 
   enqueue(runId: string, hostId: string, toolId: string): void {
     this.queue.push({ runId, lockKey: `${hostId}\u0000${toolId}` });

@@ -7,8 +7,6 @@ export const startRunSchema = z.object({
   /** whole seconds; the tool's own limits are checked against the catalog */
   durationSec: wholeNumber(1, 3600, 'durationSec'),
   /** tool parameters by name (integers); names and ranges are checked against the catalog (ToolParam) */
-  params: z
-    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/, 'params: not a parameter name'), z.number().int('params: whole numbers'))
-    .optional(),
+  params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/, 'params: not a parameter name'), z.number().int('params: whole numbers')).optional(),
 });
 export type StartRunInput = z.infer<typeof startRunSchema>;

@@ -40,7 +40,9 @@ export const retentionSchema = z.object({
   rawOutputDays: SETTINGS['retention.rawOutputDays'].schema,
 });
 
-export const rawAccessSchema = z.object({
-  downloadRole: SETTINGS['raw.downloadRole'].schema.optional(),
-  redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
-}).refine((v) => v.downloadRole !== undefined || v.redactPatterns !== undefined, 'nothing to change: give downloadRole, redactPatterns or both');
+export const rawAccessSchema = z
+  .object({
+    downloadRole: SETTINGS['raw.downloadRole'].schema.optional(),
+    redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
+  })
+  .refine((v) => v.downloadRole !== undefined || v.redactPatterns !== undefined, 'nothing to change: give downloadRole, redactPatterns or both');

@@ -142,10 +142,13 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
     if (opts.signal?.aborted) cancel();
     opts.signal?.addEventListener('abort', cancel, { once: true });
     // Last resort on our side: the host's own timeout should always win this race.
-    const deadline = setTimeout(() => {
-      deadlineHit = true;
-      channel.close();
-    }, (opts.durationSec + graceSec + 15) * 1000);
+    const deadline = setTimeout(
+      () => {
+        deadlineHit = true;
+        channel.close();
+      },
+      (opts.durationSec + graceSec + 15) * 1000,
+    );
     channel.on('data', (b: Buffer) => opts.onStdout(b));
     channel.stderr.on('data', (b: Buffer) => opts.onStderr(b));
     channel.on('close', () => {

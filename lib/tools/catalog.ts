@@ -134,7 +134,9 @@ export function resolveParams(tool: ToolDef, requested: Readonly<Record<string, 
   const defs = tool.params ?? [];
   for (const name of Object.keys(requested)) {
     if (!defs.some((d) => d.name === name)) {
-      throw invalid(`${tool.title} has no parameter ${JSON.stringify(name).slice(0, 40)}${defs.length ? ` (it has: ${defs.map((d) => d.name).join(', ')})` : ''}`);
+      throw invalid(
+        `${tool.title} has no parameter ${JSON.stringify(name).slice(0, 40)}${defs.length ? ` (it has: ${defs.map((d) => d.name).join(', ')})` : ''}`,
+      );
     }
   }
   const values: ToolParamValues = {};

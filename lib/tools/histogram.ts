@@ -207,8 +207,7 @@ export function createLatencyHeatmapParser(opts: LatencyHeatmapParserOptions) {
         if (m) {
           if (m.kind === 'end') sawEnd = true;
           openColumn(m.elapsedNs / 1e9);
-        }
-        else unparsedRecords++;
+        } else unparsedRecords++;
         return;
       }
       case 'hist':

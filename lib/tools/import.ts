@@ -81,7 +81,12 @@ async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
 
 export async function importCapture(toolId: string | null, input: ImportInput, opts: ImportOptions = {}): Promise<ImportedCapture> {
   const tool = toolId === null ? null : getTool(toolId);
-  if (toolId !== null && !tool) throw invalid(`unknown tool ${toolId} (known: ${listTools().map((t) => t.id).join(', ')})`);
+  if (toolId !== null && !tool)
+    throw invalid(
+      `unknown tool ${toolId} (known: ${listTools()
+        .map((t) => t.id)
+        .join(', ')})`,
+    );
   const maxBytes = opts.maxBytes ?? MAX_IMPORT_BYTES;
   const keepRaw = opts.keepRaw ?? true;
   const decoder = createDecoder({ version: opts.bpftraceVersion });
@@ -90,7 +95,11 @@ export async function importCapture(toolId: string | null, input: ImportInput, o
   // decided at the end, without a second pass over the input.
   const generic = createGenericParser();
   const parser: ToolParser<unknown> | null = tool ? tool.createParser() : null;
-  const candidates: Array<{ tool: ToolDef; parser: ToolParser<unknown> }> = tool ? [] : listTools().filter((t) => t.detect).map((t) => ({ tool: t, parser: t.createParser() }));
+  const candidates: Array<{ tool: ToolDef; parser: ToolParser<unknown> }> = tool
+    ? []
+    : listTools()
+        .filter((t) => t.detect)
+        .map((t) => ({ tool: t, parser: t.createParser() }));
   /** names of the maps the capture printed (bounded: a program has few maps) */
   const mapNames = new Set<string>();
   const hash = keepRaw ? createHash('sha256') : null;
@@ -163,7 +172,8 @@ export async function importCapture(toolId: string | null, input: ImportInput, o
     // the tool's parser found nothing of its own output while the capture has some: not this tool's format
     if (desc?.isEmpty(own as never) && genericResult.sections.length > 0) {
       chosen = 'fallback';
-      const unparsed = (own as { unparsedEvents?: number; unparsedRecords?: number }).unparsedEvents ?? (own as { unparsedRecords?: number }).unparsedRecords ?? 0;
+      const unparsed =
+        (own as { unparsedEvents?: number; unparsedRecords?: number }).unparsedEvents ?? (own as { unparsedRecords?: number }).unparsedRecords ?? 0;
       mismatch =
         `This capture is not ${tool.title} (${tool.id}) output as bpfdeck's ${tool.id} script prints it: its parser recognised none of the ${records} records` +
         (unparsed ? ` (${unparsed} looked like events but did not parse)` : '') +

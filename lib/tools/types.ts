@@ -200,11 +200,4 @@ export interface ConnectionsResult extends Omit<EventTableResult, 'kind'> {
   };
 }
 
-export type ToolResult =
-  | ProfileResult
-  | EventTableResult
-  | LatencyHeatmapResult
-  | BlockIoResult
-  | TimeSeriesResult
-  | ConnectionsResult
-  | GenericResult;
+export type ToolResult = ProfileResult | EventTableResult | LatencyHeatmapResult | BlockIoResult | TimeSeriesResult | ConnectionsResult | GenericResult;

@@ -19,12 +19,18 @@ export function parseNumericFilter(text: string): ((n: number) => boolean) | nul
   if (cmp) {
     const x = Number(cmp[2]);
     switch (cmp[1]) {
-      case '>': return (n) => n > x;
-      case '>=': return (n) => n >= x;
-      case '<': return (n) => n < x;
-      case '<=': return (n) => n <= x;
-      case '=': return (n) => n === x;
-      case '!=': return (n) => n !== x;
+      case '>':
+        return (n) => n > x;
+      case '>=':
+        return (n) => n >= x;
+      case '<':
+        return (n) => n < x;
+      case '<=':
+        return (n) => n <= x;
+      case '=':
+        return (n) => n === x;
+      case '!=':
+        return (n) => n !== x;
     }
   }
   const range = RANGE_RE.exec(text);

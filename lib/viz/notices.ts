@@ -22,7 +22,13 @@ export function resultNotices(result: ToolResult): ResultNotice[] {
   }
   const d = descriptorOf(result);
   if (d) out.push(...d.notices(result));
-  if (s.malformedLines > 0) out.push({ level: 'warn', id: 'malformed', text: `${plural(s.malformedLines, 'output line')} could not be read (kept in the raw output).` });
-  if (s.helperErrors > 0) out.push({ level: 'warn', id: 'helper-errors', text: `bpftrace reported ${plural(s.helperErrors, 'helper error')} (map updates that failed): counts may be low.` });
+  if (s.malformedLines > 0)
+    out.push({ level: 'warn', id: 'malformed', text: `${plural(s.malformedLines, 'output line')} could not be read (kept in the raw output).` });
+  if (s.helperErrors > 0)
+    out.push({
+      level: 'warn',
+      id: 'helper-errors',
+      text: `bpftrace reported ${plural(s.helperErrors, 'helper error')} (map updates that failed): counts may be low.`,
+    });
   return out;
 }

@@ -31,10 +31,7 @@ export interface SyntheticRowsOptions {
  * times spread evenly over `spanSec` in arrival order, sizes and durations scaled by a random factor
  * (x0.25 .. x4, log-uniform), other integers (pids, ports) shifted a little per replica.
  */
-export function synthesizeEventRows(
-  real: Pick<EventTableResult, 'columns' | 'rows'>,
-  opts: SyntheticRowsOptions = {},
-): Array<Record<string, EventCellValue>> {
+export function synthesizeEventRows(real: Pick<EventTableResult, 'columns' | 'rows'>, opts: SyntheticRowsOptions = {}): Array<Record<string, EventCellValue>> {
   const n = opts.rows ?? 100_000;
   const span = opts.spanSec ?? 60;
   const rnd = prng(opts.seed ?? 1);
@@ -128,7 +125,7 @@ export function synthesizeProfile(real: ProfileResult, opts: SyntheticProfileOpt
   const user = pools.user.length ? pools.user : ['[unknown]'];
   const kernel = pools.kernel;
   const comms = pools.comms.length ? pools.comms : ['[unknown]'];
-  const pick = <T,>(a: T[], skew = 1.6): T => a[Math.min(a.length - 1, Math.floor(a.length * rnd() ** skew))];
+  const pick = <T>(a: T[], skew = 1.6): T => a[Math.min(a.length - 1, Math.floor(a.length * rnd() ** skew))];
 
   // a few entry paths per process: the outer user frames stacks share
   const entries = comms.map(() => Array.from({ length: 4 }, () => Array.from({ length: 2 + Math.floor(rnd() * 4) }, () => pick(user))));
@@ -190,9 +187,7 @@ export function synthesizeProfile(real: ProfileResult, opts: SyntheticProfileOpt
     samplesCounted: root.value,
     samplesInTree: root.value,
     root: pr ? pr.root : tree,
-    processes: [...perProcess.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([comm, s]) => ({ pid: realPid.get(comm) ?? 0, comm, samples: s })),
+    processes: [...perProcess.entries()].sort((a, b) => b[1] - a[1]).map(([comm, s]) => ({ pid: realPid.get(comm) ?? 0, comm, samples: s })),
     pruned: pr && pr.pruned ? { nodesBefore: pr.nodesBefore, nodesAfter: pr.nodesAfter, minShare, maxNodes: DEFAULT_MAX_NODES } : null,
     stats: { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 },
   };
@@ -211,7 +206,13 @@ export interface SyntheticGraphOptions {
  * carrying byte counts scaled from the real edges (x0.06 .. x16, log-uniform). For checking that the
  * graph stays readable, and its cap, past 200 endpoints.
  */
-export function synthesizeGraph(real: { nodes: Array<{ id: string; label: string; bytes: number }>; edges: Array<{ source: string; target: string; connections: number; txBytes: number; rxBytes: number }> }, opts: SyntheticGraphOptions = {}) {
+export function synthesizeGraph(
+  real: {
+    nodes: Array<{ id: string; label: string; bytes: number }>;
+    edges: Array<{ source: string; target: string; connections: number; txBytes: number; rxBytes: number }>;
+  },
+  opts: SyntheticGraphOptions = {},
+) {
   const want = opts.endpoints ?? 260;
   const rnd = prng(opts.seed ?? 11);
   const nodes = real.nodes.map((n) => ({ ...n }));

@@ -29,7 +29,15 @@ function bigResult(mb: number): string {
   const rows: unknown[] = [];
   let size = 0;
   for (let i = 0; size < mb * 1024 * 1024; i++) {
-    const row = { t: i / 1000, pid: 1000 + (i % 50_000), ppid: 1, uid: 0, ret: 0, comm: 'bash', argv: `/usr/bin/some-tool --flag=${i} /var/lib/data/file-${i % 977}.dat` };
+    const row = {
+      t: i / 1000,
+      pid: 1000 + (i % 50_000),
+      ppid: 1,
+      uid: 0,
+      ret: 0,
+      comm: 'bash',
+      argv: `/usr/bin/some-tool --flag=${i} /var/lib/data/file-${i % 977}.dat`,
+    };
     size += JSON.stringify(row).length + 1;
     rows.push(row);
   }
@@ -39,7 +47,12 @@ function bigResult(mb: number): string {
 function rssMb(s: Server): number {
   const pid = (s as unknown as { child: { pid: number } }).child.pid;
   const out = execFileSync('ps', ['-o', 'rss=', '-g', String(pid)], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean).reduce((a, l) => a + Number(l.trim()), 0) / 1024;
+  return (
+    out
+      .split('\n')
+      .filter(Boolean)
+      .reduce((a, l) => a + Number(l.trim()), 0) / 1024
+  );
 }
 
 const median = (xs: number[]) => {
@@ -56,7 +69,10 @@ async function main() {
   const s = server;
   const admin = await s.setupAdmin();
   const f = fleetHost('fleet11');
-  const h = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'f1-bench', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') } });
+  const h = await s.req('POST', '/api/hosts', {
+    who: admin,
+    body: { name: 'f1-bench', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') },
+  });
   if (!h.json?.host?.id) throw new Error(`adding the host failed: ${h.text}`);
   const json = bigResult(MB);
   const rawLines = Buffer.from(json.replace(/\},\{/g, '}\n{'));
@@ -82,7 +98,9 @@ async function main() {
   const idle: number[] = [];
   for (let i = 0; i < 15; i++) idle.push(await get('/api/auth/session'));
   const idleRss = rssMb(s);
-  console.log(`F1: ${VIEWERS} parallel viewers, result ${(json.length / 1048576).toFixed(1)} MB, raw ${(rawLines.length / 1048576).toFixed(1)} MB (server: ${s.url})`);
+  console.log(
+    `F1: ${VIEWERS} parallel viewers, result ${(json.length / 1048576).toFixed(1)} MB, raw ${(rawLines.length / 1048576).toFixed(1)} MB (server: ${s.url})`,
+  );
   console.log(`  idle:  RSS ${idleRss.toFixed(0)} MB, GET /api/auth/session median ${median(idle).toFixed(1)} ms`);
 
   for (const what of ['result', 'raw'] as const) {

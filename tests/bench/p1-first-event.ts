@@ -165,7 +165,11 @@ await startServer();
 try {
   const f = fleetHost(fleetName);
   const { host } = await api<{ host: { id: string } }>('/api/hosts', {
-    name: `bench-${fleetName}`, address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
+    name: `bench-${fleetName}`,
+    address: f.address,
+    port: f.port,
+    username: f.user,
+    privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
   });
   const { hostKey } = await api<{ hostKey: { fingerprint: string } }>(`/api/hosts/${host.id}/hostkey/scan`, {});
   await api(`/api/hosts/${host.id}/hostkey/accept`, { fingerprint: hostKey.fingerprint });

@@ -37,10 +37,11 @@ async function child(mode: 'baseline' | 'bpfdeck', tool: string, file: string, t
         bytes += Buffer.byteLength(chunk);
         const parts = (rest + chunk).split('\n');
         rest = parts.pop()!;
-        for (const l of parts) if (l) {
-          JSON.parse(l);
-          lines++;
-        }
+        for (const l of parts)
+          if (l) {
+            JSON.parse(l);
+            lines++;
+          }
       }
     }
   } else {
@@ -71,7 +72,14 @@ function record(tool: string, seconds: number): string {
   const script = path.join('bpftrace-tools', `${tool}.bt`);
   // A workload that opens many (oddly named) files and spawns short processes for the whole window.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-p2-work-'));
-  const load = spawn('sh', ['-c', `end=$(($(date +%s)+${seconds}+1)); while [ $(date +%s) -lt $end ]; do find /usr/share -maxdepth 3 -type f -name '*.txt' -exec true {} + 2>/dev/null; cat /etc/hostname /etc/os-release > /dev/null; done`], { cwd: dir, stdio: 'ignore' });
+  const load = spawn(
+    'sh',
+    [
+      '-c',
+      `end=$(($(date +%s)+${seconds}+1)); while [ $(date +%s) -lt $end ]; do find /usr/share -maxdepth 3 -type f -name '*.txt' -exec true {} + 2>/dev/null; cat /etc/hostname /etc/os-release > /dev/null; done`,
+    ],
+    { cwd: dir, stdio: 'ignore' },
+  );
   const bt = spawnSync('timeout', ['-s', 'INT', String(seconds), 'bpftrace', '-f', 'json', script], { maxBuffer: 1 << 30 });
   load.kill('SIGKILL');
   fs.writeFileSync(out, bt.stdout);
@@ -99,7 +107,11 @@ for (const times of sizes) {
   for (const mode of ['baseline', 'bpfdeck'] as const) {
     const r = res[mode];
     const ratio = mode === 'bpfdeck' ? `${((r.lines / r.sec / (res.baseline.lines / res.baseline.sec)) * 100).toFixed(0)}% of baseline throughput` : '';
-    console.log(`${String(times).padStart(3)}x  ${mode.padEnd(8)} ${Math.round(r.lines / r.sec).toLocaleString().padStart(11)} ${(r.bytes / 1048576 / r.sec).toFixed(1).padStart(7)} ${r.peakRssMb.toFixed(0).padStart(12)}   ${ratio}`);
+    console.log(
+      `${String(times).padStart(3)}x  ${mode.padEnd(8)} ${Math.round(r.lines / r.sec)
+        .toLocaleString()
+        .padStart(11)} ${(r.bytes / 1048576 / r.sec).toFixed(1).padStart(7)} ${r.peakRssMb.toFixed(0).padStart(12)}   ${ratio}`,
+    );
   }
 }
 process.exit(0);

@@ -28,17 +28,28 @@ const { createHost } = await import('@/lib/hosts/service');
 const admin = await completeSetup({ setupToken: setupToken(), email: ADMIN.email, name: 'p3', password: ADMIN.password });
 const { token } = await createToken({ name: 'p3', role: 'admin' }, { userId: admin.id, role: 'admin' });
 const host = await createHost({
-  name: 'p3-host', address: '127.0.0.11', port: 22, username: 'fleet11',
+  name: 'p3-host',
+  address: '127.0.0.11',
+  port: 22,
+  username: 'fleet11',
   privateKey: fs.readFileSync('/var/tmp/bpfdeck-fleet/fleet/client/id_ed25519', 'utf8'),
 });
 
 const server = spawn('npx', ['next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-  env: { ...process.env, BPFDECK_DATA_DIR: dataDir, BPFDECK_DEV_GALLERY: '1' }, stdio: 'ignore', detached: true,
+  env: { ...process.env, BPFDECK_DATA_DIR: dataDir, BPFDECK_DEV_GALLERY: '1' },
+  stdio: 'ignore',
+  detached: true,
 });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   for (let i = 0; ; i++) {
-    try { await fetch(`${base}/api/tools`, { headers: { authorization: `Bearer ${token}` } }); break; } catch { if (i > 100) throw new Error('no server'); await new Promise((r) => setTimeout(r, 200)); }
+    try {
+      await fetch(`${base}/api/tools`, { headers: { authorization: `Bearer ${token}` } });
+      break;
+    } catch {
+      if (i > 100) throw new Error('no server');
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
   // Server time: TTFB of the host page vs a trivial API route, 15 each after a warm-up.
   const ttfb = async (p: string) => {
@@ -51,9 +62,16 @@ try {
     if (!res.ok) throw new Error(`${p}: ${res.status}`);
     return ms;
   };
-  for (let i = 0; i < 3; i++) { await ttfb(`/hosts/${host.id}`); await ttfb('/api/tools'); }
-  const page: number[] = [], apiMs: number[] = [];
-  for (let i = 0; i < 15; i++) { page.push(await ttfb(`/hosts/${host.id}`)); apiMs.push(await ttfb('/api/tools')); }
+  for (let i = 0; i < 3; i++) {
+    await ttfb(`/hosts/${host.id}`);
+    await ttfb('/api/tools');
+  }
+  const page: number[] = [],
+    apiMs: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    page.push(await ttfb(`/hosts/${host.id}`));
+    apiMs.push(await ttfb('/api/tools'));
+  }
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -68,7 +86,8 @@ try {
   await p.getByTestId('signed-in-as').waitFor();
   await p.goto(`${base}/dev/viz#perf`);
   // Strings, not functions: tsx's helpers (__name) do not exist in the page.
-  const fps = () => p.evaluate<number>(`new Promise((resolve) => {
+  const fps = () =>
+    p.evaluate<number>(`new Promise((resolve) => {
     let n = 0; const t0 = performance.now();
     const tick = () => { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(tick); else resolve(n / ((performance.now() - t0) / 1000)); };
     requestAnimationFrame(tick);
@@ -95,9 +114,13 @@ try {
 
   console.log('P3 rendering (Chromium, this 2-core machine):');
   console.log(`  100k-row event table: ${tableText.trim()}`);
-  console.log(`    scrolling: ${scrollFps.toFixed(0)} frames/s vs ${idleFps.toFixed(0)} frames/s idle on the same page (ratio ${(scrollFps / idleFps).toFixed(2)})`);
+  console.log(
+    `    scrolling: ${scrollFps.toFixed(0)} frames/s vs ${idleFps.toFixed(0)} frames/s idle on the same page (ratio ${(scrollFps / idleFps).toFixed(2)})`,
+  );
   console.log(`  flame graph: ${flameText.trim()} (target: interactive within 1000 ms)`);
-  console.log(`  host page server time (TTFB): median ${median(page).toFixed(0)} ms vs GET /api/tools ${median(apiMs).toFixed(0)} ms (ratio ${(median(page) / median(apiMs)).toFixed(1)}x; target under 200 ms)`);
+  console.log(
+    `  host page server time (TTFB): median ${median(page).toFixed(0)} ms vs GET /api/tools ${median(apiMs).toFixed(0)} ms (ratio ${(median(page) / median(apiMs)).toFixed(1)}x; target under 200 ms)`,
+  );
 } finally {
   process.kill(-server.pid!, 'SIGTERM');
 }

@@ -33,7 +33,13 @@ export async function signInWithForm(page: Page, who: { email: string; password:
 }
 
 /** The JSON API with the Origin header a page of bpfdeck sends (cookie-authenticated changes need it). */
-export async function api<T = unknown>(req: APIRequestContext, origin: string, method: string, url: string, data?: unknown): Promise<{ status: number; json: T }> {
+export async function api<T = unknown>(
+  req: APIRequestContext,
+  origin: string,
+  method: string,
+  url: string,
+  data?: unknown,
+): Promise<{ status: number; json: T }> {
   const res = await req.fetch(url, { method, data, headers: method === 'GET' ? {} : { origin } });
   const text = await res.text();
   return { status: res.status(), json: (text ? JSON.parse(text) : null) as T };

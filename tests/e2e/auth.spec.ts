@@ -61,7 +61,10 @@ test('admin: adds an operator and a viewer, makes and revokes an API token, read
   const problems = watchProblems(page);
   await page.goto('/admin');
   await page.getByRole('link', { name: 'Users' }).click();
-  for (const [who, role] of [[OPERATOR, 'operator'], [VIEWER, 'viewer']] as const) {
+  for (const [who, role] of [
+    [OPERATOR, 'operator'],
+    [VIEWER, 'viewer'],
+  ] as const) {
     const form = page.locator('form', { hasText: 'Add a user' });
     await form.getByLabel('Email').fill(who.email);
     await form.getByLabel('Name').fill(role);
@@ -168,8 +171,17 @@ test('after a host key change, an admin re-pins it through the explicit flow, an
   await expect(page.getByTestId('pinned-fingerprint')).toHaveText(offered);
   await expect(page.getByTestId('capabilities')).toContainText(fleetHost('fleet11').bpftraceVersion!, { timeout: 30_000 });
 
-  const audit = await api<{ events: Array<{ actor: string; outcome: string; details: Record<string, unknown> }> }>(page.request, origin, 'GET', `/api/admin/audit?action=hostkey.accept&target=${hostId}`);
-  expect(audit.json.events[0]).toMatchObject({ actor: ADMIN.email, outcome: 'ok', details: { replace: true, previous: fingerprintOf(other), fingerprint: offered } });
+  const audit = await api<{ events: Array<{ actor: string; outcome: string; details: Record<string, unknown> }> }>(
+    page.request,
+    origin,
+    'GET',
+    `/api/admin/audit?action=hostkey.accept&target=${hostId}`,
+  );
+  expect(audit.json.events[0]).toMatchObject({
+    actor: ADMIN.email,
+    outcome: 'ok',
+    details: { replace: true, previous: fingerprintOf(other), fingerprint: offered },
+  });
 });
 
 test('a viewer sees hosts and dashboards but cannot change anything', async ({ browser }) => {

@@ -87,7 +87,10 @@ async function lossyTransfer(p: NetnsPair, port: number): Promise<void> {
 async function addFleet11(req: APIRequestContext, origin: string, label: string): Promise<string> {
   const f = fleetHost('fleet11');
   const { host } = await apiCall<{ host: { id: string } }>(req, origin, 'POST', '/api/hosts', {
-    name: `${label}-fleet11-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
+    name: `${label}-fleet11-${Date.now().toString(36)}`,
+    address: f.address,
+    port: f.port,
+    username: f.user,
     privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
   });
   const { hostKey } = await apiCall<{ hostKey: { fingerprint: string } }>(req, origin, 'POST', `/api/hosts/${host.id}/hostkey/scan`, {});
@@ -181,7 +184,9 @@ test('run the dashboard on a fleet host: all ten cards fill with data from that 
   await expect(card('cachestat').locator('[data-testid=cache-rates-chart] .recharts-line-curve').first()).toBeAttached({ timeout: 15_000 });
   // flame graph with the busy loop
   await expect
-    .poll(async () => (await card('profile').locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 })
+    .poll(async () => (await card('profile').locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), {
+      timeout: 15_000,
+    })
     .toBe(true);
   // every result says how much CPU bpftrace used on the host
   await expect(page.getByText(/bpftrace CPU on host: \d+\.\d+ s/)).toHaveCount(REGISTRY.length);
@@ -203,7 +208,10 @@ test('an unchecked host says so and nothing can be run', async ({ page }) => {
   const origin = new URL(test.info().project.use.baseURL!).origin;
   const f = fleetHost('fleet11');
   const { host } = await apiCall<{ host: { id: string } }>(page.request, origin, 'POST', '/api/hosts', {
-    name: `unchecked-${Date.now().toString(36)}`, address: f.address, port: f.port, username: f.user,
+    name: `unchecked-${Date.now().toString(36)}`,
+    address: f.address,
+    port: f.port,
+    username: f.user,
     privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
   });
   await page.goto(`/hosts/${host.id}`);
@@ -231,7 +239,10 @@ test("ext4slower's threshold is set on its card: checked as typed, sent with the
   await expect(card.getByRole('alert')).toHaveCount(0);
   await card.getByLabel('ext4slower duration in seconds').selectOption('10');
   const dir = fs.mkdtempSync(path.join('/var/tmp', `${MARK}-thr-`));
-  const writer = spawn('sh', ['-c', `end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do echo x >> ${MARK}.thr; sleep 0.2; done`], { cwd: dir, stdio: 'ignore' });
+  const writer = spawn('sh', ['-c', `end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do echo x >> ${MARK}.thr; sleep 0.2; done`], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
   try {
     await run.click();
     await expect(card.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });

@@ -20,10 +20,21 @@ test('import an ssh_config, pin keys against known_hosts, accept the rest one by
   const identity = (await res.json()).identity as { id: string; name: string };
 
   const wanted = ['fleet37', 'fleet38', 'fleet39', 'fleet45', 'fleet49'];
-  const cfg = fs.readFileSync(fleetPaths().sshConfig, 'utf8').split(/\n(?=Host )/).filter((b) => wanted.includes(b.split(/\s+/)[1])).join('\n');
+  const cfg = fs
+    .readFileSync(fleetPaths().sshConfig, 'utf8')
+    .split(/\n(?=Host )/)
+    .filter((b) => wanted.includes(b.split(/\s+/)[1]))
+    .join('\n');
   const ip39 = fleetHost('fleet39').address;
   const khFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-e2e-kh-')), 'known_hosts');
-  fs.writeFileSync(khFile, fs.readFileSync(fleetPaths().knownHosts, 'utf8').split('\n').filter((l) => l && l.split(' ')[0] !== ip39).join('\n') + '\n');
+  fs.writeFileSync(
+    khFile,
+    fs
+      .readFileSync(fleetPaths().knownHosts, 'utf8')
+      .split('\n')
+      .filter((l) => l && l.split(' ')[0] !== ip39)
+      .join('\n') + '\n',
+  );
   execFileSync('ssh-keygen', ['-H', '-f', khFile], { stdio: 'ignore' });
 
   await page.goto('/hosts/import');
@@ -51,7 +62,10 @@ test('import an ssh_config, pin keys against known_hosts, accept the rest one by
   await row39.getByRole('button', { name: /Accept/ }).click();
   await expect(row39).toContainText('already pinned — pinned');
 
-  const hosts = (await (await page.request.get('/api/hosts?selector=name=fleet*')).json()).hosts as Array<{ name: string; hostKey: { fingerprint: string } | null }>;
+  const hosts = (await (await page.request.get('/api/hosts?selector=name=fleet*')).json()).hosts as Array<{
+    name: string;
+    hostKey: { fingerprint: string } | null;
+  }>;
   expect(hosts.map((h) => [h.name, h.hostKey?.fingerprint]).sort()).toEqual(
     wanted.map((n) => [n, execFileSync('ssh-keygen', ['-l', '-f', fleetHost(n).hostKeyPath], { encoding: 'utf8' }).split(' ')[1]]).sort(),
   );

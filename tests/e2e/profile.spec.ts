@@ -40,7 +40,9 @@ test('add a host, pin its key, run profile, see the busy loop in the flame graph
     await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(early);
     // Partial flame graphs arrive while it runs (every 2 s): the graph is drawn before the run ends...
     await expect
-      .poll(async () => ((await card.locator('[data-testid=flamegraph] svg').count()) > 0 ? card.getByTestId('run-status').textContent() : 'no graph yet'), { timeout: 30_000 })
+      .poll(async () => ((await card.locator('[data-testid=flamegraph] svg').count()) > 0 ? card.getByTestId('run-status').textContent() : 'no graph yet'), {
+        timeout: 30_000,
+      })
       .toBe('running');
     // ...and the final one once bpftrace has printed its maps.
     await expect(card.getByTestId('run-status')).toHaveText('completed', { timeout: 90_000 });
@@ -54,7 +56,11 @@ test('add a host, pin its key, run profile, see the busy loop in the flame graph
     await card.getByRole('link', { name: /result of/ }).click();
     await page.waitForURL(/\/runs\//);
     await expect(page.getByTestId('run-status')).toHaveText('completed');
-    await expect.poll(async () => (await page.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(async () => (await page.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     await page.screenshot({ path: 'test-results/e2e-profile-flamegraph.png', fullPage: true });
   } finally {
     busy.kill('SIGKILL');

@@ -89,10 +89,13 @@ async function runTool(req: APIRequestContext, toolId: string, durationSec: numb
 async function reportOfRun(req: APIRequestContext, runId: string): Promise<string> {
   let link = { report: null as null | { id: string }, pending: true };
   await expect
-    .poll(async () => {
-      link = await apiCall(req, 'GET', `/api/runs/${runId}/report`);
-      return link.pending;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        link = await apiCall(req, 'GET', `/api/runs/${runId}/report`);
+        return link.pending;
+      },
+      { timeout: 30_000 },
+    )
     .toBe(false);
   expect(link.report, `report of run ${runId}`).not.toBeNull();
   return link.report!.id;
@@ -221,14 +224,20 @@ test('every export downloads; the raw capture is byte-identical and re-imports t
   fs.writeFileSync(s.rawFile, raw);
 
   const json = JSON.parse((await download('export-profile-json')).toString('utf8'));
-  const { result } = await apiCall<{ result: { kind: string; samplesInTree: number; fullStacksSummary: { stacks: number; samples: number } } }>(page.request, 'GET', `/api/reports/${s.busyReport}/result?tool=profile`);
+  const { result } = await apiCall<{ result: { kind: string; samplesInTree: number; fullStacksSummary: { stacks: number; samples: number } } }>(
+    page.request,
+    'GET',
+    `/api/reports/${s.busyReport}/result?tool=profile`,
+  );
   // the JSON export is the stored result: with the full stacks, which the page gets only the size of
   const { fullStacks, ...viewPart } = json as { fullStacks: { stacks: number[][] } };
   expect(fullStacks.stacks.length).toBe(result.fullStacksSummary.stacks);
   expect({ ...viewPart, fullStacksSummary: result.fullStacksSummary }).toEqual(result);
 
   // the stack exports say their source and resolution next to the downloads
-  await expect(page.getByTestId('export-profile-source')).toContainText(`full resolution, every stack of the run (${result.fullStacksSummary.stacks.toLocaleString('en-US')} stacks`);
+  await expect(page.getByTestId('export-profile-source')).toContainText(
+    `full resolution, every stack of the run (${result.fullStacksSummary.stacks.toLocaleString('en-US')} stacks`,
+  );
   const folded = (await download('export-profile-folded')).toString('utf8').trimEnd().split('\n');
   expect(folded.every((l) => /^.+ \d+$/.test(l))).toBe(true);
   expect(folded.some((l) => l.includes(';bpfdeck_busy_loop'))).toBe(true);

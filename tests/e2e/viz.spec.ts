@@ -156,7 +156,10 @@ async function checkEventTable(page: Page, scope: Locator, t: TableData, name: s
 
   // column filter + CSV of the filtered rows (raw values, arrival order)
   {
-    const sorted = t.rows.map((r) => r[col.key]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+    const sorted = t.rows
+      .map((r) => r[col.key])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const pred = columnPredicate(col.type, `>=${median}`)!;
     const kept = t.rows.filter((r) => pred(r[col.key]));
@@ -222,7 +225,9 @@ test.describe('visualization gallery', () => {
     await shot(sys, 'generic-syscount');
     const st = page.getByTestId('gallery-generic-stacks_tuples');
     await expect
-      .poll(async () => (await st.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), { timeout: 15_000 })
+      .poll(async () => (await st.locator('[data-testid=flamegraph] svg title').allTextContents()).some((t) => t.startsWith('bpfdeck_busy_loop')), {
+        timeout: 15_000,
+      })
       .toBe(true);
     await expect(st.getByTestId('generic-map').locator('tr', { hasText: '1,234' })).toHaveCount(1);
     await shot(st, 'generic-stacks');
@@ -290,7 +295,9 @@ test.describe('visualization gallery', () => {
       }
       // the hottest cell (first maximum, column by column), hovered where the canvas says it is
       let hot = { c: 0, r: 0, v: -1 };
-      for (let c = 0; c < grid.nCols; c++) for (let k = 0; k < grid.rows.length; k++) if (grid.counts[c * grid.rows.length + k] > hot.v) hot = { c, r: k, v: grid.counts[c * grid.rows.length + k] };
+      for (let c = 0; c < grid.nCols; c++)
+        for (let k = 0; k < grid.rows.length; k++)
+          if (grid.counts[c * grid.rows.length + k] > hot.v) hot = { c, r: k, v: grid.counts[c * grid.rows.length + k] };
       await expect(canvas).toHaveAttribute('data-hot-x', /^\d/); // set once the canvas is laid out
       const x = Number(await canvas.getAttribute('data-hot-x'));
       const y = Number(await canvas.getAttribute('data-hot-y'));
@@ -382,7 +389,10 @@ test.describe('visualization gallery', () => {
     const demos = page.getByTestId('state-demo');
     const total = await demos.count();
     expect(total).toBeGreaterThanOrEqual(6);
-    const stderr = fs.readFileSync('tests/fixtures/bpftrace/0.23.2/err_kprobe.stderr', 'utf8').split('\n').find((l) => l.trim())!;
+    const stderr = fs
+      .readFileSync('tests/fixtures/bpftrace/0.23.2/err_kprobe.stderr', 'utf8')
+      .split('\n')
+      .find((l) => l.trim())!;
     const seen = new Set<string>();
     for (const d of await demos.all()) {
       const state = (await d.getAttribute('data-state'))!;
@@ -421,46 +431,61 @@ test.describe('visualization gallery', () => {
       await expect(perfTable.getByTestId('perf-table-timing')).toContainText(/painted \d+ ms/);
       figures.tableTiming = await perfTable.getByTestId('perf-table-timing').textContent();
       await expect(table.getByTestId('event-row').first()).toBeVisible();
-  const rendered = await table.getByTestId('event-row').count();
+      const rendered = await table.getByTestId('event-row').count();
       expect(rendered).toBeLessThan(120); // virtualized: only the window is in the DOM
       // scroll through: time from setting scrollTop to the second frame after, per step
       // (baseline: the same two frames without scrolling, i.e. what the browser's frame rate allows)
-      const { steps, idle } = await table.locator('div.overflow-auto').first().evaluate(async (sc) => {
-        const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        const idle: number[] = [];
-        for (let i = 0; i < 10; i++) {
-          const t0 = performance.now();
-          await twoFrames();
-          idle.push(performance.now() - t0);
-        }
-        const steps: number[] = [];
-        for (let i = 1; i <= 30; i++) {
-          const t0 = performance.now();
-          sc.scrollTop = (i / 30) * (sc.scrollHeight - sc.clientHeight);
-          await twoFrames();
-          steps.push(performance.now() - t0);
-        }
-        return { steps, idle };
-      });
+      const { steps, idle } = await table
+        .locator('div.overflow-auto')
+        .first()
+        .evaluate(async (sc) => {
+          const twoFrames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const idle: number[] = [];
+          for (let i = 0; i < 10; i++) {
+            const t0 = performance.now();
+            await twoFrames();
+            idle.push(performance.now() - t0);
+          }
+          const steps: number[] = [];
+          for (let i = 1; i <= 30; i++) {
+            const t0 = performance.now();
+            sc.scrollTop = (i / 30) * (sc.scrollHeight - sc.clientHeight);
+            await twoFrames();
+            steps.push(performance.now() - t0);
+          }
+          return { steps, idle };
+        });
       // steady scrolling: 84 px (3 rows) per frame for 180 frames, as a fast wheel or drag does
-      figures.steadyScroll = await table.locator('div.overflow-auto').first().evaluate(async (sc) => {
-        sc.scrollTop = 0;
-        const gaps: number[] = [];
-        let last = performance.now();
-        for (let i = 0; i < 180; i++) {
-          sc.scrollTop += 84;
-          await new Promise((r) => requestAnimationFrame(r));
-          const now = performance.now();
-          gaps.push(now - last);
-          last = now;
-        }
-        gaps.sort((a, b) => a - b);
-        return { frameMsMedian: +gaps[90].toFixed(1), frameMsP95: +gaps[171].toFixed(1), frameMsMax: +gaps[179].toFixed(1), framesOver34ms: gaps.filter((g) => g > 34).length, of: gaps.length };
-      });
+      figures.steadyScroll = await table
+        .locator('div.overflow-auto')
+        .first()
+        .evaluate(async (sc) => {
+          sc.scrollTop = 0;
+          const gaps: number[] = [];
+          let last = performance.now();
+          for (let i = 0; i < 180; i++) {
+            sc.scrollTop += 84;
+            await new Promise((r) => requestAnimationFrame(r));
+            const now = performance.now();
+            gaps.push(now - last);
+            last = now;
+          }
+          gaps.sort((a, b) => a - b);
+          return {
+            frameMsMedian: +gaps[90].toFixed(1),
+            frameMsP95: +gaps[171].toFixed(1),
+            frameMsMax: +gaps[179].toFixed(1),
+            framesOver34ms: gaps.filter((g) => g > 34).length,
+            of: gaps.length,
+          };
+        });
       steps.sort((a, b) => a - b);
       idle.sort((a, b) => a - b);
       figures.scrollTwoFramesMs = { median: +steps[15].toFixed(1), max: +steps[steps.length - 1].toFixed(1), idleMedian: +idle[5].toFixed(1) };
-      await table.locator('div.overflow-auto').first().evaluate((sc) => (sc.scrollTop = sc.scrollHeight));
+      await table
+        .locator('div.overflow-auto')
+        .first()
+        .evaluate((sc) => (sc.scrollTop = sc.scrollHeight));
       await expect(table.getByTestId('event-row').last()).toHaveAttribute('aria-rowindex', String(100_000 + 2));
       await shot(perfTable, 'perf-table');
       // sorting 100k rows by a numeric column
@@ -511,7 +536,11 @@ test('the gallery is a 404 without BPFDECK_DEV_GALLERY=1', async ({ baseURL }) =
   // Any session cookie gets a page request past the proxy's sign-in redirect to the page itself; the
   // gallery must answer 404 before it even checks the session (the enabled server redirects to sign in).
   const cookie = `${sessionCookieNameFor(false)}=not-a-session`;
-  const get = (base: string) => fetch(`${base}/dev/viz`, { headers: { cookie }, redirect: 'manual' }).then((r) => r.status, () => 0);
+  const get = (base: string) =>
+    fetch(`${base}/dev/viz`, { headers: { cookie }, redirect: 'manual' }).then(
+      (r) => r.status,
+      () => 0,
+    );
   expect(await get(baseURL!)).not.toBe(404);
 
   const port = Number(process.env.E2E_PORT ?? 3217) + 1;

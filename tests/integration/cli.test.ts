@@ -196,7 +196,11 @@ describe('bpfdeck run', () => {
     const stopped = /bpftrace ended ([\d.]+) s after SIGINT/.exec(r.stderr);
     expect(stopped, r.stderr).not.toBeNull();
     console.log(`ext4slower --local: bpftrace ended ${stopped![1]} s after SIGINT`);
-    expect(r.stderr).toMatch(new RegExp(`local run done \\(variant ${EXT4_VARIANT}, bpftrace ${esc(LOCAL_BPFTRACE)}, exit (0\\)|null\\)\\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT and was killed)`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `local run done \\(variant ${EXT4_VARIANT}, bpftrace ${esc(LOCAL_BPFTRACE)}, exit (0\\)|null\\)\\nbpfdeck: warning: bpftrace had not stopped 60 s after SIGINT and was killed)`,
+      ),
+    );
   });
 
   it('--local: a bpftrace slower to stop than BPFDECK_STOP_GRACE_SEC is killed; the run keeps its rows and says what is missing', async () => {
@@ -235,7 +239,13 @@ describe('bpfdeck run', () => {
     expect(m, r.stderr).not.toBeNull();
     const { getRun, getRunResult } = await import('@/lib/runs/service');
     const run = await getRun(m![1]);
-    expect(run).toMatchObject({ status: 'completed', toolId: 'ext4slower', hostName, requestedBy: `cli:${os.userInfo().username}`, params: { minLatencyMs: 5 } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      toolId: 'ext4slower',
+      hostName,
+      requestedBy: `cli:${os.userInfo().username}`,
+      params: { minLatencyMs: 5 },
+    });
     expect(await getRunResult(run.id)).toEqual(res);
     // the report (made by the CLI's process) rebuilt the pushed text from the stored parameters
     const { findReportForRun, getReport } = await import('@/lib/reports/read');
@@ -272,7 +282,11 @@ describe('bpfdeck run', () => {
     // bpftrace's exit-time maps arrived: the kernel counters are in the result
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'events', thresholdMs: 10, opsTraced: expect.any(Object) });
     const fleet = (await import('./fleet')).fleetHost('fleet11');
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { onlyThisHost: true }), (l) => l.length === 0, 15_000);
+    const left = await pollUntil(
+      () => listRemoteBpftrace(fleet, { onlyThisHost: true }),
+      (l) => l.length === 0,
+      15_000,
+    );
     expect(left).toEqual([]);
   });
 });
@@ -290,7 +304,12 @@ describe('bpfdeck hosts --selector', () => {
     await updateHost(h15.id, { tags: { role: 'db', az: 'b' } });
     let r = await cli(['hosts', '--selector', 'role=web,az=b']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.split('\t')[0])).toEqual([hostName]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[0]),
+    ).toEqual([hostName]);
     expect(r.stdout).toContain('role=web,az=b'); // tags in the order they were given
     r = await cli(['hosts', '--selector', 'az=b', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -38,7 +38,10 @@ describe('PostgreSQL database layer', () => {
   afterAll(async () => client?.end());
 
   it('applies every migration once, in a table Prisma knows, and again applies nothing', async () => {
-    const names = fs.readdirSync(defaultMigrationsDir('postgres')).filter((n) => /^\d+_/.test(n)).sort();
+    const names = fs
+      .readdirSync(defaultMigrationsDir('postgres'))
+      .filter((n) => /^\d+_/.test(n))
+      .sort();
     const rows = (await client.query('SELECT migration_name, applied_steps_count, finished_at FROM _prisma_migrations ORDER BY migration_name')).rows;
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     expect(rows.every((r) => r.applied_steps_count === 1 && r.finished_at instanceof Date)).toBe(true);
@@ -88,7 +91,10 @@ describe('PostgreSQL database layer', () => {
     try {
       const held = await pool.connect();
       const t0 = Date.now();
-      const err = await pool.query('SELECT 1').then(() => null, (e: Error) => e);
+      const err = await pool.query('SELECT 1').then(
+        () => null,
+        (e: Error) => e,
+      );
       const waitedMs = Date.now() - t0;
       held.release();
       expect(err?.message).toMatch(/timeout/i);
@@ -137,7 +143,9 @@ describe('bpfdeck on PostgreSQL through db() (the app path)', () => {
     const ok = await signInWithPassword({ email: 'pg-admin@example.com', password: 'correct horse battery' }, { ip: '127.0.0.1', userAgent: null });
     expect(ok).toBeTruthy();
     expect(await db().session.count()).toBe(1);
-    await expect(signInWithPassword({ email: 'pg-admin@example.com', password: 'wrong password here' }, { ip: '127.0.0.1', userAgent: null })).rejects.toThrow();
+    await expect(
+      signInWithPassword({ email: 'pg-admin@example.com', password: 'wrong password here' }, { ip: '127.0.0.1', userAgent: null }),
+    ).rejects.toThrow();
     expect(await db().session.count()).toBe(1);
   });
 });

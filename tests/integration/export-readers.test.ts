@@ -47,7 +47,9 @@ describe('speedscope reads the folded export', () => {
       };
       // a "sampled" profile has weights; an "evented" one spans startValue..endValue
       const total = out.profiles.reduce((n, pr) => n + (pr.weights ? pr.weights.reduce((a, b) => a + b, 0) : pr.endValue - pr.startValue), 0);
-      console.log(`speedscope: ${out.profiles.length} profile(s) of type ${out.profiles.map((pr) => pr.type).join(',')}, total ${total}, ${out.shared.frames.length} frames`);
+      console.log(
+        `speedscope: ${out.profiles.length} profile(s) of type ${out.profiles.map((pr) => pr.type).join(',')}, total ${total}, ${out.shared.frames.length} frames`,
+      );
       expect(total).toBe(result.samplesInTree);
       expect(total).toBe(result.samplesCounted);
       const names = new Set(out.shared.frames.map((f) => f.name));

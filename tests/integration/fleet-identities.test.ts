@@ -28,7 +28,12 @@ beforeAll(async () => {
   process.env.BPFDECK_SSH_AGENT_SOCKETS = agentSock;
   // -D: stays in the foreground, so the test owns the process and ends it by its pid
   agent = spawn('ssh-agent', ['-D', '-a', agentSock], { stdio: 'ignore' });
-  await pollUntil(async () => fs.existsSync(agentSock), (x) => x, 5000, 50);
+  await pollUntil(
+    async () => fs.existsSync(agentSock),
+    (x) => x,
+    5000,
+    50,
+  );
 });
 
 afterAll(async () => {
@@ -220,7 +225,10 @@ describe('jump hosts (fleet45 bastion -> fleet49)', () => {
     // pin fleet49's real key by hand: the scan itself would be refused the same way
     const { db } = await import('@/lib/db/client');
     const inner = await getHostRow(innerId);
-    await db().host.update({ where: { id: h.id }, data: { hostKeyBlob: inner.hostKeyBlob, hostKeyFingerprint: inner.hostKeyFingerprint, hostKeyAlgo: inner.hostKeyAlgo, hostKeyPinnedAt: new Date() } });
+    await db().host.update({
+      where: { id: h.id },
+      data: { hostKeyBlob: inner.hostKeyBlob, hostKeyFingerprint: inner.hostKeyFingerprint, hostKeyAlgo: inner.hostKeyAlgo, hostKeyPinnedAt: new Date() },
+    });
     const t0 = Date.now();
     const e = await expectAppError(whoami(h.id), 'forwarding_refused');
     expect(e.message).toContain(`jump host ${noFwd.name} (127.0.0.46:${f49.port}) refused to forward a connection to behind-nofwd`);
@@ -253,7 +261,14 @@ describe('jump hosts (fleet45 bastion -> fleet49)', () => {
     const f45 = fleetHost('fleet45');
     const unpinned = await createHost({ name: 'bastion-unpinned', address: f45.address, port: f45.port, username: f45.user, identityId: keyId });
     const f49 = fleetHost('fleet49');
-    const h = await createHost({ name: 'behind-unpinned', address: f49.address, port: f49.port, username: f49.user, identityId: keyId, jumpHostIds: [unpinned.id] });
+    const h = await createHost({
+      name: 'behind-unpinned',
+      address: f49.address,
+      port: f49.port,
+      username: f49.user,
+      identityId: keyId,
+      jumpHostIds: [unpinned.id],
+    });
     const { scanHostKey } = await import('@/lib/hosts/service');
     const e = await expectAppError(scanHostKey(h.id), 'host_key_unknown');
     expect(e.message).toBe('the host key of jump host bastion-unpinned is not pinned yet: check and accept its fingerprint first');

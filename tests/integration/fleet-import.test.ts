@@ -60,7 +60,14 @@ describe('ssh_config import', () => {
     expect(entries.map((e) => e.name)).toEqual(['web-1', 'web-2', 'db-1', 'bast']);
     for (const e of entries) {
       const g = sshG(file, e.name);
-      expect({ host: e.name, hostname: e.address, port: String(e.port), user: e.username, identityfile: e.identityFile, proxyjump: e.jump.join(',') || undefined }).toEqual({
+      expect({
+        host: e.name,
+        hostname: e.address,
+        port: String(e.port),
+        user: e.username,
+        identityfile: e.identityFile,
+        proxyjump: e.jump.join(',') || undefined,
+      }).toEqual({
         host: e.name,
         hostname: g.hostname,
         port: g.port,
@@ -94,7 +101,11 @@ describe('ssh_config import', () => {
     ['no User', 'Host a\n  HostName 1.2.3.4\n', 'Host a: no User'],
     ['ProxyJump as user@host', 'Host a\n  User u\n  ProxyJump j@1.2.3.4:22\n', 'ProxyJump j@1.2.3.4:22: give jump hosts as Host aliases'],
     ['unknown ProxyJump', 'Host a\n  User u\n  ProxyJump nowhere\n', 'a: ProxyJump nowhere is neither a host of this import nor an existing host'],
-    ['duplicate endpoints', 'Host a\n  HostName 1.2.3.4\n  User u\nHost b\n  HostName 1.2.3.4\n  User u\n', 'duplicate hosts in the import: a and b are both u@1.2.3.4:22'],
+    [
+      'duplicate endpoints',
+      'Host a\n  HostName 1.2.3.4\n  User u\nHost b\n  HostName 1.2.3.4\n  User u\n',
+      'duplicate hosts in the import: a and b are both u@1.2.3.4:22',
+    ],
   ])('%s: refused, saying which', async (_label, text, msg) => {
     const { previewImport } = await import('@/lib/hosts/import');
     const e = await previewImport({ format: 'ssh_config', text }).then(
@@ -115,7 +126,9 @@ describe('plain list import', () => {
       ['127.0.0.32', 'fleet32', '127.0.0.32', 22],
       ['10.0.0.5-2222', 'x', '10.0.0.5', 2222],
     ]);
-    await expect(previewImport({ format: 'list', text: 'a@h1\nb@h1\nb@h1\n' })).rejects.toThrow('duplicate hosts in the import: b@h1:22 appears more than once');
+    await expect(previewImport({ format: 'list', text: 'a@h1\nb@h1\nb@h1\n' })).rejects.toThrow(
+      'duplicate hosts in the import: b@h1:22 appears more than once',
+    );
     await expect(previewImport({ format: 'list', text: 'a@h1\nb@h1\n' })).rejects.toThrow('duplicate hosts in the import: h1 appear more than once');
     await expect(previewImport({ format: 'list', text: 'a@h1\nnot a host line\n' })).rejects.toThrow('line 2: "not a host line" is not user@host');
     await expect(createImported({ format: 'list', text: 'fleet31@127.0.0.31\n' })).rejects.toThrow('no SSH identity');
@@ -132,7 +145,8 @@ describe('plain list import', () => {
     const { createImported } = await import('@/lib/hosts/import');
     const { createIdentity } = await import('@/lib/hosts/identities');
     const id = await createIdentity({ name: 'import-key-2', kind: 'key', privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') });
-    const text = 'Host inner\n  HostName 10.249.7.2\n  User fleet49\n  IdentityFile ~/k\n  ProxyJump outer\nHost outer\n  HostName 10.249.8.2\n  User fleet45\n  IdentityFile ~/k\n';
+    const text =
+      'Host inner\n  HostName 10.249.7.2\n  User fleet49\n  IdentityFile ~/k\n  ProxyJump outer\nHost outer\n  HostName 10.249.8.2\n  User fleet45\n  IdentityFile ~/k\n';
     const hosts = await createImported({ format: 'ssh_config', text, identities: { '~/k': id.id } });
     expect(hosts.map((h) => h.name)).toEqual(['outer', 'inner']);
     expect(hosts[1].jumpHostIds).toEqual([hosts[0].id]);

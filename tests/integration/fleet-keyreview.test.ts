@@ -32,7 +32,8 @@ describe('known_hosts parsing', () => {
     const { parseKnownHosts, knownKeysFor } = await import('@/lib/hosts/key-review');
     const key = readHostPublicKey(fleetHost('fleet31'));
     const other = readHostPublicKey(fleetHost('fleet32'));
-    const text = hashed(`[127.0.0.31]:2222 ${key}\n127.0.0.31 ${other}\n`) + `@revoked 127.0.0.9 ${key}\n@cert-authority *.example ${key}\nweb1,127.0.0.8 ${other}\n`;
+    const text =
+      hashed(`[127.0.0.31]:2222 ${key}\n127.0.0.31 ${other}\n`) + `@revoked 127.0.0.9 ${key}\n@cert-authority *.example ${key}\nweb1,127.0.0.8 ${other}\n`;
     const known = parseKnownHosts(text);
     expect(known).toHaveLength(4); // the cert-authority line is skipped
     const fp = (k: string) => execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: k, encoding: 'utf8' }).split(' ')[1];
@@ -53,7 +54,11 @@ describe('bulk review of imported fleet hosts', () => {
     const id = await createIdentity({ name: 'review-key', kind: 'key', privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') });
     // the fleet's ssh_config, only some hosts of it
     const wanted = ['fleet31', 'fleet32', 'fleet33', 'fleet34', 'fleet35', 'fleet45', 'fleet49'];
-    const cfg = fs.readFileSync(fleetPaths().sshConfig, 'utf8').split(/\n(?=Host )/).filter((b) => wanted.includes(b.split(/\s+/)[1])).join('\n');
+    const cfg = fs
+      .readFileSync(fleetPaths().sshConfig, 'utf8')
+      .split(/\n(?=Host )/)
+      .filter((b) => wanted.includes(b.split(/\s+/)[1]))
+      .join('\n');
     const hosts = await createImported({ format: 'ssh_config', text: cfg, defaultIdentityId: id.id });
     expect(hosts.map((h) => h.name).sort()).toEqual(wanted);
     // known_hosts: the fleet's own file, minus fleet33, with fleet34's key swapped for fleet11's and
@@ -81,11 +86,18 @@ describe('bulk review of imported fleet hosts', () => {
       expect(r.fingerprint, r.name).toBe(keygen);
       expect((await getHostRow(r.hostId)).hostKeyFingerprint, r.name).toBe(r.pinned ? keygen : null);
     }
-    expect(by.fleet34.knownFingerprints).toEqual([execFileSync('ssh-keygen', ['-l', '-f', fleetHost('fleet11').hostKeyPath], { encoding: 'utf8' }).split(' ')[1]]);
+    expect(by.fleet34.knownFingerprints).toEqual([
+      execFileSync('ssh-keygen', ['-l', '-f', fleetHost('fleet11').hostKeyPath], { encoding: 'utf8' }).split(' ')[1],
+    ]);
 
     // without pinMatching nothing is pinned; a second review shows the pinned ones as such
     const again = await reviewHostKeys({ hostIds: rows.map((r) => r.hostId), knownHosts: text });
-    expect(again.filter((r) => r.status === 'already_pinned').map((r) => r.name).sort()).toEqual(['fleet31', 'fleet32', 'fleet45', 'fleet49']);
+    expect(
+      again
+        .filter((r) => r.status === 'already_pinned')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['fleet31', 'fleet32', 'fleet45', 'fleet49']);
     expect(again.some((r) => r.pinned)).toBe(false);
   });
 

@@ -190,24 +190,19 @@ export function fleetSsh(host: FleetHost | string, argv: string[], opts: FleetSs
   if (argv.length === 0) return Promise.reject(new Error('fleetSsh: empty argv (an interactive shell is not supported)'));
   const args = [...sshBaseArgs(host), ...argv.map(shQuote)];
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ssh',
-      args,
-      { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
-          reject(new Error(`fleetSsh: cannot run ssh: ${err.message}`));
-          return;
-        }
-        const e = err as (Error & { code?: number | null; signal?: NodeJS.Signals | null }) | null;
-        resolve({
-          code: e ? (e.code ?? null) : 0,
-          signal: e ? (e.signal ?? null) : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
+    const child = execFile('ssh', args, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
+        reject(new Error(`fleetSsh: cannot run ssh: ${err.message}`));
+        return;
+      }
+      const e = err as (Error & { code?: number | null; signal?: NodeJS.Signals | null }) | null;
+      resolve({
+        code: e ? (e.code ?? null) : 0,
+        signal: e ? (e.signal ?? null) : null,
+        stdout,
+        stderr,
+      });
+    });
     child.stdin?.on('error', () => {}); // EPIPE if ssh exits before reading
     child.stdin?.end(opts.input ?? '');
   });

@@ -35,7 +35,11 @@ beforeAll(async () => {
   operator = await s.createUser(admin, 'op@test.local', 'operator');
   viewer = await s.createUser(admin, 'view@test.local', 'viewer');
   opToken = await s.createToken(admin, 'ops', 'operator');
-  const imp = await s.req('POST', '/api/reports/import?toolId=execsnoop&hostName=imported-1&bpftraceVersion=0.17.0', { who: operator, rawBody: CAPTURE.toString('utf8'), headers: { 'content-type': 'application/x-ndjson' } });
+  const imp = await s.req('POST', '/api/reports/import?toolId=execsnoop&hostName=imported-1&bpftraceVersion=0.17.0', {
+    who: operator,
+    rawBody: CAPTURE.toString('utf8'),
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
   expect(imp.status, imp.text).toBe(201);
   reportId = imp.json.report.id;
 }, 120_000);
@@ -57,7 +61,11 @@ describe('F6: security headers', () => {
 
 describe('caching of what is behind sign-in', () => {
   it('report exports and results are private, no-store', async () => {
-    for (const p of [`/api/reports/${reportId}/export?tool=execsnoop&format=json`, `/api/reports/${reportId}/export?tool=execsnoop&format=raw`, `/api/reports/${reportId}/result?tool=execsnoop`]) {
+    for (const p of [
+      `/api/reports/${reportId}/export?tool=execsnoop&format=json`,
+      `/api/reports/${reportId}/export?tool=execsnoop&format=raw`,
+      `/api/reports/${reportId}/result?tool=execsnoop`,
+    ]) {
       const r = await s.req('GET', p, { who: admin });
       expect(r.status, p).toBe(200);
       expect(r.headers.get('cache-control'), p).toBe('private, no-store');
@@ -96,10 +104,14 @@ describe('F2: bad API tokens', () => {
 describe('F3: wrong passwords', () => {
   it('lock the account for that address only: the right password from another address signs in', async () => {
     const attacker = { 'x-forwarded-for': '10.6.6.6' };
-    for (let i = 0; i < 3; i++) expect((await s.req('POST', '/api/auth/sign-in', { body: { email: 'admin@test.local', password: `guess ${i}` }, headers: attacker })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await s.req('POST', '/api/auth/sign-in', { body: { email: 'admin@test.local', password: `guess ${i}` }, headers: attacker })).status).toBe(401);
     const locked = await s.req('POST', '/api/auth/sign-in', { body: { email: 'admin@test.local', password: PASSWORD }, headers: attacker });
     expect(locked.status).toBe(429);
-    const owner = await s.req('POST', '/api/auth/sign-in', { body: { email: 'admin@test.local', password: PASSWORD }, headers: { 'x-forwarded-for': '10.1.1.1' } });
+    const owner = await s.req('POST', '/api/auth/sign-in', {
+      body: { email: 'admin@test.local', password: PASSWORD },
+      headers: { 'x-forwarded-for': '10.1.1.1' },
+    });
     expect(owner.status, owner.text).toBe(200);
   });
 });
@@ -111,7 +123,10 @@ describe('a real execsnoop run on fleet11 (F1, redaction)', () => {
     const set = await s.req('PUT', '/api/settings/raw-output', { who: admin, body: { redactPatterns: ['--password='] } });
     expect(set.status, set.text).toBe(200);
     const f = fleetHost('fleet11');
-    const h = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'hard-f11', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') } });
+    const h = await s.req('POST', '/api/hosts', {
+      who: admin,
+      body: { name: 'hard-f11', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') },
+    });
     const hostId = h.json.host.id;
     const scan = await s.req('POST', `/api/hosts/${hostId}/hostkey/scan`, { who: admin });
     await s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: scan.json.hostKey.fingerprint } });

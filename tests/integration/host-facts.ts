@@ -18,9 +18,7 @@ export function kernelHasKprobePmu(): boolean {
 
 /** The filemap tracepoints cachestat.bt needs (Linux >= 6.11), as tracefs lists them. */
 export function kernelHasFilemapTracepoints(): boolean {
-  return ['mm_filemap_get_pages', 'mm_filemap_fault', 'mm_filemap_add_to_page_cache'].every((t) =>
-    fs.existsSync(`/sys/kernel/tracing/events/filemap/${t}`),
-  );
+  return ['mm_filemap_get_pages', 'mm_filemap_fault', 'mm_filemap_add_to_page_cache'].every((t) => fs.existsSync(`/sys/kernel/tracing/events/filemap/${t}`));
 }
 
 /**

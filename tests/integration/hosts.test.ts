@@ -31,7 +31,13 @@ describe('host key pinning', () => {
     const fs = await import('node:fs');
     const { fleetClientKeyPath } = await import('./fleet');
     const f = fleetHost('fleet11');
-    const h = await createHost({ name: 'pin-me', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') });
+    const h = await createHost({
+      name: 'pin-me',
+      address: f.address,
+      port: f.port,
+      username: f.user,
+      privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8'),
+    });
     expect((await getHost(h.id)).hostKey).toBeNull();
     const offered = await scanHostKey(h.id);
     const keygen = execFileSync('ssh-keygen', ['-l', '-f', f.hostKeyPath], { encoding: 'utf8' }); // "256 SHA256:... comment (ED25519)"
@@ -79,7 +85,9 @@ describe('host key pinning', () => {
     // ... and the log does record connections: our own check by ssh shows up there.
     const probe = await fleetSsh(fleet, ['true']);
     expect(probe.code, probe.stderr).toBe(0);
-    expect(sshdLogSince(fleet, before)).toMatch(new RegExp(`Connection from 127\\.0\\.0\\.\\d+ port \\d+ on ${fleet.address.replace(/\./g, '\\.')} port ${fleet.port}`));
+    expect(sshdLogSince(fleet, before)).toMatch(
+      new RegExp(`Connection from 127\\.0\\.0\\.\\d+ port \\d+ on ${fleet.address.replace(/\./g, '\\.')} port ${fleet.port}`),
+    );
   });
 });
 

@@ -91,7 +91,10 @@ export async function createNetnsPair(tag: string, subnet: number): Promise<Netn
     await run('ip', ['-n', a, 'link', 'add', devA, 'type', 'veth', 'peer', 'name', devB, 'netns', b]);
     await run('ip', ['-n', a, 'addr', 'add', `${addrA}/30`, 'dev', devA]);
     await run('ip', ['-n', b, 'addr', 'add', `${addrB}/30`, 'dev', devB]);
-    for (const [ns, dev] of [[a, devA], [b, devB]]) {
+    for (const [ns, dev] of [
+      [a, devA],
+      [b, devB],
+    ]) {
       // one segment per packet (no GSO): a retransmitted packet is then one retransmitted segment
       await run('ip', ['-n', ns, 'link', 'set', dev, 'gso_max_segs', '1']);
       await run('ip', ['-n', ns, 'link', 'set', dev, 'up']);
@@ -111,8 +114,26 @@ export async function createNetnsPair(tag: string, subnet: number): Promise<Netn
     spawn: (ns, argv) => spawn('ip', ['netns', 'exec', nsOf(ns), ...argv], { stdio: ['ignore', 'pipe', 'pipe'] }),
     dropIncomingTcp: async (ns, probability) => {
       const dev = ns === 'a' ? devA : devB;
-      await run('ip', ['netns', 'exec', nsOf(ns), 'iptables', '-A', 'INPUT', '-i', dev, '-p', 'tcp',
-        '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']);
+      await run('ip', [
+        'netns',
+        'exec',
+        nsOf(ns),
+        'iptables',
+        '-A',
+        'INPUT',
+        '-i',
+        dev,
+        '-p',
+        'tcp',
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        String(probability),
+        '-j',
+        'DROP',
+      ]);
     },
     nstat: async (ns, names) => {
       const out = await run('ip', ['netns', 'exec', nsOf(ns), 'nstat', '-asz', ...names]);

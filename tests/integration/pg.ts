@@ -21,7 +21,9 @@ export function pgTestServerUrl(): string {
 export function pgAdminSql(sql: string): string {
   const u = new URL(pgTestServerUrl());
   const psql = execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/psql | sort -V | tail -1'], { encoding: 'utf8' }).trim();
-  return execFileSync(psql, ['-h', u.hostname, '-p', u.port, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qtA', '-c', sql], { encoding: 'utf8' });
+  return execFileSync(psql, ['-h', u.hostname, '-p', u.port, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qtA', '-c', sql], {
+    encoding: 'utf8',
+  });
 }
 
 /** A new, empty database on the test server; returns its URL. */

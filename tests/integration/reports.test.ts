@@ -42,7 +42,11 @@ describe('a real profile run becomes a report', () => {
       busy.kill('SIGKILL');
     }
     // made right after the status is stored, before "done" is announced
-    const link = await pollUntil(() => findReportForRun(runId), (l) => !l.pending, 30_000);
+    const link = await pollUntil(
+      () => findReportForRun(runId),
+      (l) => !l.pending,
+      30_000,
+    );
     expect(link.report?.kind).toBe('run');
     const reportId = link.report!.id;
 

@@ -68,7 +68,10 @@ describe('profile on real hosts', () => {
     const { getHostRow, withConnection } = await import('@/lib/hosts/service');
     const { runBpftraceRemote } = await import('@/lib/ssh/remote-bpftrace');
     const script = 'BEGIN { printf("pushed\\n"); exit(); }\n';
-    for (const [name, how] of [['fleet11', 'sftp'], ['fleet13', 'exec']] as const) {
+    for (const [name, how] of [
+      ['fleet11', 'sftp'],
+      ['fleet13', 'exec'],
+    ] as const) {
       const { hostId } = await registerFleetHost(name);
       let out = '';
       const res = await withConnection(await getHostRow(hostId), (c) =>
@@ -116,40 +119,47 @@ describe('cancel and cleanup', () => {
   // run left on the shared kernel afterwards is this one: a killed sudo loses its link to the host.
   // With Debian's `Defaults use_pty` sudo runs bpftrace in a session of its own, out of reach of a
   // SIGKILL to timeout's process group; the wrapper's SIGHUP is relayed by sudo and ends it.
-  it.each(['fleet11', 'fleet21'])('%s: a bpftrace slow to stop is killed through sudo after the grace; what it printed is kept, nothing is left', async (name) => {
-    const { getHostRow, withConnection } = await import('@/lib/hosts/service');
-    const { runBpftraceRemote } = await import('@/lib/ssh/remote-bpftrace');
-    const { stopVerdict } = await import('@/lib/bpftrace/stop');
-    const { hostId, fleet } = await registerFleetHost(name);
-    const syscalls = ['read', 'write', 'openat', 'close', 'newfstat', 'lseek', 'mmap', 'munmap', 'brk', 'ioctl'];
-    syscalls.push('pread64', 'pwrite64', 'readv', 'writev', 'access', 'pipe', 'select', 'sched_yield', 'mremap', 'msync');
-    const probes = syscalls.flatMap((n) => [`tracepoint:syscalls:sys_enter_${n}`, `tracepoint:syscalls:sys_exit_${n}`]);
-    const script = [
-      `${probes.join(',\n')} { @calls = count(); }`,
-      'interval:s:1 { printf("tick %d\\n", elapsed / 1000000000); }',
-      '',
-    ].join('\n');
-    let stdout = '';
-    const res = await withConnection(await getHostRow(hostId), (c) =>
-      runBpftraceRemote(c, { script, durationSec: 3, graceSec: 1, onStdout: (b) => (stdout += b.toString()), onStderr: () => {} }),
-    );
-    expect(res.exitCode, stdout.slice(-500)).toBe(129); // SIGHUP
-    expect(res.stoppingSec).toBeGreaterThanOrEqual(1);
-    expect(stopVerdict(res.exitCode, res.exitSignal, res.stoppingSec, 1)).toMatchObject({ kind: 'killed_after_grace' });
-    expect(stdout).toContain('"attached_probes"');
-    expect(stdout).toMatch(/"data": "tick 2\\n"/);
-    // @calls is printed only by the exit-time dump: it never came, so bpftrace itself was killed
-    // (a SIGKILL that ended only sudo would have let it finish and print it)
-    expect(stdout).not.toContain('"@calls"');
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { match: /bpftrace -f json \/tmp\/bpfdeck\./ }), (l) => l.length === 0, NOTHING_LEFT_WITHIN_MS);
-    expect(left).toEqual([]);
-  });
+  it.each(['fleet11', 'fleet21'])(
+    '%s: a bpftrace slow to stop is killed through sudo after the grace; what it printed is kept, nothing is left',
+    async (name) => {
+      const { getHostRow, withConnection } = await import('@/lib/hosts/service');
+      const { runBpftraceRemote } = await import('@/lib/ssh/remote-bpftrace');
+      const { stopVerdict } = await import('@/lib/bpftrace/stop');
+      const { hostId, fleet } = await registerFleetHost(name);
+      const syscalls = ['read', 'write', 'openat', 'close', 'newfstat', 'lseek', 'mmap', 'munmap', 'brk', 'ioctl'];
+      syscalls.push('pread64', 'pwrite64', 'readv', 'writev', 'access', 'pipe', 'select', 'sched_yield', 'mremap', 'msync');
+      const probes = syscalls.flatMap((n) => [`tracepoint:syscalls:sys_enter_${n}`, `tracepoint:syscalls:sys_exit_${n}`]);
+      const script = [`${probes.join(',\n')} { @calls = count(); }`, 'interval:s:1 { printf("tick %d\\n", elapsed / 1000000000); }', ''].join('\n');
+      let stdout = '';
+      const res = await withConnection(await getHostRow(hostId), (c) =>
+        runBpftraceRemote(c, { script, durationSec: 3, graceSec: 1, onStdout: (b) => (stdout += b.toString()), onStderr: () => {} }),
+      );
+      expect(res.exitCode, stdout.slice(-500)).toBe(129); // SIGHUP
+      expect(res.stoppingSec).toBeGreaterThanOrEqual(1);
+      expect(stopVerdict(res.exitCode, res.exitSignal, res.stoppingSec, 1)).toMatchObject({ kind: 'killed_after_grace' });
+      expect(stdout).toContain('"attached_probes"');
+      expect(stdout).toMatch(/"data": "tick 2\\n"/);
+      // @calls is printed only by the exit-time dump: it never came, so bpftrace itself was killed
+      // (a SIGKILL that ended only sudo would have let it finish and print it)
+      expect(stdout).not.toContain('"@calls"');
+      const left = await pollUntil(
+        () => listRemoteBpftrace(fleet, { match: /bpftrace -f json \/tmp\/bpfdeck\./ }),
+        (l) => l.length === 0,
+        NOTHING_LEFT_WITHIN_MS,
+      );
+      expect(left).toEqual([]);
+    },
+  );
 
   it('cancel mid-run keeps the maps bpftrace prints at exit, and leaves nothing running', async () => {
     const { startRun, cancelRun, waitForRun, getRun, getRunResult, getRawOutput } = await import('@/lib/runs/service');
     const { hostId, fleet } = await registerFleetHost('fleet12', { check: true });
     const run = await startRun({ hostId, toolId: 'profile', durationSec: 60 }, 'it');
-    await pollUntil(() => getRun(run.id), (r) => r.status === 'running', 30_000);
+    await pollUntil(
+      () => getRun(run.id),
+      (r) => r.status === 'running',
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 3_000));
     await cancelRun(run.id);
     const done = await waitForRun(run.id, 60_000);
@@ -160,7 +170,11 @@ describe('cancel and cleanup', () => {
     const result = (await getRunResult(run.id)) as ProfileResult;
     expect(result.samplesCounted).toBeGreaterThan(0);
     expect(result.samplesInTree).toBeGreaterThan(0);
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { onlyThisHost: true }), (l) => l.length === 0, NOTHING_LEFT_WITHIN_MS);
+    const left = await pollUntil(
+      () => listRemoteBpftrace(fleet, { onlyThisHost: true }),
+      (l) => l.length === 0,
+      NOTHING_LEFT_WITHIN_MS,
+    );
     expect(left).toEqual([]);
   });
 
@@ -173,14 +187,22 @@ describe('cancel and cleanup', () => {
     let sawOutput = false;
     await withConnection(await getHostRow(hostId), async (c) => {
       const running = runBpftraceRemote(c, { script, durationSec: 60, onStdout: () => (sawOutput = true), onStderr: () => {} });
-      const started = await pollUntil(async () => (await listRemoteBpftrace(fleet, { onlyThisHost: true })).length, (n) => n > 0, 15_000);
+      const started = await pollUntil(
+        async () => (await listRemoteBpftrace(fleet, { onlyThisHost: true })).length,
+        (n) => n > 0,
+        15_000,
+      );
       expect(started).toBeGreaterThan(0);
       // Kill the TCP connection under the SSH session, as a crashed client would.
       (c as unknown as { _sock: { destroy(): void } })._sock.destroy();
       await running.catch(() => {});
     });
     expect(sawOutput).toBe(true);
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { onlyThisHost: true }), (l) => l.length === 0, NOTHING_LEFT_WITHIN_MS);
+    const left = await pollUntil(
+      () => listRemoteBpftrace(fleet, { onlyThisHost: true }),
+      (l) => l.length === 0,
+      NOTHING_LEFT_WITHIN_MS,
+    );
     expect(left).toEqual([]);
   });
 
@@ -204,7 +226,11 @@ describe('cancel and cleanup', () => {
     });
     expect((await listRemoteBpftrace(fleet, { onlyThisHost: true })).length).toBeGreaterThan(0);
     process.kill(-child.pid!, 'SIGKILL'); // the whole process group: npx, tsx, node
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { onlyThisHost: true }), (l) => l.length === 0, NOTHING_LEFT_WITHIN_MS);
+    const left = await pollUntil(
+      () => listRemoteBpftrace(fleet, { onlyThisHost: true }),
+      (l) => l.length === 0,
+      NOTHING_LEFT_WITHIN_MS,
+    );
     expect(left).toEqual([]);
     expect((await getRun(runId)).status).toBe('running'); // what the dead process left behind
     expect(runner().activeCount()).toBe(0);

@@ -39,7 +39,10 @@ async function one<T>(action: string, fn: () => Promise<T>, outcome = 'ok'): Pro
   const before = maxId();
   const out = await fn();
   const rows = rowsAfter(before);
-  expect(rows.map((r) => `${r.action}/${r.outcome}`), `after ${action}`).toEqual([`${action}/${outcome}`]);
+  expect(
+    rows.map((r) => `${r.action}/${r.outcome}`),
+    `after ${action}`,
+  ).toEqual([`${action}/${outcome}`]);
   return { row: rows[0], out };
 }
 
@@ -73,12 +76,20 @@ describe('sign-in, accounts and tokens', () => {
     admin = setup.out;
     expect(setup.row).toMatchObject({ actor: 'admin@test.local', via: 'anonymous', ip: '127.0.0.1', status: 201 });
 
-    await one('user.create', () => s.req('POST', '/api/admin/users', { who: admin, body: { email: 'op@test.local', name: 'op', role: 'operator', password: PASSWORD } }));
-    await one('user.create', () => s.req('POST', '/api/admin/users', { who: admin, body: { email: 'view@test.local', name: 'view', role: 'viewer', password: PASSWORD } }));
+    await one('user.create', () =>
+      s.req('POST', '/api/admin/users', { who: admin, body: { email: 'op@test.local', name: 'op', role: 'operator', password: PASSWORD } }),
+    );
+    await one('user.create', () =>
+      s.req('POST', '/api/admin/users', { who: admin, body: { email: 'view@test.local', name: 'view', role: 'viewer', password: PASSWORD } }),
+    );
     operator = (await one('auth.sign_in', () => s.signIn('op@test.local'))).out;
     viewer = (await one('auth.sign_in', () => s.signIn('view@test.local'))).out;
 
-    const failed = await one('auth.sign_in', () => s.req('POST', '/api/auth/sign-in', { body: { email: 'op@test.local', password: 'not the password' }, headers: { 'x-forwarded-for': '6.6.6.6' } }), 'failed');
+    const failed = await one(
+      'auth.sign_in',
+      () => s.req('POST', '/api/auth/sign-in', { body: { email: 'op@test.local', password: 'not the password' }, headers: { 'x-forwarded-for': '6.6.6.6' } }),
+      'failed',
+    );
     expect(failed.out.status).toBe(401);
     expect(failed.row).toMatchObject({ actor: 'op@test.local', ip: '127.0.0.1', status: 401 }); // X-Forwarded-For from an untrusted peer is ignored
     const unknown = await one('auth.sign_in', () => s.req('POST', '/api/auth/sign-in', { body: { email: 'nobody@test.local', password: 'x' } }), 'failed');
@@ -130,9 +141,15 @@ describe('hosts, host keys, runs, exports, deletion', () => {
     const other = hostKeyBlob(fleetHost('fleet12'));
     const { fingerprintOf } = await import('@/lib/ssh/hostkey');
     db.prepare('UPDATE Host SET hostKeyBlob = ?, hostKeyFingerprint = ? WHERE id = ?').run(other.toString('base64'), fingerprintOf(other), hostId);
-    const refused = await one('hostkey.accept', () => s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: fp } }), 'failed');
+    const refused = await one(
+      'hostkey.accept',
+      () => s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: fp } }),
+      'failed',
+    );
     expect(refused.out.status).toBe(409);
-    const repinned = await one('hostkey.accept', () => s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: fp, replace: true } }));
+    const repinned = await one('hostkey.accept', () =>
+      s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: fp, replace: true } }),
+    );
     expect(JSON.parse(repinned.row.details!)).toMatchObject({ fingerprint: fp, previous: fingerprintOf(other), replace: true });
 
     const check = await one('host.check', () => s.req('POST', `/api/hosts/${hostId}/check`, { who: operator }));
@@ -186,7 +203,9 @@ describe('hosts, host keys, runs, exports, deletion', () => {
 
 describe('account changes and sign-out', () => {
   it('password change, role change, token revocation, user deletion, sign-out: one row each', async () => {
-    await one('auth.password_change', () => s.req('POST', '/api/auth/password', { who: viewer, body: { currentPassword: PASSWORD, newPassword: 'another long passphrase' } }));
+    await one('auth.password_change', () =>
+      s.req('POST', '/api/auth/password', { who: viewer, body: { currentPassword: PASSWORD, newPassword: 'another long passphrase' } }),
+    );
     viewer = await s.signIn('view@test.local', 'another long passphrase');
     const users = (await s.req('GET', '/api/admin/users', { who: admin })).json.users as Array<{ id: string; email: string }>;
     const opId = users.find((u) => u.email === 'op@test.local')!.id;

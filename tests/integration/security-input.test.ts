@@ -89,7 +89,10 @@ beforeAll(async () => {
   admin = await s.setupAdmin();
   clientKey = fs.readFileSync(fleetClientKeyPath(), 'utf8');
   // The trap host, pinned: scan and accept connect to it (twice), nothing else may.
-  let r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'trap', address: '127.0.0.1', port: trap.port, username: 'trapuser', privateKey: clientKey } });
+  let r = await s.req('POST', '/api/hosts', {
+    who: admin,
+    body: { name: 'trap', address: '127.0.0.1', port: trap.port, username: 'trapuser', privateKey: clientKey },
+  });
   trapHostId = r.json.host.id;
   r = await s.req('POST', `/api/hosts/${trapHostId}/hostkey/scan`, { who: admin });
   r = await s.req('POST', `/api/hosts/${trapHostId}/hostkey/accept`, { who: admin, body: { fingerprint: r.json.hostKey.fingerprint } });
@@ -123,7 +126,12 @@ function hostCases(): Case[] {
     for (const v of [...HOSTILE_STRINGS, 42, null, ['a'], { a: 1 }]) {
       out.push({ what: `create host: ${field}=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: '/api/hosts', body: { ...valid, [field]: v } });
       out.push({ what: `update host: ${field}=${JSON.stringify(v).slice(0, 40)}`, method: 'PATCH', path: `/api/hosts/${fleetHostId}`, body: { [field]: v } });
-      out.push({ what: `update trap host: ${field}=${JSON.stringify(v).slice(0, 40)}`, method: 'PATCH', path: `/api/hosts/${trapHostId}`, body: { [field]: v } });
+      out.push({
+        what: `update trap host: ${field}=${JSON.stringify(v).slice(0, 40)}`,
+        method: 'PATCH',
+        path: `/api/hosts/${trapHostId}`,
+        body: { [field]: v },
+      });
     }
   }
   for (const v of HOSTILE_NUMBERS) {
@@ -135,9 +143,19 @@ function hostCases(): Case[] {
   out.push({ what: 'create host: PEM frame around shell', method: 'POST', path: '/api/hosts', body: { ...valid, privateKey: fakePem } });
   out.push({ what: 'update host: PEM frame around shell', method: 'PATCH', path: `/api/hosts/${trapHostId}`, body: { privateKey: fakePem } });
   for (const v of [...HOSTILE_STRINGS, 'SHA256:' + 'A'.repeat(42), 'MD5:00:11', 42]) {
-    out.push({ what: `accept host key: fingerprint=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: `/api/hosts/${trapHostId}/hostkey/accept`, body: { fingerprint: v, replace: true } });
+    out.push({
+      what: `accept host key: fingerprint=${JSON.stringify(v).slice(0, 40)}`,
+      method: 'POST',
+      path: `/api/hosts/${trapHostId}/hostkey/accept`,
+      body: { fingerprint: v, replace: true },
+    });
   }
-  out.push({ what: 'accept host key: replace is not a boolean', method: 'POST', path: `/api/hosts/${trapHostId}/hostkey/accept`, body: { fingerprint: 'SHA256:' + 'A'.repeat(43), replace: `yes; touch /tmp/${MARKER}` } });
+  out.push({
+    what: 'accept host key: replace is not a boolean',
+    method: 'POST',
+    path: `/api/hosts/${trapHostId}/hostkey/accept`,
+    body: { fingerprint: 'SHA256:' + 'A'.repeat(43), replace: `yes; touch /tmp/${MARKER}` },
+  });
   return out;
 }
 
@@ -148,7 +166,12 @@ function runCases(): Case[] {
     for (const v of [...HOSTILE_STRINGS, 42, null, { a: 1 }]) {
       out.push({ what: `start run: hostId=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: '/api/runs', body: { ...valid, hostId: v } });
       out.push({ what: `start run: toolId=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: '/api/runs', body: { ...valid, toolId: v } });
-      out.push({ what: `start run: param name=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: '/api/runs', body: { ...valid, params: { [String(v)]: 1 } } });
+      out.push({
+        what: `start run: param name=${JSON.stringify(v).slice(0, 40)}`,
+        method: 'POST',
+        path: '/api/runs',
+        body: { ...valid, params: { [String(v)]: 1 } },
+      });
       out.push({ what: `start run: param value=${JSON.stringify(v).slice(0, 40)}`, method: 'POST', path: '/api/runs', body: { ...valid, params: { hz: v } } });
     }
     for (const v of [...HOSTILE_NUMBERS, 3601, 100_000]) {
@@ -157,12 +180,27 @@ function runCases(): Case[] {
     }
     out.push({ what: 'start run: unknown tool id', method: 'POST', path: '/api/runs', body: { ...valid, toolId: 'bash' } });
     out.push({ what: 'start run: unknown parameter', method: 'POST', path: '/api/runs', body: { ...valid, params: { script: 1 } } });
-    out.push({ what: 'start run: prototype key', method: 'POST', path: '/api/runs', rawBody: `{"hostId":"${hostId}","toolId":"profile","durationSec":10,"params":{"__proto__":{"x":1}}}` });
+    out.push({
+      what: 'start run: prototype key',
+      method: 'POST',
+      path: '/api/runs',
+      rawBody: `{"hostId":"${hostId}","toolId":"profile","durationSec":10,"params":{"__proto__":{"x":1}}}`,
+    });
     out.push({ what: 'start run: too long for the tool', method: 'POST', path: '/api/runs', body: { ...valid, durationSec: 61 } });
   }
   out.push({ what: 'start run: body is not JSON', method: 'POST', path: '/api/runs', rawBody: `hostId=${trapHostId}&toolId=;id` });
-  out.push({ what: 'start run: body over 1 MB', method: 'POST', path: '/api/runs', rawBody: JSON.stringify({ hostId: trapHostId, toolId: 'profile', durationSec: 10, pad: 'x'.repeat(1_100_000) }) });
-  out.push({ what: 'create host: body over 1 MB', method: 'POST', path: '/api/hosts', rawBody: JSON.stringify({ name: 'x', pad: `${MARKER}`.repeat(100_000) }) });
+  out.push({
+    what: 'start run: body over 1 MB',
+    method: 'POST',
+    path: '/api/runs',
+    rawBody: JSON.stringify({ hostId: trapHostId, toolId: 'profile', durationSec: 10, pad: 'x'.repeat(1_100_000) }),
+  });
+  out.push({
+    what: 'create host: body over 1 MB',
+    method: 'POST',
+    path: '/api/hosts',
+    rawBody: JSON.stringify({ name: 'x', pad: `${MARKER}`.repeat(100_000) }),
+  });
   return out;
 }
 

@@ -43,7 +43,10 @@ beforeAll(async () => {
   admin = await s.setupAdmin();
   opToken = await s.createToken(admin, 'ops', 'operator');
   const f = fleetHost('fleet11');
-  let r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'lim-f11', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') } });
+  let r = await s.req('POST', '/api/hosts', {
+    who: admin,
+    body: { name: 'lim-f11', address: f.address, port: f.port, username: f.user, privateKey: fs.readFileSync(fleetClientKeyPath(), 'utf8') },
+  });
   hostId = r.json.host.id;
   r = await s.req('POST', `/api/hosts/${hostId}/hostkey/scan`, { who: admin });
   r = await s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: r.json.hostKey.fingerprint } });
@@ -118,6 +121,11 @@ describe('sign-in limits', () => {
     expect(right.json.error.message).toMatch(/too many failed sign-ins/);
     expect(right.headers.getSetCookie()).toEqual([]);
     const audit = await s.req('GET', '/api/admin/audit?action=auth.sign_in&actor=victim', { who: admin });
-    expect(audit.json.events.map((e: { outcome: string; status: number }) => `${e.outcome} ${e.status}`)).toEqual(['failed 429', 'failed 401', 'failed 401', 'failed 401']);
+    expect(audit.json.events.map((e: { outcome: string; status: number }) => `${e.outcome} ${e.status}`)).toEqual([
+      'failed 429',
+      'failed 401',
+      'failed 401',
+      'failed 401',
+    ]);
   });
 });

@@ -126,7 +126,8 @@ const PAGES: Record<string, Access> = {
 
 const RANK: Record<Exclude<Access, 'public'>, number> = { viewer: 1, operator: 2, admin: 3 };
 const ROLES = ['viewer', 'operator', 'admin'] as const;
-const METHOD_RE = /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b|export\s*\{[^}]*\bas\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g;
+const METHOD_RE =
+  /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b|export\s*\{[^}]*\bas\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g;
 
 function walk(dir: string, name: string): string[] {
   const out: string[] = [];
@@ -140,7 +141,10 @@ function walk(dir: string, name: string): string[] {
 
 /** app/api/hosts/[id]/route.ts -> /api/hosts/[id]; route groups "(x)" vanish from URLs */
 function urlOf(file: string, leaf: string): string {
-  const rel = path.relative(path.join(ROOT, 'app'), path.dirname(file)).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s));
+  const rel = path
+    .relative(path.join(ROOT, 'app'), path.dirname(file))
+    .split(path.sep)
+    .filter((s) => s && !/^\(.*\)$/.test(s));
   return leaf && rel.length === 0 ? '/' : `/${rel.join('/')}`;
 }
 
@@ -174,7 +178,12 @@ describe('the tables cover the code', () => {
     const pages = walk(path.join(ROOT, 'app'), 'page.tsx');
     const found = pages.map((f) => urlOf(f, 'page'));
     expect(found.filter((p) => !(p in PAGES)).sort(), 'pages missing from PAGES').toEqual([]);
-    expect(Object.keys(PAGES).filter((p) => !found.includes(p)).sort(), 'PAGES entries without a page').toEqual([]);
+    expect(
+      Object.keys(PAGES)
+        .filter((p) => !found.includes(p))
+        .sort(),
+      'PAGES entries without a page',
+    ).toEqual([]);
     for (const f of pages) {
       const want = PAGES[urlOf(f, 'page')];
       const src = fs.readFileSync(f, 'utf8');

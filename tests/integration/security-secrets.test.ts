@@ -52,7 +52,10 @@ afterAll(async () => {
 describe('private keys never leave the server', () => {
   it('adding, using, changing and failing hosts', async () => {
     const f = fleetHost('fleet11');
-    let r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'sec-f11', address: f.address, port: f.port, username: f.user, privateKey: fleetKey } });
+    let r = await s.req('POST', '/api/hosts', {
+      who: admin,
+      body: { name: 'sec-f11', address: f.address, port: f.port, username: f.user, privateKey: fleetKey },
+    });
     expect(r.status, r.text).toBe(200);
     fleetHostId = r.json.host.id;
     expect(Object.keys(r.json.host)).not.toContain('privateKeyEnc');
@@ -78,13 +81,29 @@ describe('private keys never leave the server', () => {
     const damaged = [...lines.slice(0, 3), lines[lines.length - 2], ''].join('\n');
     r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'sec-bad', address: '127.0.0.1', port, username: 'x', privateKey: damaged } });
     expect(r.status).toBe(422);
-    expect(findFragments(r.text, keyFragments(damaged).filter((x) => x.length >= 16))).toEqual([]);
+    expect(
+      findFragments(
+        r.text,
+        keyFragments(damaged).filter((x) => x.length >= 16),
+      ),
+    ).toEqual([]);
 
     // an identity with a passphrase-protected key (fleet47): used, then refused with a wrong passphrase
     r = await s.req('POST', '/api/identities', { who: admin, body: { kind: 'key', name: 'sec-enc', privateKey: encKey, passphrase: encPassphrase } });
     expect(r.status, r.text).toBe(200);
     identityId = r.json.identity.id;
-    expect(Object.keys(r.json.identity).sort()).toEqual(['agentSocket', 'createdAt', 'encrypted', 'fingerprint', 'hostCount', 'id', 'kind', 'name', 'publicKey', 'updatedAt']);
+    expect(Object.keys(r.json.identity).sort()).toEqual([
+      'agentSocket',
+      'createdAt',
+      'encrypted',
+      'fingerprint',
+      'hostCount',
+      'id',
+      'kind',
+      'name',
+      'publicKey',
+      'updatedAt',
+    ]);
     const f47 = fleetHost('fleet47');
     r = await s.req('POST', '/api/hosts', { who: admin, body: { name: 'sec-f47', address: f47.address, port: f47.port, username: f47.user, identityId } });
     expect(r.status, r.text).toBe(200);
@@ -159,7 +178,11 @@ describe('rotating the secret key', () => {
     const e: NodeJS.ProcessEnv = { ...process.env, BPFDECK_DATA_DIR: s.dataDir, ...env };
     delete e.DATABASE_URL;
     if (!env.BPFDECK_SECRET_KEY) delete e.BPFDECK_SECRET_KEY;
-    return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/rotate-secret-key.ts', ...args], { cwd: ROOT, env: e, encoding: 'utf8', timeout: 120_000 });
+    return spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/rotate-secret-key.ts', ...args],
+      { cwd: ROOT, env: e, encoding: 'utf8', timeout: 120_000 },
+    );
   };
   const keyFile = () => path.join(s.dataDir, 'secret.key');
 

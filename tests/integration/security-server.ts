@@ -113,7 +113,11 @@ export class Server {
    * One request. `origin` defaults to the server's own (a same-origin browser request); pass null to
    * send none, or another origin to forge a cross-site one.
    */
-  async req(method: string, p: string, opts: { who?: Who; body?: unknown; rawBody?: string; origin?: string | null; headers?: Record<string, string> } = {}): Promise<Res> {
+  async req(
+    method: string,
+    p: string,
+    opts: { who?: Who; body?: unknown; rawBody?: string; origin?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<Res> {
     const headers: Record<string, string> = { ...opts.headers };
     const origin = opts.origin === undefined ? this.origin : opts.origin;
     if (origin && !['GET', 'HEAD'].includes(method)) headers.origin = origin;

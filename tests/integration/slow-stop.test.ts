@@ -32,7 +32,11 @@ describe('a run whose bpftrace is slow to stop', () => {
     // the script's header line, printed by BEGIN: the parser took the threshold from it
     const result = (await getRunResult(run.id)) as Ext4SlowerResult;
     expect(result).toMatchObject({ kind: 'events', variant: 'tracepoint', thresholdMs: 10 });
-    const left = await pollUntil(() => listRemoteBpftrace(fleet, { match: /bpftrace -f json \/tmp\/bpfdeck\./ }), (l) => l.length === 0, 15_000);
+    const left = await pollUntil(
+      () => listRemoteBpftrace(fleet, { match: /bpftrace -f json \/tmp\/bpfdeck\./ }),
+      (l) => l.length === 0,
+      15_000,
+    );
     expect(left).toEqual([]);
   });
 });

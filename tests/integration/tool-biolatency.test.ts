@@ -34,7 +34,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function diskIosCompleted(): number {
   let total = 0;
   for (const dev of fs.readdirSync('/sys/block')) {
-    const f = fs.readFileSync(path.join('/sys/block', dev, 'stat'), 'utf8').trim().split(/\s+/).map(Number);
+    const f = fs
+      .readFileSync(path.join('/sys/block', dev, 'stat'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     total += (f[0] ?? 0) + (f[4] ?? 0) + (f[11] ?? 0) + (f[15] ?? 0);
   }
   return total;
@@ -96,7 +100,10 @@ describe('biolatency ground truth (through the run service)', () => {
         expect(r.columns.reduce((s, c) => s + c.count, 0)).toBe(r.count);
         expect(totalCount(r.total)).toBe(r.count);
         // dd took well under a second: at most two columns hold its writes
-        const top2 = r.columns.map((c) => c.count).sort((a, b) => b - a).slice(0, 2);
+        const top2 = r.columns
+          .map((c) => c.count)
+          .sort((a, b) => b - a)
+          .slice(0, 2);
         expect(top2[0] + top2[1]).toBeGreaterThanOrEqual(N_WRITES - skipped);
         // latencies of a virtio disk: microseconds to milliseconds
         expect(r.p50!).toBeGreaterThan(1);

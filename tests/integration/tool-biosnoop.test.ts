@@ -49,11 +49,9 @@ function prepareWorkload(): DdWorkload {
 /** N sequential O_DIRECT 4 KiB writes into the preallocated file; resolves with dd's pid. */
 function runDd(w: DdWorkload): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      w.ddPath,
-      ['if=/dev/zero', `of=${w.file}`, `bs=${BLOCK_BYTES}`, `count=${N_WRITES}`, 'oflag=direct', 'conv=notrunc'],
-      { stdio: 'ignore' },
-    );
+    const child = spawn(w.ddPath, ['if=/dev/zero', `of=${w.file}`, `bs=${BLOCK_BYTES}`, `count=${N_WRITES}`, 'oflag=direct', 'conv=notrunc'], {
+      stdio: 'ignore',
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(child.pid!) : reject(new Error(`dd exited with ${code}`))));
   });
@@ -105,9 +103,7 @@ function checkAgainstWorkload(result: BlockIoResult, w: DdWorkload, ddPid: numbe
   // every write not shown is named in the half-seen lists (its issue or completion program was skipped)
   const seen = new Set(sectors);
   const half = result.halfSeen!;
-  const named = new Set(
-    [...half.issuedOnly, ...half.completedOnly, ...half.reissued].filter((h) => h.disk === disk).map((h) => h.sector),
-  );
+  const named = new Set([...half.issuedOnly, ...half.completedOnly, ...half.reissued].filter((h) => h.disk === disk).map((h) => h.sector));
   const missing = expected.filter((s) => !seen.has(s));
   const unaccounted = missing.filter((s) => !named.has(s));
   expect(unaccounted, `writes neither shown nor named: ${unaccounted.slice(0, 10).join(', ')}`).toEqual([]);

@@ -36,8 +36,7 @@ function sh(cmd: string, args: string[]): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** sum of a field over intervals [i, i + n) */
-const windowSum = (xs: CachestatResult['intervals'], i: number, n: number, k: 'hits' | 'misses') =>
-  xs.slice(i, i + n).reduce((a, x) => a + x[k], 0);
+const windowSum = (xs: CachestatResult['intervals'], i: number, n: number, k: 'hits' | 'misses') => xs.slice(i, i + n).reduce((a, x) => a + x[k], 0);
 
 async function cachestatOnce(fleetName: string) {
   const { startRun, waitForRun, getRunResult } = await import('@/lib/runs/service');
@@ -51,7 +50,12 @@ async function cachestatOnce(fleetName: string) {
   await sh('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
   const run = await startRun({ hostId, toolId: 'cachestat', durationSec: 10 }, 'it');
   // the first per-second line means every probe is attached
-  await pollUntil(async () => runBus.state(run.id)?.progress?.records ?? 0, (n) => n >= 2, 30_000, 100);
+  await pollUntil(
+    async () => runBus.state(run.id)?.progress?.records ?? 0,
+    (n) => n >= 2,
+    30_000,
+    100,
+  );
   await sleep(500);
   await sh('dd', [`if=${file}`, 'of=/dev/null', 'bs=128k', 'status=none']);
   await sleep(2_500);

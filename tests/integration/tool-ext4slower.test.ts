@@ -39,7 +39,12 @@ async function ext4slowerOnce(fleetName: string, params?: { minLatencyMs: number
   const comm = `e4s${Date.now().toString(36).slice(-6)}${fleetName.slice(-2)}`;
   const run = await startRun({ hostId, toolId: 'ext4slower', durationSec: 10, params }, 'it');
   // The script's first line comes from BEGIN, which runs once every probe is attached.
-  const attached = await pollUntil(async () => runBus.state(run.id)?.progress?.records ?? 0, (n) => n >= 2, 30_000, 100);
+  const attached = await pollUntil(
+    async () => runBus.state(run.id)?.progress?.records ?? 0,
+    (n) => n >= 2,
+    30_000,
+    100,
+  );
   expect(attached, 'bpftrace never printed its first line').toBeGreaterThanOrEqual(2);
   // 128 MiB: the write, the fsync and the cold read take 40-120 ms on this disk, the truncating open ~20 ms
   const wl = await runExt4Workload(dir, comm, 128);

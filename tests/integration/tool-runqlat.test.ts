@@ -69,8 +69,10 @@ describe('runqlat ground truth (through the run service)', () => {
       // loaded = whole seconds inside the load (with 0.3 s of slack for the clock estimate)
       const quiet = slicePercentiles(r.columns, 0, loadFromSec - 0.1);
       const loaded = slicePercentiles(r.columns, loadFromSec + 1.3, loadFromSec + LOAD_SEC - 0.2);
-      console.log(`runqlat ${fleetName}: load from ${loadFromSec.toFixed(2)} s; quiet ${JSON.stringify(quiet)}; loaded ${JSON.stringify(loaded)}; ` +
-        `columns ${r.columns.map((c) => `${c.tSec.toFixed(1)}:${c.count}`).join(' ')}; kernel ${r.countedInKernel}, lostInSwitch ${r.lostInSwitch}`);
+      console.log(
+        `runqlat ${fleetName}: load from ${loadFromSec.toFixed(2)} s; quiet ${JSON.stringify(quiet)}; loaded ${JSON.stringify(loaded)}; ` +
+          `columns ${r.columns.map((c) => `${c.tSec.toFixed(1)}:${c.count}`).join(' ')}; kernel ${r.countedInKernel}, lostInSwitch ${r.lostInSwitch}`,
+      );
       expect(quiet.count).toBeGreaterThan(0);
       expect(loaded.count).toBeGreaterThan(0);
       // 4 threads per CPU: each burner waits for the other three's time slices (milliseconds), hundreds

@@ -46,7 +46,12 @@ async function tcplifeOnce(fleetName: string) {
   const serverComm = `tls-${tag}`;
   const run = await startRun({ hostId, toolId: 'tcplife', durationSec: 10 }, 'it');
   // attached_probes is printed just before attaching: allow the attach some time after it
-  await pollUntil(async () => runBus.state(run.id)?.progress?.records ?? 0, (n) => n >= 1, 30_000, 100);
+  await pollUntil(
+    async () => runBus.state(run.id)?.progress?.records ?? 0,
+    (n) => n >= 1,
+    30_000,
+    100,
+  );
   await new Promise((r) => setTimeout(r, 2_000));
   const wl = await runWorkload(clientComm, serverComm);
   const done = await waitForRun(run.id, 90_000);

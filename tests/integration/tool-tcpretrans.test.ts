@@ -59,7 +59,12 @@ async function tcpretransOnce(fleetName: string, port: number) {
   const p = pair!;
   const run = await startRun({ hostId, toolId: 'tcpretrans', durationSec: DURATION_SEC }, 'it');
   // attached_probes is printed just before attaching: allow the attach some time after it
-  await pollUntil(async () => runBus.state(run.id)?.progress?.records ?? 0, (n) => n >= 1, 30_000, 100);
+  await pollUntil(
+    async () => runBus.state(run.id)?.progress?.records ?? 0,
+    (n) => n >= 1,
+    30_000,
+    100,
+  );
   const firstRecordAt = Date.now();
   await new Promise((r) => setTimeout(r, 2_000));
   const names = ['TcpRetransSegs'];

@@ -58,4 +58,3 @@ describe.each(['fleet11', 'fleet21'] as const)('%s', (name) => {
     await expect(runUpstreamTool(hostId, '../../etc/passwd', 3)).rejects.toThrow(/has no tool/);
   }, 60_000);
 });
-

@@ -86,7 +86,12 @@ describe('sign-in, sessions and limits', () => {
   });
 
   it('parses proxies and limits, and refuses nonsense', () => {
-    const c = loadConfig({ ...base, BPFDECK_TRUSTED_PROXIES: ' 10.0.0.1, ::1 ,', BPFDECK_MAX_ACTIVE_RUNS_PER_USER: '3', BPFDECK_MAX_RUN_STARTS_PER_10MIN: '20' });
+    const c = loadConfig({
+      ...base,
+      BPFDECK_TRUSTED_PROXIES: ' 10.0.0.1, ::1 ,',
+      BPFDECK_MAX_ACTIVE_RUNS_PER_USER: '3',
+      BPFDECK_MAX_RUN_STARTS_PER_10MIN: '20',
+    });
     expect(c.auth.trustedProxies).toEqual(['10.0.0.1', '::1']);
     expect(c.runLimits).toEqual({ maxActivePerUser: 3, maxStartsPer10Min: 20 });
     expect(() => loadConfig({ ...base, BPFDECK_MAX_ACTIVE_RUNS_PER_USER: '0' })).toThrow(/BPFDECK_MAX_ACTIVE_RUNS_PER_USER/);

@@ -15,7 +15,11 @@ const oldKey = randomBytes(32);
 const newKey = randomBytes(32);
 
 function addHost(id: string, sealed: string) {
-  db.prepare(`INSERT INTO Host (id, name, address, port, username, privateKeyEnc, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', 22, 'u', ?, 0, 0)`).run(id, id, sealed);
+  db.prepare(`INSERT INTO Host (id, name, address, port, username, privateKeyEnc, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', 22, 'u', ?, 0, 0)`).run(
+    id,
+    id,
+    sealed,
+  );
 }
 const sealedOf = (id: string) => (db.prepare('SELECT privateKeyEnc AS s FROM Host WHERE id = ?').get(id) as { s: string }).s;
 

@@ -1,14 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyKey,
-  createDecoder,
-  createKeyEscapeState,
-  decodeAll,
-  decodeLine,
-  MALFORMED_PREVIEW_CHARS,
-} from '@/lib/bpftrace/decoder';
+import { classifyKey, createDecoder, createKeyEscapeState, decodeAll, decodeLine, MALFORMED_PREVIEW_CHARS } from '@/lib/bpftrace/decoder';
 import { parseStack } from '@/lib/bpftrace/stacks';
 import type { BtRecord, DecoderOptions } from '@/lib/bpftrace/types';
 
@@ -20,8 +13,7 @@ const raw = (v: Version, name: string) => readFileSync(path.join(FIXTURES, v, `$
 const load = (v: Version, name: string, opts: DecoderOptions = {}) => decodeAll(raw(v, name), opts);
 
 type Rec<T extends BtRecord['type']> = Extract<BtRecord, { type: T }>;
-const ofType = <T extends BtRecord['type']>(recs: BtRecord[], type: T) =>
-  recs.filter((r): r is Rec<T> => r.type === type);
+const ofType = <T extends BtRecord['type']>(recs: BtRecord[], type: T) => recs.filter((r): r is Rec<T> => r.type === type);
 function keyedMap(recs: BtRecord[], name: string) {
   const r = recs.find((x) => x.type === 'map' && x.name === name && x.keyed);
   if (!r || r.type !== 'map' || !r.keyed) throw new Error(`no keyed map ${name}`);
@@ -42,7 +34,10 @@ describe('decoder: every shared capture, both versions', () => {
         const nonBlank = text.split('\n').filter((l) => l.trim() !== '').length;
         const recs = load(v, name);
         expect(recs.length, name).toBe(nonBlank);
-        expect(recs.filter((r) => r.type === 'malformed' || r.type === 'unknown'), name).toEqual([]);
+        expect(
+          recs.filter((r) => r.type === 'malformed' || r.type === 'unknown'),
+          name,
+        ).toEqual([]);
         if (nonBlank > 0) expect(recs[0].type, name).toBe('attached_probes');
       }
     });
@@ -72,17 +67,7 @@ describe('decoder: strings (printf, join) are identical in 0.17 and 0.23', () =>
     'two\nlines\n',
     'int=42 neg=-7 hex=0xff u=3000000000 str=[x y] pct=100% pad=[   12] [ab    ]\n',
   ];
-  const oddNames = [
-    'with space',
-    'dq"quote',
-    "sq'quote",
-    'tab\there',
-    'héllo ✓ 日本',
-    'bad\\xffbyte',
-    'ctrl\u0001char',
-    'new\nline',
-    'back\\slash',
-  ];
+  const oddNames = ['with space', 'dq"quote', "sq'quote", 'tab\there', 'héllo ✓ 日本', 'bad\\xffbyte', 'ctrl\u0001char', 'new\nline', 'back\\slash'];
 
   for (const v of VERSIONS) {
     it(`${v}: printf.bt`, () => {
@@ -118,7 +103,19 @@ describe('decoder: strings (printf, join) are identical in 0.17 and 0.23', () =>
 
 describe('decoder: map keys (keys_special.bt: odd file names as keys, 0.23 escapes keys twice)', () => {
   const dir = '/tmp/bpfdeck-names/';
-  const names = ['with space', 'dq"quote', "sq'quote", 'tab\there', 'héllo ✓ 日本', 'bad\\xffbyte', 'ctrl\u0001char', 'new\nline', 'back\\slash', 'comma,name', ''];
+  const names = [
+    'with space',
+    'dq"quote',
+    "sq'quote",
+    'tab\there',
+    'héllo ✓ 日本',
+    'bad\\xffbyte',
+    'ctrl\u0001char',
+    'new\nline',
+    'back\\slash',
+    'comma,name',
+    '',
+  ];
 
   for (const v of VERSIONS) {
     for (const opts of [{}, { version: `bpftrace v${v}` }] as DecoderOptions[]) {
@@ -138,7 +135,9 @@ describe('decoder: map keys (keys_special.bt: odd file names as keys, 0.23 escap
   it('0.23 keys stay escaped when double escaping is forced off (why the decision matters)', () => {
     const file = keyedMap(load('0.23.2', 'keys_special', { doubleEscapedKeys: false }), '@file');
     expect(file.has(`${dir}dq\\"quote`)).toBe(true);
-    expect(file.has(`${dir}h\\uffffffc3\\uffffffa9llo \\uffffffe2\\uffffff9c\\uffffff93 \\uffffffe6\\uffffff97\\uffffffa5\\uffffffe6\\uffffff9c\\uffffffac`)).toBe(true);
+    expect(
+      file.has(`${dir}h\\uffffffc3\\uffffffa9llo \\uffffffe2\\uffffff9c\\uffffff93 \\uffffffe6\\uffffff97\\uffffffa5\\uffffffe6\\uffffff9c\\uffffffac`),
+    ).toBe(true);
   });
 
   it('count.bt: multi-part keys, values, stats and avg', () => {
@@ -152,7 +151,11 @@ describe('decoder: map keys (keys_special.bt: odd file names as keys, 0.23 escap
       type: 'map',
       name: '@opens',
       keyed: true,
-      entries: [['python3,21635', 150], ['python3,21355', 150], ['python3,21243', 150]],
+      entries: [
+        ['python3,21635', 150],
+        ['python3,21355', 150],
+        ['python3,21243', 150],
+      ],
     });
     expect(keyedMap(c17, '@three').get('bash,21405,0')).toBe(1);
     expect(keyedMap(c17, '@by_pid').get('17041')).toBe(1);
@@ -252,8 +255,16 @@ describe('decoder: stacks in keys (4-space 0.17, 8-space 0.23 after the 2nd unes
     const first = [...k.keys()][0];
     expect(first.startsWith('\n    lockref_get_not_dead+44\n    __legitimize_path+42\n')).toBe(true);
     expect(parseStack(first)).toEqual([
-      'lockref_get_not_dead', '__legitimize_path', 'try_to_unlazy', 'complete_walk', 'path_openat', 'do_filp_open',
-      'do_sys_openat2', '__x64_sys_openat', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe',
+      'lockref_get_not_dead',
+      '__legitimize_path',
+      'try_to_unlazy',
+      'complete_walk',
+      'path_openat',
+      'do_filp_open',
+      'do_sys_openat2',
+      '__x64_sys_openat',
+      'do_syscall_64',
+      'entry_SYSCALL_64_after_hwframe',
     ]);
     // @u[ustack, comm]: "\n    0x...\n,comm"
     const u = keyedMap(load('0.17.0', 'stacks'), '@u');
@@ -415,7 +426,8 @@ describe('decoder: hostile input', () => {
 
   it('chunk boundaries anywhere (inside a line, inside a UTF-8 sequence) change nothing', () => {
     // raw UTF-8 (as a fixed bpftrace might print it) and bpftrace's escapes, in one stream
-    const text = '{"type": "printf", "data": "raw é ✓ 日本 😀"}\n\n{"type": "printf", "data": "h\\uffffffc3\\uffffffa9"}\n{"type": "map", "data": {"@a": {"x,1": 2}}}';
+    const text =
+      '{"type": "printf", "data": "raw é ✓ 日本 😀"}\n\n{"type": "printf", "data": "h\\uffffffc3\\uffffffa9"}\n{"type": "map", "data": {"@a": {"x,1": 2}}}';
     const bytes = Buffer.from(text, 'utf8');
     const whole = decodeAll(bytes);
     expect(whole).toEqual([

@@ -62,7 +62,13 @@ const ADVERSARIAL: string[] = [
 ];
 
 /** Bytes that are not UTF-8 at all (cut sequences, overlongs, surrogates, 0xFF). */
-const INVALID_UTF8 = [Buffer.from([0xc3]), Buffer.from([0xe2, 0x80]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff, 0xfe, 0x00])];
+const INVALID_UTF8 = [
+  Buffer.from([0xc3]),
+  Buffer.from([0xe2, 0x80]),
+  Buffer.from([0xc0, 0xaf]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xff, 0xfe, 0x00]),
+];
 
 const jsonValue = fc.letrec((tie) => ({
   v: fc.oneof(
@@ -80,13 +86,20 @@ const TYPES = ['map', 'stats', 'hist', 'printf', 'join', 'time', 'value', 'lost_
 /** A line: a real one mutated, a generated record, or plain noise, as bytes. */
 const lineBytes = fc.oneof(
   fc.constantFrom(...REAL).map((l) => Buffer.from(l)),
-  fc.tuple(fc.constantFrom(...REAL), fc.nat(), fc.nat({ max: 30 }), fc.constantFrom('', '\\uffffff', '\u202e', '\u0000', '{', '"', '\\', ']', '1e400', '\\ud800')).map(
-    ([l, at, cut, ins]) => Buffer.from(l.slice(0, at % (l.length + 1)) + ins + l.slice((at % (l.length + 1)) + cut)),
-  ),
-  fc.tuple(fc.constantFrom(...TYPES), jsonValue, jsonValue).map(([type, data, extra]) => Buffer.from(JSON.stringify({ type, data, helper: extra, retcode: extra }))),
-  fc.tuple(fc.constantFrom(...TYPES), fc.integer({ min: 1, max: 3000 }), fc.constantFrom('[', '{"a":')).map(([type, d, open]) =>
-    Buffer.from(`{"type":"${type}","data":${nest(d, open, open === '[' ? ']' : '}')}}`),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(...REAL),
+      fc.nat(),
+      fc.nat({ max: 30 }),
+      fc.constantFrom('', '\\uffffff', '\u202e', '\u0000', '{', '"', '\\', ']', '1e400', '\\ud800'),
+    )
+    .map(([l, at, cut, ins]) => Buffer.from(l.slice(0, at % (l.length + 1)) + ins + l.slice((at % (l.length + 1)) + cut))),
+  fc
+    .tuple(fc.constantFrom(...TYPES), jsonValue, jsonValue)
+    .map(([type, data, extra]) => Buffer.from(JSON.stringify({ type, data, helper: extra, retcode: extra }))),
+  fc
+    .tuple(fc.constantFrom(...TYPES), fc.integer({ min: 1, max: 3000 }), fc.constantFrom('[', '{"a":'))
+    .map(([type, d, open]) => Buffer.from(`{"type":"${type}","data":${nest(d, open, open === '[' ? ']' : '}')}}`)),
   fc.uint8Array({ maxLength: 80 }).map((b) => Buffer.from(b)),
   fc.tuple(fc.constantFrom(...REAL), fc.constantFrom(...INVALID_UTF8), fc.nat()).map(([l, bad, at]) => {
     const b = Buffer.from(l);
@@ -148,10 +161,15 @@ describe('fuzz: decoder and parsers never throw', () => {
 
   it('random lines with a small line limit (the overlong path), seeded', () => {
     fc.assert(
-      fc.property(fc.array(lineBytes, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 1, max: 300 }), (lines, cuts, max) => {
-        const recs = runAll(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])), cuts, max);
-        for (const r of recs) if (r.type === 'malformed') expect(r.line.length).toBeLessThanOrEqual(513);
-      }),
+      fc.property(
+        fc.array(lineBytes, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 300 }),
+        (lines, cuts, max) => {
+          const recs = runAll(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])), cuts, max);
+          for (const r of recs) if (r.type === 'malformed') expect(r.line.length).toBeLessThanOrEqual(513);
+        },
+      ),
       { seed: SEED + 1, numRuns: 200 },
     );
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeByteString,
-  decodeByteStringsDeep,
-  hasByteEscapes,
-  repairByteEscapes,
-  unescapeJsonStringBody,
-} from '@/lib/bpftrace/strings';
+import { decodeByteString, decodeByteStringsDeep, hasByteEscapes, repairByteEscapes, unescapeJsonStringBody } from '@/lib/bpftrace/strings';
 
 /** JSON text of a string the way bpftrace prints it: bytes >= 0x80 as `\uffffffXX`. */
 function bpftraceJson(bytes: Buffer): string {

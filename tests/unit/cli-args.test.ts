@@ -39,8 +39,12 @@ describe('parseArgs', () => {
       bpftraceVersion: null,
       export: null,
     });
-    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export', 'pprof', '-o', 'x.pb.gz'])).toMatchObject({ export: { format: 'pprof', output: 'x.pb.gz', kernelSuffix: true } });
-    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export=folded', '--no-kernel-suffix'])).toMatchObject({ export: { format: 'folded', output: null, kernelSuffix: false } });
+    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export', 'pprof', '-o', 'x.pb.gz'])).toMatchObject({
+      export: { format: 'pprof', output: 'x.pb.gz', kernelSuffix: true },
+    });
+    expect(parseArgs(['import', '--tool', 'profile', 'c', '--export=folded', '--no-kernel-suffix'])).toMatchObject({
+      export: { format: 'folded', output: null, kernelSuffix: false },
+    });
     expect(usage(['import', '--tool', 'profile', 'c', '--export', 'xml']).message).toMatch(/--export: one of folded, pprof, csv, json, svg/);
     expect(usage(['import', '--tool', 'profile', 'c', '-o', 'x']).message).toMatch(/go with --export/);
     expect(parseArgs(['import', 'cap.jsonl', '--tool=profile', '--bpftrace-version=0.23.2'])).toMatchObject({ file: 'cap.jsonl', bpftraceVersion: '0.23.2' });
@@ -69,7 +73,9 @@ describe('parseArgs', () => {
       params: {},
       export: null,
     });
-    expect(parseArgs(['run', '--tool', 'profile', '--local', '--export', 'folded', '--output', 'f.txt'])).toMatchObject({ export: { format: 'folded', output: 'f.txt' } });
+    expect(parseArgs(['run', '--tool', 'profile', '--local', '--export', 'folded', '--output', 'f.txt'])).toMatchObject({
+      export: { format: 'folded', output: 'f.txt' },
+    });
     expect(parseArgs(['run', '--tool=profile', '--local'])).toMatchObject({ durationSec: null, target: { kind: 'local' }, json: false });
     expect(parseArgs(['run', '--tool', 'ext4slower', '--local', '--param', 'minLatencyMs=5', '--param=other=-3'])).toMatchObject({
       params: { minLatencyMs: 5, other: -3 },

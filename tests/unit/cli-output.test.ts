@@ -30,7 +30,12 @@ describe('tools report', () => {
     tools,
     [
       { name: 'web-1', address: '10.0.0.1', port: 22, capabilities: caps() },
-      { name: 'old', address: '10.0.0.2', port: 2222, capabilities: caps({ btf: false, probes: { ...caps().probes, profile: { ok: false, message: 'no PMU' } } }) },
+      {
+        name: 'old',
+        address: '10.0.0.2',
+        port: 2222,
+        capabilities: caps({ btf: false, probes: { ...caps().probes, profile: { ok: false, message: 'no PMU' } } }),
+      },
       { name: 'new', address: '10.0.0.3', port: 22, capabilities: null },
     ],
     '/data/bpfdeck.db',
@@ -57,7 +62,9 @@ describe('tools report', () => {
   it('formats as text', () => {
     const text = formatToolsReport(report);
     expect(text).toMatch(/^TOOLS\n/);
-    expect(text).toMatch(/ext4slower\s+Slow ext4 operations\s+moderate\s+30, 5-300\s+ext4slower-kprobe \(kprobe, tracepoint, BTF\), ext4slower \(tracepoint, BTF\)/);
+    expect(text).toMatch(
+      /ext4slower\s+Slow ext4 operations\s+moderate\s+30, 5-300\s+ext4slower-kprobe \(kprobe, tracepoint, BTF\), ext4slower \(tracepoint, BTF\)/,
+    );
     expect(text).toMatch(/parameter minLatencyMs: 0\.\.60000, default 10/);
     expect(text).toMatch(/HOSTS \(database \/data\/bpfdeck.db\)/);
     expect(text).toMatch(/ {2}old \(10\.0\.0\.2:2222; checked .*bpftrace 0\.17\.0/);

@@ -18,7 +18,10 @@ function runScript(pgText: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-drift-'));
   const file = path.join(dir, 'schema.prisma');
   fs.writeFileSync(file, pgText);
-  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/schema-drift.ts', 'prisma/schema.prisma', file], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/schema-drift.ts', 'prisma/schema.prisma', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
 }
 
 describe('schema drift check', () => {
@@ -45,7 +48,9 @@ describe('schema drift check', () => {
   });
 
   it('ignores comments, spacing and native column types', () => {
-    const restyled = PG.replace(/@db\.Timestamptz\(3\)/g, '').replace(/\/\/\/.*$/gm, '/// other words').replace(/ {2,}/g, '   ');
+    const restyled = PG.replace(/@db\.Timestamptz\(3\)/g, '')
+      .replace(/\/\/\/.*$/gm, '/// other words')
+      .replace(/ {2,}/g, '   ');
     expect(drift(restyled)).toEqual([]);
     expect(drift(PG.replace(/^(\s+name\s+String)\s+@unique/m, '$1 @unique @db.VarChar(200)'))).toEqual([]);
   });

@@ -108,8 +108,22 @@ describe('CSV', () => {
       kind: 'latency-heatmap',
       unit: 'us',
       columns: [
-        { tSec: 1, buckets: [{ min: 0, max: 0, count: 3 }, { min: 1, max: 1, count: 5 }], count: 8 },
-        { tSec: 2, buckets: [{ min: 2, max: 3, count: 1 }, { min: 1024, count: 2 }], count: 3 },
+        {
+          tSec: 1,
+          buckets: [
+            { min: 0, max: 0, count: 3 },
+            { min: 1, max: 1, count: 5 },
+          ],
+          count: 8,
+        },
+        {
+          tSec: 2,
+          buckets: [
+            { min: 2, max: 3, count: 1 },
+            { min: 1024, count: 2 },
+          ],
+          count: 3,
+        },
       ],
       total: [],
       count: 11,
@@ -118,18 +132,16 @@ describe('CSV', () => {
       p99: 1024,
       stats,
     };
-    expect(resultToCsv(lat)!.split('\r\n')).toEqual([
-      't_sec,bucket_min_us,bucket_max_us,count',
-      '1,0,0,3',
-      '1,1,1,5',
-      '2,2,3,1',
-      '2,1024,,2',
-      '',
-    ]);
+    expect(resultToCsv(lat)!.split('\r\n')).toEqual(['t_sec,bucket_min_us,bucket_max_us,count', '1,0,0,3', '1,1,1,5', '2,2,3,1', '2,1024,,2', '']);
   });
 
   it('writes time series points; has no CSV for a flame graph', () => {
-    const ts: TimeSeriesResult = { kind: 'timeseries', points: [{ tSec: 1, hitsPerSec: 10, missesPerSec: 0, dirtiesPerSec: 1, hitRatioPct: 100 }], method: 'm', stats };
+    const ts: TimeSeriesResult = {
+      kind: 'timeseries',
+      points: [{ tSec: 1, hitsPerSec: 10, missesPerSec: 0, dirtiesPerSec: 1, hitRatioPct: 100 }],
+      method: 'm',
+      stats,
+    };
     expect(resultToCsv(ts)).toBe('t_sec,hits_per_sec,misses_per_sec,dirties_per_sec,hit_ratio_pct\r\n1,10,0,1,100\r\n');
     const prof = { kind: 'profile', root: TREE } as unknown as ProfileResult;
     expect(resultToCsv(prof)).toBeNull();
@@ -137,7 +149,16 @@ describe('CSV', () => {
 });
 
 /** a stored result of before fullStacks existed: exports fall back to its display tree */
-const treeResult = (root: StackNode): ProfileResult => ({ kind: 'profile', sampleHz: 99, samplesCounted: null, samplesInTree: root.value, root, processes: [], pruned: null, stats });
+const treeResult = (root: StackNode): ProfileResult => ({
+  kind: 'profile',
+  sampleHz: 99,
+  samplesCounted: null,
+  samplesInTree: root.value,
+  root,
+  processes: [],
+  pruned: null,
+  stats,
+});
 
 describe('folded stacks', () => {
   it('prints one line per stack with self samples, ";" in names replaced, kernel frames _[k] (a result without fullStacks: its tree)', () => {
@@ -173,7 +194,15 @@ describe('SVG flame graph', () => {
     const elements = checkXml(svg);
     expect(elements[0]).toBe('svg');
     const frames = [...svg.matchAll(/<g class="frame"><title>([^<]*)<\/title><rect x="([\d.]+)" y="(\d+)" width="([\d.]+)"/g)];
-    expect(frames.map((f) => f[1].replace(/ \(.*$/, ''))).toEqual(['all', 'bash', 'nginx', 'main', 'ep&lt;o&gt;ll &quot;wait&quot; &amp; co', 'work', 'idle;x']);
+    expect(frames.map((f) => f[1].replace(/ \(.*$/, ''))).toEqual([
+      'all',
+      'bash',
+      'nginx',
+      'main',
+      'ep&lt;o&gt;ll &quot;wait&quot; &amp; co',
+      'work',
+      'idle;x',
+    ]);
     // widths proportional to samples: bash 10/13 of the root
     const w = (i: number) => Number(frames[i][4]);
     expect(w(1) / w(0)).toBeCloseTo(10 / 13, 3);

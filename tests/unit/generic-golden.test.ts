@@ -192,7 +192,16 @@ describe('bounds', () => {
     const p = createGenericParser({ maxRows: 2, maxLines: 1, maxKeys: 2 });
     p.push({ type: 'printf', text: 'hello\nworld\n' });
     p.push({ type: 'printf', text: 'PID COMM\n1 a\n2 b\n3 c\n' });
-    p.push({ type: 'map', name: '@m', keyed: true, entries: [['a', 1], ['b', 2], ['c', 3]] });
+    p.push({
+      type: 'map',
+      name: '@m',
+      keyed: true,
+      entries: [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ],
+    });
     const r = p.finish();
     const lines = r.sections.find((s) => s.type === 'lines')!;
     expect(lines).toMatchObject({ lines: ['hello'], linesSeen: 2, linesDropped: 1 });
@@ -200,6 +209,10 @@ describe('bounds', () => {
     expect(t.type === 'table' && t.table.rowsDropped).toBe(1);
     const m = r.sections.find((s) => s.type === 'map')!;
     expect(m).toMatchObject({ entriesDropped: 1, entriesSeen: 3 });
-    expect(resultNotices(r).map((n) => n.id).sort()).toEqual([`${lines.id}-lines-dropped`, `${m.id}-keys-dropped`, `${t.id}-rows-dropped`].sort());
+    expect(
+      resultNotices(r)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual([`${lines.id}-lines-dropped`, `${m.id}-keys-dropped`, `${t.id}-rows-dropped`].sort());
   });
 });

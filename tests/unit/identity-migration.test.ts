@@ -26,7 +26,9 @@ describe('identities migration', () => {
     const db = new Database(path.join(tmp, 'db.sqlite'));
     applyMigrations(db, before);
     const key = randomBytes(32);
-    const ins = db.prepare(`INSERT INTO Host (id, name, address, port, username, privateKeyEnc, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', 22, 'u', ?, 0, 0)`);
+    const ins = db.prepare(
+      `INSERT INTO Host (id, name, address, port, username, privateKeyEnc, createdAt, updatedAt) VALUES (?, ?, '127.0.0.1', 22, 'u', ?, 0, 0)`,
+    );
     const sealedA = encryptSecret('KEY-A', key);
     const sealedB = encryptSecret('KEY-B', key);
     ins.run('a'.repeat(22), 'web-1', sealedA);

@@ -268,7 +268,9 @@ describe('pruneTree', () => {
     expect(child(res.root, 'p49').value).toBe(child(tree, 'p49').value);
     // every kept node is at least as wide as every dropped one (best-first)
     const keptMin = Math.min(...findAll(res.root, () => true).map((n) => n.value));
-    const allValues = findAll(tree, () => true).map((n) => n.value).sort((a, b) => b - a);
+    const allValues = findAll(tree, () => true)
+      .map((n) => n.value)
+      .sort((a, b) => b - a);
     expect(keptMin).toBeGreaterThanOrEqual(allValues[100]);
     // input untouched
     expect(countNodes(tree)).toBe(before);
@@ -312,10 +314,12 @@ describe('foldedStacks', () => {
   });
 
   it('process self counts, kernel suffix, separators in names', () => {
-    const res = run([stacksMap([
-      ['1,\n,\n,idle', 3],
-      ['2,\n    kf+1\n,\n    a;b+1\n,p q', 2],
-    ])]);
+    const res = run([
+      stacksMap([
+        ['1,\n,\n,idle', 3],
+        ['2,\n    kf+1\n,\n    a;b+1\n,p q', 2],
+      ]),
+    ]);
     expect(foldedStacks(res.root, { kernelSuffix: '_[k]' }).sort()).toEqual(['idle 3', 'p q;a:b;kf_[k] 2']);
   });
 });

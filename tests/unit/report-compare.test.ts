@@ -49,12 +49,23 @@ describe('differential flame tree', () => {
   it('keeps a user and a kernel frame of the same name apart', () => {
     const a = n('all', 'root', 2, [n('p', 'process', 2, [n('x', 'user', 1), n('x', 'kernel', 1)])]);
     const { root } = diffFlameTrees(a, a);
-    expect(find(root, 'p').children.map((c) => `${c.name}:${c.kind}`).sort()).toEqual(['x:kernel', 'x:user']);
+    expect(
+      find(root, 'p')
+        .children.map((c) => `${c.name}:${c.kind}`)
+        .sort(),
+    ).toEqual(['x:kernel', 'x:user']);
     expect(find(root, 'p').children.every((c) => c.delta === 0)).toBe(true);
   });
 
   it('drops frames under the minimum share in both, and caps nodes widest first', () => {
-    const wide = n('all', 'root', 10_000, [n('p', 'process', 10_000, Array.from({ length: 100 }, (_, i) => n(`f${i}`, 'user', i === 0 ? 9_901 : 1)))]);
+    const wide = n('all', 'root', 10_000, [
+      n(
+        'p',
+        'process',
+        10_000,
+        Array.from({ length: 100 }, (_, i) => n(`f${i}`, 'user', i === 0 ? 9_901 : 1)),
+      ),
+    ]);
     const r = diffFlameTrees(wide, wide, { minShare: 0.001 });
     expect(find(r.root, 'p').children.map((c) => c.name)).toEqual(['f0']);
     expect(r.dropped).toBe(99);
@@ -77,7 +88,16 @@ describe('function changes', () => {
   });
 
   it('compareProfiles colours by the largest change', () => {
-    const prof = (root: StackNode): ProfileResult => ({ kind: 'profile', sampleHz: 99, samplesCounted: null, samplesInTree: root.value, root, processes: [], pruned: null, stats });
+    const prof = (root: StackNode): ProfileResult => ({
+      kind: 'profile',
+      sampleHz: 99,
+      samplesCounted: null,
+      samplesInTree: root.value,
+      root,
+      processes: [],
+      pruned: null,
+      stats,
+    });
     const c = compareProfiles(prof(A), prof(B));
     expect(c.maxAbsDelta).toBeCloseTo(0.5);
     expect([c.samplesA, c.samplesB]).toEqual([100, 200]);

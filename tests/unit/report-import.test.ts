@@ -94,10 +94,25 @@ describe('imported report', () => {
     const { getReport, getReportResultJson } = await import('@/lib/reports/read');
     const { exportReportItem } = await import('@/lib/reports/export');
     const bytes = fs.readFileSync(path.join(FIX, 'profile/0.23.2/profile.jsonl'));
-    const { id } = await createImportedReport({ toolId: 'profile', hostName: 'laptop', bpftraceVersion: 'v0.23.2', requestedBy: 'carol' }, chunked(bytes, 4096));
+    const { id } = await createImportedReport(
+      { toolId: 'profile', hostName: 'laptop', bpftraceVersion: 'v0.23.2', requestedBy: 'carol' },
+      chunked(bytes, 4096),
+    );
     const rep = await getReport(id);
-    expect(rep).toMatchObject({ kind: 'import', title: 'CPU profile on laptop (imported)', hostId: null, hostName: 'laptop', bpftraceVersion: '0.23.2', requestedBy: 'carol' });
-    expect(rep.items[0]).toMatchObject({ toolId: 'profile', status: 'completed', scriptFile: 'profile.bt', raw: { bytes: bytes.length, sha256: sha(bytes), available: true } });
+    expect(rep).toMatchObject({
+      kind: 'import',
+      title: 'CPU profile on laptop (imported)',
+      hostId: null,
+      hostName: 'laptop',
+      bpftraceVersion: '0.23.2',
+      requestedBy: 'carol',
+    });
+    expect(rep.items[0]).toMatchObject({
+      toolId: 'profile',
+      status: 'completed',
+      scriptFile: 'profile.bt',
+      raw: { bytes: bytes.length, sha256: sha(bytes), available: true },
+    });
     // the browser's copy: the full stacks (for exports) stay on the server
     expect(JSON.parse((await getReportResultJson(id, 'profile'))!)).toEqual(resultForView(parsedLikeARun('profile', bytes, '0.23.2')));
     const raw = await exportReportItem(id, 'profile', 'raw');

@@ -21,7 +21,17 @@ const SCRIPT_V1 = 'profile:hz:99 { @stacks[pid, kstack, ustack, comm] = count();
 const SCRIPT_V2 = 'profile:hz:99 { @stacks[pid, kstack, ustack, comm] = count(); } // v2, changed later\n';
 const scriptDeps = (text: string) => ({ loadScript: (): LoadedScript => ({ text, sha256: sha(text) }) });
 const CAPS = (kernel: string, bpftrace: string) =>
-  JSON.stringify({ checkedAt: '2026-11-25T18:00:00Z', kernelRelease: kernel, bpftraceVersion: bpftrace, bpftracePath: '/usr/bin/bpftrace', sudoOk: true, btf: true, tracefs: true, probes: {}, durationMs: 1 });
+  JSON.stringify({
+    checkedAt: '2026-11-25T18:00:00Z',
+    kernelRelease: kernel,
+    bpftraceVersion: bpftrace,
+    bpftracePath: '/usr/bin/bpftrace',
+    sudoOk: true,
+    btf: true,
+    tracefs: true,
+    probes: {},
+    durationMs: 1,
+  });
 
 beforeAll(() => {
   process.env.BPFDECK_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bpfdeck-unit-reports-'));
@@ -112,7 +122,15 @@ describe('a run becomes an immutable report', () => {
       lostEvents: 3,
     });
     const item = before.items[0];
-    expect(item).toMatchObject({ toolId: 'profile', viz: 'flamegraph', scriptText: SCRIPT_V1, scriptSha256: sha(SCRIPT_V1), status: 'completed', recordCount: 42, hostCpuSec: 0.25 });
+    expect(item).toMatchObject({
+      toolId: 'profile',
+      viz: 'flamegraph',
+      scriptText: SCRIPT_V1,
+      scriptSha256: sha(SCRIPT_V1),
+      status: 'completed',
+      recordCount: 42,
+      hostCpuSec: 0.25,
+    });
     expect(item.raw).toMatchObject({ bytes: CAPTURE.length, sha256: sha(CAPTURE), available: true, truncated: false });
     expect(item.exports).toEqual(['raw', 'json', 'folded', 'pprof', 'svg']);
 
@@ -201,7 +219,15 @@ describe('a run becomes an immutable report', () => {
     const dashboardId = newId();
     await db().dashboardRun.create({ data: { id: dashboardId, hostId, durationSec: 10, requestedBy: 'bob' } });
     const r1 = await makeRun(hostId, { dashboardId });
-    const r2 = await makeRun(hostId, { dashboardId, toolId: 'runqlat', variantId: 'runqlat', status: 'running', endedAt: null, resultJson: null, rawOutputGz: null });
+    const r2 = await makeRun(hostId, {
+      dashboardId,
+      toolId: 'runqlat',
+      variantId: 'runqlat',
+      status: 'running',
+      endedAt: null,
+      resultJson: null,
+      rawOutputGz: null,
+    });
     await afterRunFinished(r1);
     expect(await findReportForRun(r1)).toEqual({ report: null, pending: true });
     // its raw output already moved to the store
@@ -242,7 +268,9 @@ describe('retention and deletion', () => {
     await db().rawOutput.update({ where: { id: oldRaw }, data: { createdAt: new Date(Date.now() - 3 * 86400_000) } });
 
     await setSetting('retention.rawOutputDays', 7, 'admin');
-    expect((await getReport(oldId)).items[0].raw?.expiresAt).toBe(new Date((await db().rawOutput.findUniqueOrThrow({ where: { id: oldRaw } })).createdAt.getTime() + 7 * 86400_000).toISOString());
+    expect((await getReport(oldId)).items[0].raw?.expiresAt).toBe(
+      new Date((await db().rawOutput.findUniqueOrThrow({ where: { id: oldRaw } })).createdAt.getTime() + 7 * 86400_000).toISOString(),
+    );
     let r = await expireRawOutputs();
     expect(r).toMatchObject({ days: 7, rawOutputs: 0, runs: 1 });
     expect((await db().run.findUniqueOrThrow({ where: { id: lone } })).rawOutputGz).toBeNull();

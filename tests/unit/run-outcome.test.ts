@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { classifyOutcome, type RunEnding } from '@/lib/runs/outcome';
 import { slowStopWarning } from '@/lib/bpftrace/stop';
 
-const base: RunEnding = { exitCode: 0, exitSignal: null, deadlineHit: false, stoppingSec: null, graceSec: 10, sawAttached: true, records: 50, stderr: '', userStopped: false };
+const base: RunEnding = {
+  exitCode: 0,
+  exitSignal: null,
+  deadlineHit: false,
+  stoppingSec: null,
+  graceSec: 10,
+  sawAttached: true,
+  records: 50,
+  stderr: '',
+  userStopped: false,
+};
 
 describe('classifyOutcome', () => {
   it('exit 0 is completed without a message; a deadline bpfdeck had to enforce is not', () => {
@@ -25,7 +35,10 @@ describe('classifyOutcome', () => {
 
   it("keeps a run that hit bpftrace 0.17's exit-time symbol race, but not one that printed nothing", () => {
     const stderr = 'ERROR: read_symlink: No such file or directory [/proc/4242/exe]\n';
-    expect(classifyOutcome({ ...base, exitCode: 1, stderr })).toEqual({ status: 'completed', warning: expect.stringMatching(/^warning: bpftrace aborted while printing its final maps/) });
+    expect(classifyOutcome({ ...base, exitCode: 1, stderr })).toEqual({
+      status: 'completed',
+      warning: expect.stringMatching(/^warning: bpftrace aborted while printing its final maps/),
+    });
     expect(classifyOutcome({ ...base, exitCode: 1, stderr, records: 1 }).status).toBe('failed');
   });
 

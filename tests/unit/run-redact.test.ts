@@ -6,7 +6,8 @@ import { compileRedaction, LineRedactor, redactionPatternSchema } from '@/lib/ru
 import { decodeAll } from '@/lib/bpftrace/decoder';
 
 const REAL = readFileSync(path.resolve(__dirname, '../fixtures/execsnoop/0.17.0/execsnoop.jsonl'));
-const SECRET_LINE = '{"type": "printf", "data": "A\\u001f4242\\u001f1\\u001f-1\\u001f0\\u001f1\\u001fmysql\\u001f--user=root\\u001f--password=hunter2\\u001fapi_token=zq9s\\uffffffc3\\uffffffa9def"}\n';
+const SECRET_LINE =
+  '{"type": "printf", "data": "A\\u001f4242\\u001f1\\u001f-1\\u001f0\\u001f1\\u001fmysql\\u001f--user=root\\u001f--password=hunter2\\u001fapi_token=zq9s\\uffffffc3\\uffffffa9def"}\n';
 
 function redactAll(buf: Buffer, re: RegExp, step: number): Buffer {
   const r = new LineRedactor(re);

@@ -35,11 +35,7 @@ describe('nextLog2Bucket', () => {
 
 describe('sumHistograms', () => {
   it('adds bucket by bucket, sorted, with the empty buckets in between that bpftrace would print', () => {
-    const sum = sumHistograms([
-      [b(16, 31, 2), b(32, 63, 5)],
-      [b(2, 3, 1)],
-      [b(32, 63, 1), b(256, 511, 4)],
-    ]);
+    const sum = sumHistograms([[b(16, 31, 2), b(32, 63, 5)], [b(2, 3, 1)], [b(32, 63, 1), b(256, 511, 4)]]);
     expect(sum).toEqual([b(2, 3, 1), b(4, 7, 0), b(8, 15, 0), b(16, 31, 2), b(32, 63, 6), b(64, 127, 0), b(128, 255, 0), b(256, 511, 4)]);
     expect(totalCount(sum)).toBe(13);
   });
@@ -190,7 +186,15 @@ describe('createLatencyHeatmapParser', () => {
     p.push({ type: 'map', name: '@n', keyed: false, value: 9 });
     p.push({ type: 'map', name: '@u', keyed: false, value: 3 });
     p.push({ type: 'map', name: '@gen', keyed: false, value: 1 });
-    p.push({ type: 'map', name: '@start', keyed: true, entries: [['266338304,8', 5], ['266338304,16', 6]] });
+    p.push({
+      type: 'map',
+      name: '@start',
+      keyed: true,
+      entries: [
+        ['266338304,8', 5],
+        ['266338304,16', 6],
+      ],
+    });
     const r = p.finish();
     expect(r.countedInKernel).toBe(9);
     expect(r.lostInSwitch).toBe(2);

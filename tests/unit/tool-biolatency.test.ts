@@ -168,7 +168,15 @@ describe('biolatency on hostile input', () => {
   it('synthetic records of the wrong shape do not throw', () => {
     const r = parseRecords([
       { type: 'hist', name: '@usecs_a', keyed: false, buckets: [] },
-      { type: 'hist', name: '@usecs_a', keyed: false, buckets: [{ max: -1, count: 2 }, { min: 0, max: 0, count: 1 }] },
+      {
+        type: 'hist',
+        name: '@usecs_a',
+        keyed: false,
+        buckets: [
+          { max: -1, count: 2 },
+          { min: 0, max: 0, count: 1 },
+        ],
+      },
       { type: 'map', name: '@start', keyed: true, entries: [['x', 'y']] },
       { type: 'value', value: 3 },
       { type: 'unknown', rawType: 'x', raw: {} },

@@ -9,15 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { biosnoopTool } from '@/lib/tools/biosnoop';
-import {
-  BIOSNOOP_COLUMNS,
-  createBiosnoopParser,
-  devName,
-  OffsetGrid,
-  opOf,
-  parseBioEvent,
-  type BiosnoopParserOptions,
-} from '@/lib/tools/biosnoop/parse';
+import { BIOSNOOP_COLUMNS, createBiosnoopParser, devName, OffsetGrid, opOf, parseBioEvent, type BiosnoopParserOptions } from '@/lib/tools/biosnoop/parse';
 import type { BlockIoResult } from '@/lib/tools/types';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/biosnoop');
@@ -60,7 +52,23 @@ describe('devName, opOf', () => {
 
   it('reads the operation out of rwbs', () => {
     expect(['W', 'WS', 'WFS', 'FWS', 'WM', 'R', 'RA', 'RS', 'RM', 'D', 'DS', 'DE', 'F', 'FF', 'FN', 'N', ''].map(opOf)).toEqual([
-      'W', 'W', 'W', 'W', 'W', 'R', 'R', 'R', 'R', 'D', 'D', 'D', 'F', 'F', 'N', 'N', 'N',
+      'W',
+      'W',
+      'W',
+      'W',
+      'W',
+      'R',
+      'R',
+      'R',
+      'R',
+      'D',
+      'D',
+      'D',
+      'F',
+      'F',
+      'N',
+      'N',
+      'N',
     ]);
   });
 });
@@ -158,14 +166,16 @@ describe('biosnoop on real captures', () => {
         const add = (sector: number, n: number) => inFile(sector) && perSector.set(sector, (perSector.get(sector) ?? 0) + n);
         for (const row of rows) add(row.sector as number, 1);
         let named = 0;
-        for (const x of h.issuedOnly) if (inFile(x.sector)) {
-          named++;
-          add(x.sector, 1);
-        }
-        for (const x of [...h.reissued, ...h.completedOnly]) if (inFile(x.sector)) {
-          named += x.count;
-          add(x.sector, x.count);
-        }
+        for (const x of h.issuedOnly)
+          if (inFile(x.sector)) {
+            named++;
+            add(x.sector, 1);
+          }
+        for (const x of [...h.reissued, ...h.completedOnly])
+          if (inFile(x.sector)) {
+            named += x.count;
+            add(x.sector, x.count);
+          }
         expect(named).toBe(want.named);
         expect(perSector.size).toBe(256);
         for (const n of perSector.values()) expect(n).toBe(2);
@@ -196,9 +206,7 @@ describe('biosnoop on real captures', () => {
     expect(r.halfSeen!.issuedOnly).toEqual([{ disk: '254:0', sector: 54535664 }]);
     expect(r.halfSeen!.issuedOnlyCount).toBe(1);
     expect(r.halfSeen!.reissuedCount).toBe(20);
-    expect(r.halfSeen!.reissued.filter((x) => x.sector >= 54534144 && x.sector < 54536192)).toEqual([
-      { disk: '254:0', sector: 54534400, count: 1 },
-    ]);
+    expect(r.halfSeen!.reissued.filter((x) => x.sector >= 54534144 && x.sector < 54536192)).toEqual([{ disk: '254:0', sector: 54534400, count: 1 }]);
     expect(r.halfSeen!.completedOnlyCount).toBe(0);
     expect(r.unmatched).toBe(0);
     // from the line: io 274836579 266338304 54662144 DS 672 0 269851 57716 30220 node

@@ -4,13 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { cachestatTool } from '@/lib/tools/cachestat';
-import {
-  CACHESTAT_METHODS,
-  createCachestatParser,
-  intervalCounts,
-  parseTick,
-  type CachestatResult,
-} from '@/lib/tools/cachestat/parse';
+import { CACHESTAT_METHODS, createCachestatParser, intervalCounts, parseTick, type CachestatResult } from '@/lib/tools/cachestat/parse';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/cachestat');
 const fixture = (v: string, name = 'cachestat') => readFileSync(path.join(FIXTURES, v, `${name}.jsonl`));

@@ -161,9 +161,19 @@ describe('the chunk protocol', () => {
     expect(assembleChunks([full('a'), undefined, { text: 'c', w: 0 }])).toMatchObject({ text: 'a'.repeat(CHUNK_BYTES), cut: 'lost' });
     expect(assembleChunks([])).toEqual({ text: '', cut: 'lost', chunks: 0 });
     // BPFTRACE_STRLEN not applied (0.17 default 64): a "full" chunk of 63 bytes
-    expect(assembleChunks([{ text: 'a'.repeat(63), w: SCAN_WORDS }, { text: 'b', w: 0 }])).toMatchObject({ text: 'a'.repeat(63), cut: 'short' });
+    expect(
+      assembleChunks([
+        { text: 'a'.repeat(63), w: SCAN_WORDS },
+        { text: 'b', w: 0 },
+      ]),
+    ).toMatchObject({ text: 'a'.repeat(63), cut: 'short' });
     // 0.23's trailer on a full chunk
-    expect(assembleChunks([{ text: `${'a'.repeat(CHUNK_BYTES)}..`, w: SCAN_WORDS }, { text: 'b', w: 0 }]).text).toBe(`${'a'.repeat(CHUNK_BYTES)}b`);
+    expect(
+      assembleChunks([
+        { text: `${'a'.repeat(CHUNK_BYTES)}..`, w: SCAN_WORDS },
+        { text: 'b', w: 0 },
+      ]).text,
+    ).toBe(`${'a'.repeat(CHUNK_BYTES)}b`);
   });
 });
 
@@ -333,7 +343,14 @@ describe('execsnoop parser: pairing, limits and hostile input', () => {
 
   it('parses single lines', () => {
     expect(parseExecsnoopLine('A\x1f7\x1f123\x1f-1\x1f0\x1f3\x1f/bin/sh')).toEqual({
-      kind: 'A', pid: 7, id: '123', idNs: 123, index: -1, chunk: 0, w: 3, text: '/bin/sh',
+      kind: 'A',
+      pid: 7,
+      id: '123',
+      idNs: 123,
+      index: -1,
+      chunk: 0,
+      w: 3,
+      text: '/bin/sh',
     });
     expect(parseExecsnoopLine('R\x1f7\x1f123\x1f2\x1f-1\x1f0\x1f0\x1fsh')).toMatchObject({ kind: 'R', ppid: null, nargs: 2 });
     expect(parseExecsnoopLine('X\x1f1')).toBeNull();
@@ -343,7 +360,9 @@ describe('execsnoop parser: pairing, limits and hostile input', () => {
 describe('execsnoop catalog entry and scripts agree', () => {
   /** `tracepoint:a:b` attach points of a script (outside comments), as "a:b" */
   const attachPoints = (file: string) => {
-    const code = readFileSync(path.join(TOOLS_DIR, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const code = readFileSync(path.join(TOOLS_DIR, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
     return [...code.matchAll(/^tracepoint:(\w+:\w+)/gm)].map((m) => m[1]).sort();
   };
 

@@ -3,14 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
-import {
-  createExt4SlowerParser,
-  formatDev,
-  parseEventLine,
-  printedByteLength,
-  splitPathField,
-  type Ext4SlowerResult,
-} from '@/lib/tools/ext4slower/parse';
+import { createExt4SlowerParser, formatDev, parseEventLine, printedByteLength, splitPathField, type Ext4SlowerResult } from '@/lib/tools/ext4slower/parse';
 import { parseWorkloadOutput } from '../fixtures/ext4slower/workload';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ext4slower');
@@ -45,8 +38,21 @@ function eLine(f: {
   path?: string;
 }): string {
   const v = {
-    type: 'S', elapsedNs: 2_500_000_000, pid: 42, tid: 43, latNs: 12_345_678, ret: 0, offset: 0, dev: (8 << 20) | 1, ino: 99,
-    levels: 3, complete: 0, lens: [5, 3, 3], comm: 'app', path: 'var/tmp/f.dat', ...f,
+    type: 'S',
+    elapsedNs: 2_500_000_000,
+    pid: 42,
+    tid: 43,
+    latNs: 12_345_678,
+    ret: 0,
+    offset: 0,
+    dev: (8 << 20) | 1,
+    ino: 99,
+    levels: 3,
+    complete: 0,
+    lens: [5, 3, 3],
+    comm: 'app',
+    path: 'var/tmp/f.dat',
+    ...f,
   };
   return ['E', v.type, v.elapsedNs, v.pid, v.tid, v.latNs, v.ret, v.offset, v.dev, v.ino, v.levels, v.complete, ...v.lens, v.comm, v.path].join('\x1f') + '\n';
 }
@@ -151,7 +157,16 @@ describe('E lines', () => {
     p.push(printf(eLine({ type: 'W', ret: -28, offset: 77 })));
     p.push(printf(eLine({ type: 'O', ret: 5, levels: 1, complete: 1, lens: [5, 1, 1], path: '////f.dat' })));
     const rows = p.finish().rows;
-    expect(rows[0]).toMatchObject({ type: 'R', bytes: 4096, offsetBytes: 8192, errno: null, file: '/tmp/f.dat', dev: '8:1', timeSec: 2.5, latencyMs: 12.345678 });
+    expect(rows[0]).toMatchObject({
+      type: 'R',
+      bytes: 4096,
+      offsetBytes: 8192,
+      errno: null,
+      file: '/tmp/f.dat',
+      dev: '8:1',
+      timeSec: 2.5,
+      latencyMs: 12.345678,
+    });
     expect(rows[1]).toMatchObject({ type: 'W', bytes: null, offsetBytes: 77, errno: 28, file: '…/var/tmp/f.dat' });
     expect(rows[2]).toMatchObject({ type: 'O', bytes: null, offsetBytes: null, errno: null, file: '/f.dat' });
   });
@@ -259,7 +274,7 @@ describe('hostile input', () => {
 
   it('random printf text never throws', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const p = createExt4SlowerParser();
     const alphabet = ['E', 'H', '\x1f', '/', '1', '-', '0', 'R', 'S', '\n', 'é', '\\xff', ' '];
     for (let k = 0; k < 5000; k++) {

@@ -183,7 +183,12 @@ describe('opensnoop parser', () => {
       'C\x1f1',
       'garbage',
     ];
-    const r = parse([...bad.map(printf), { type: 'malformed', line: '{', reason: 'x' }, { type: 'lost_events', events: 3 }, { type: 'helper_error', helper: 'map_delete_elem', retcode: -2 }]);
+    const r = parse([
+      ...bad.map(printf),
+      { type: 'malformed', line: '{', reason: 'x' },
+      { type: 'lost_events', events: 3 },
+      { type: 'helper_error', helper: 'map_delete_elem', retcode: -2 },
+    ]);
     expect(r.unparsedEvents).toBe(bad.length);
     expect(r.stats).toMatchObject({ malformedLines: 1, lostEvents: 3, helperErrors: 1 });
     expect(r.rows).toHaveLength(0);
@@ -220,12 +225,28 @@ describe('opensnoop parser', () => {
   });
 
   it('takes the kernel count from the latest @opens print', () => {
-    expect(parse([{ type: 'map', name: '@opens', keyed: false, value: 2 }, { type: 'map', name: '@opens', keyed: false, value: 9 }]).opensCounted).toBe(9);
+    expect(
+      parse([
+        { type: 'map', name: '@opens', keyed: false, value: 2 },
+        { type: 'map', name: '@opens', keyed: false, value: 9 },
+      ]).opensCounted,
+    ).toBe(9);
   });
 
   it('parses single lines', () => {
     expect(parseOpensnoopLine('O\x1f12\x1f3\x1f4\x1f1000\x1f5\x1f524288\x1f2\x1fsh\x1f/x')).toEqual({
-      kind: 'O', id: '12', idNs: 12, pid: 3, tid: 4, uid: 1000, ret: 5, flags: 524288, w: 2, comm: 'sh', text: '/x', ambiguous: false,
+      kind: 'O',
+      id: '12',
+      idNs: 12,
+      pid: 3,
+      tid: 4,
+      uid: 1000,
+      ret: 5,
+      flags: 524288,
+      w: 2,
+      comm: 'sh',
+      text: '/x',
+      ambiguous: false,
     });
     expect(parseOpensnoopLine('C\x1f12\x1f4\x1f1\x1f0\x1fmore')).toEqual({ kind: 'C', id: '12', tid: 4, chunk: 1, w: 0, text: 'more' });
   });
@@ -233,7 +254,9 @@ describe('opensnoop parser', () => {
 
 describe('opensnoop catalog entry and scripts agree', () => {
   const code = (file: string) =>
-    readFileSync(path.join(TOOLS_DIR, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    readFileSync(path.join(TOOLS_DIR, file), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
   const attachPoints = (file: string) => [...code(file).matchAll(/^tracepoint:(\w+:\w+)/gm)].map((m) => m[1]).sort();
 
   it('each variant declares exactly the tracepoints its script attaches to, best first', () => {

@@ -68,7 +68,7 @@ describe('runqlat on real captures', () => {
     expect(waitsAtLeast(r.columns[4].buckets, 1024)).toBe(539);
   });
 
-  it('the loaded seconds of 0.17.0 too (its first second held another engineer\'s load)', () => {
+  it("the loaded seconds of 0.17.0 too (its first second held another engineer's load)", () => {
     const r = parse(raw('0.17.0'));
     expect(waitsAtLeast(r.columns[3].buckets, 1024)).toBe(544);
     expect(waitsAtLeast(r.columns[4].buckets, 1024)).toBe(442);

@@ -68,7 +68,11 @@ describe('tcpretrans lines', () => {
       raddr: 'fe80::1',
       comm: 'swapper/0\x1f',
     });
-    expect(parseRetransLine('tcpretrans\x1f7\x1f1\x1f0\x1f9\x1f0\x1f1\x1f2\x1f1\x1f2\x1fa\x1fb\x1fc')).toMatchObject({ kind: 'not-sent', segs: 0, sockPid: null });
+    expect(parseRetransLine('tcpretrans\x1f7\x1f1\x1f0\x1f9\x1f0\x1f1\x1f2\x1f1\x1f2\x1fa\x1fb\x1fc')).toMatchObject({
+      kind: 'not-sent',
+      segs: 0,
+      sockPid: null,
+    });
     expect(parseRetransLine('tcpretrans\x1f7\x1f1\x1f-1\x1f9\x1f0\x1f4\x1f2\x1f1\x1f2\x1fa\x1fb\x1fc')).toMatchObject({ kind: 'retrans', segs: null });
     expect(parseRetransLine('tcpretrans\x1f7\x1f2\x1f1\x1f9\x1f0\x1f12\x1f2\x1f1\x1f2\x1fa\x1fb\x1fc')).toMatchObject({ kind: 'synack', state: 12 });
   });

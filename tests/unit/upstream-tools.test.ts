@@ -11,11 +11,18 @@ const M = '@@bpfdeck';
 describe('upstream tool listing', () => {
   it("lists this machine's /usr/sbin/*.bt with their header descriptions and kprobe use", () => {
     const out = execFileSync('sh', ['-c', upstreamListingLines(M).join('\n')], { encoding: 'utf8' });
-    const values = out.split('\n').filter((l) => l.startsWith(`${M} upstream=`)).map((l) => l.slice(`${M} upstream=`.length));
+    const values = out
+      .split('\n')
+      .filter((l) => l.startsWith(`${M} upstream=`))
+      .map((l) => l.slice(`${M} upstream=`.length));
     const tools = parseUpstreamListing(values);
     expect(tools).toHaveLength(38); // Debian 12's bpftrace 0.17 package
     const byName = new Map(tools.map((t) => [t.name, t]));
-    expect(byName.get('execsnoop')).toMatchObject({ path: '/usr/sbin/execsnoop.bt', description: 'Trace new processes via exec() syscalls.', usesKprobes: false });
+    expect(byName.get('execsnoop')).toMatchObject({
+      path: '/usr/sbin/execsnoop.bt',
+      description: 'Trace new processes via exec() syscalls.',
+      usesKprobes: false,
+    });
     expect(byName.get('opensnoop')?.description).toBe('Trace open() syscalls.');
     expect(byName.get('vfsstat')?.usesKprobes).toBe(true);
     expect(byName.get('runqlat')?.usesKprobes).toBe(false);

@@ -15,9 +15,7 @@ describe('topFunctions', () => {
   it('sums self and total per name over every stack', () => {
     // all(10) -> app(10) -> main(10) -> { work(6) -> { spin(4) }, idle(3) }   (main self 1, work self 2)
     const root = node('all', 'root', 10, [
-      node('app', 'process', 10, [
-        node('main', 'user', 10, [node('work', 'user', 6, [node('spin', 'kernel', 4)]), node('idle', 'user', 3)]),
-      ]),
+      node('app', 'process', 10, [node('main', 'user', 10, [node('work', 'user', 6, [node('spin', 'kernel', 4)]), node('idle', 'user', 3)])]),
     ]);
     const top = topFunctions(root);
     const by = Object.fromEntries(top.rows.map((r) => [r.name, r]));
@@ -53,7 +51,14 @@ describe('topFunctions', () => {
   it('marks a name seen as user and kernel frame as mixed, and limits rows', () => {
     const root = node('all', 'root', 3, [node('p', 'process', 3, [node('x', 'user', 3, [node('x', 'kernel', 2)])])]);
     expect(topFunctions(root).rows[0]).toMatchObject({ name: 'x', kind: 'mixed', total: 3, self: 3 });
-    const wide = node('all', 'root', 50, [node('p', 'process', 50, Array.from({ length: 50 }, (_, i) => node(`f${i}`, 'user', 1)))]);
+    const wide = node('all', 'root', 50, [
+      node(
+        'p',
+        'process',
+        50,
+        Array.from({ length: 50 }, (_, i) => node(`f${i}`, 'user', 1)),
+      ),
+    ]);
     expect(topFunctions(wide, 30).rows).toHaveLength(30);
     expect(topFunctions(wide, 30).functions).toBe(50);
   });

@@ -96,16 +96,30 @@ describe('resultNotices', () => {
     expect(resultNotices({ kind: 'events', columns: [], rows: [], eventsSeen: 0, rowsDropped: 0, maxRows: 10, unparsedEvents: 0, stats })).toEqual([]);
   });
   it('reports lost events and the row cap', () => {
-    const n = resultNotices({ kind: 'events', columns: [], rows: [{}], eventsSeen: 3, rowsDropped: 2, maxRows: 1, unparsedEvents: 0, stats: { ...stats, lostEvents: 1020 } });
+    const n = resultNotices({
+      kind: 'events',
+      columns: [],
+      rows: [{}],
+      eventsSeen: 3,
+      rowsDropped: 2,
+      maxRows: 1,
+      unparsedEvents: 0,
+      stats: { ...stats, lostEvents: 1020 },
+    });
     expect(n.map((x) => x.id)).toEqual(['lost-events', 'rows-dropped']);
     expect(n[0].text).toContain('1,020 events lost');
     expect(n[1].text).toContain('first 1 of 3 events');
   });
   it('reports a pruned profile', () => {
     const n = resultNotices({
-      kind: 'profile', sampleHz: 99, samplesCounted: 10, samplesInTree: 10, processes: [],
+      kind: 'profile',
+      sampleHz: 99,
+      samplesCounted: 10,
+      samplesInTree: 10,
+      processes: [],
       root: { name: 'all', kind: 'root', value: 10, children: [] },
-      pruned: { nodesBefore: 500, nodesAfter: 40, minShare: 0.0005, maxNodes: 40 }, stats,
+      pruned: { nodesBefore: 500, nodesAfter: 40, minShare: 0.0005, maxNodes: 40 },
+      stats,
     });
     expect(n.map((x) => x.id)).toEqual(['pruned']);
     expect(n[0].text).toContain('500 → 40 frames');

@@ -54,14 +54,22 @@ describe('layoutGraph', () => {
 
   it('keeps the shorter column at least a row apart and inside the drawing', () => {
     const g = {
-      nodes: [{ id: 'a', label: 'a', bytes: 10 }, { id: 'b', label: 'b', bytes: 9 }, { id: 'c', label: 'c', bytes: 8 }, ...Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, label: `t${i}`, bytes: 1 }))],
-      edges: [
-        ...['a', 'b', 'c'].map((s) => ({ source: s, target: 't0', connections: 1, txBytes: 5, rxBytes: 5 })),
+      nodes: [
+        { id: 'a', label: 'a', bytes: 10 },
+        { id: 'b', label: 'b', bytes: 9 },
+        { id: 'c', label: 'c', bytes: 8 },
+        ...Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, label: `t${i}`, bytes: 1 })),
       ],
+      edges: [...['a', 'b', 'c'].map((s) => ({ source: s, target: 't0', connections: 1, txBytes: 5, rxBytes: 5 }))],
     };
     const l = layoutGraph(g, { rowPx: 18 });
     const left = l.nodes.filter((n) => n.side === 'left').sort((x, y) => x.y - y.y);
-    expect(left.map((n) => n.id).slice(0, 3).sort()).toEqual(['a', 'b', 'c']);
+    expect(
+      left
+        .map((n) => n.id)
+        .slice(0, 3)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
     for (let i = 1; i < left.length; i++) expect(left[i].y - left[i - 1].y).toBeGreaterThanOrEqual(18 - 1e-9);
     for (const n of l.nodes) {
       expect(n.y).toBeGreaterThan(0);

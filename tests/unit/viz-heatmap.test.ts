@@ -66,7 +66,14 @@ describe('bucket labels', () => {
 describe('latency grid', () => {
   const result: Pick<LatencyHeatmapResult, 'columns' | 'total'> = {
     columns: [
-      { tSec: 1, count: 5, buckets: [{ min: 4, max: 7, count: 2 }, { min: 8, max: 15, count: 3 }] },
+      {
+        tSec: 1,
+        count: 5,
+        buckets: [
+          { min: 4, max: 7, count: 2 },
+          { min: 8, max: 15, count: 3 },
+        ],
+      },
       { tSec: 2, count: 0, buckets: [] },
       { tSec: 3, count: 4, buckets: [{ min: 16, max: 31, count: 4 }] },
     ],
@@ -88,10 +95,23 @@ describe('latency grid', () => {
 
   it('adds a row for a column bucket missing from the total, and puts below-range first', () => {
     const g = buildLatencyGrid({
-      columns: [{ tSec: 1, count: 2, buckets: [{ max: -1, count: 1 }, { min: 64, count: 1 }] }],
+      columns: [
+        {
+          tSec: 1,
+          count: 2,
+          buckets: [
+            { max: -1, count: 1 },
+            { min: 64, count: 1 },
+          ],
+        },
+      ],
       total: [{ min: 4, max: 7, count: 0 }],
     });
-    expect(g.rows.map((b) => [b.min, b.max])).toEqual([[undefined, -1], [4, 7], [64, undefined]]);
+    expect(g.rows.map((b) => [b.min, b.max])).toEqual([
+      [undefined, -1],
+      [4, 7],
+      [64, undefined],
+    ]);
   });
 
   it('places percentile values inside their row on a log scale', () => {

@@ -34,7 +34,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
   return (
     <div className="space-y-4">
-      <Link href="/admin" className="text-sm text-slate-500 hover:underline">← Admin</Link>
+      <Link href="/admin" className="text-sm text-slate-500 hover:underline">
+        ← Admin
+      </Link>
       <h1 className="text-xl font-semibold">Audit log</h1>
       <p className="text-sm text-slate-600">Append-only: rows are never changed or deleted. Times are UTC; &quot;from&quot; is the client address.</p>
       <form method="get" className="grid gap-3 rounded border border-slate-200 bg-white p-4 md:grid-cols-6" aria-label="Filter the audit log">
@@ -43,7 +45,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <select name="action" defaultValue={raw.action ?? ''} className={field}>
             <option value="">any</option>
             {Object.keys(AUDIT_ACTIONS).map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </label>
@@ -56,7 +60,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <select name="outcome" defaultValue={raw.outcome ?? ''} className={field}>
             <option value="">any</option>
             {AUDIT_OUTCOMES.map((o) => (
-              <option key={o} value={o}>{o}</option>
+              <option key={o} value={o}>
+                {o}
+              </option>
             ))}
           </select>
         </label>
@@ -69,11 +75,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <input name="since" type="date" defaultValue={raw.since ?? ''} className={field} />
         </label>
         <div className="flex items-end gap-2">
-          <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">Filter</button>
-          <Link href="/admin/audit" className="text-sm text-slate-600 hover:underline">clear</Link>
+          <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700">
+            Filter
+          </button>
+          <Link href="/admin/audit" className="text-sm text-slate-600 hover:underline">
+            clear
+          </Link>
         </div>
       </form>
-      {problem && <p role="alert" className="text-sm text-red-800">{problem}</p>}
+      {problem && (
+        <p role="alert" className="text-sm text-red-800">
+          {problem}
+        </p>
+      )}
       <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm" data-testid="audit-table">
         <thead className="bg-slate-100 text-left text-slate-600">
           <tr>
@@ -89,7 +103,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <tbody>
           {events.length === 0 && (
             <tr>
-              <td colSpan={7} className="px-3 py-2 text-slate-500">Nothing matches.</td>
+              <td colSpan={7} className="px-3 py-2 text-slate-500">
+                Nothing matches.
+              </td>
             </tr>
           )}
           {events.map((e) => (
@@ -99,7 +115,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                 <EscapedText text={e.actor} />
                 {e.via === 'token' && <span className="ml-1 text-slate-500">(API token)</span>}
               </td>
-              <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>{e.ip ?? '—'}</td>
+              <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>
+                {e.ip ?? '—'}
+              </td>
               <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
               <td className="break-all px-3 py-2 font-mono text-xs">{e.target ?? '—'}</td>
               <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ''}`}>
@@ -112,7 +130,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         </tbody>
       </table>
       {olderHref && (
-        <Link href={olderHref} className="text-sm text-indigo-700 hover:underline">Older →</Link>
+        <Link href={olderHref} className="text-sm text-indigo-700 hover:underline">
+          Older →
+        </Link>
       )}
     </div>
   );

@@ -34,8 +34,12 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
           <div>
             Token <span className="font-medium">{shown.name}</span>: copy it now, it will not be shown again.
           </div>
-          <code className="block break-all rounded bg-white p-2 font-mono text-xs" data-testid="new-token-value">{shown.token}</code>
-          <button type="button" className="text-sm text-slate-600 hover:underline" onClick={() => setShown(null)}>Done</button>
+          <code className="block break-all rounded bg-white p-2 font-mono text-xs" data-testid="new-token-value">
+            {shown.token}
+          </code>
+          <button type="button" className="text-sm text-slate-600 hover:underline" onClick={() => setShown(null)}>
+            Done
+          </button>
         </div>
       )}
       <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm" data-testid="tokens-table">
@@ -53,7 +57,9 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
         <tbody>
           {tokens.length === 0 && (
             <tr>
-              <td colSpan={7} className="px-3 py-2 text-slate-500">No tokens.</td>
+              <td colSpan={7} className="px-3 py-2 text-slate-500">
+                No tokens.
+              </td>
             </tr>
           )}
           {tokens.map((t) => (
@@ -94,22 +100,44 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
         <div className="grid grid-cols-3 gap-3">
           <label className="block text-sm">
             <span className="text-slate-700">Name</span>
-            <input name="name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} className={input} placeholder="ci-nightly" />
+            <input
+              name="name"
+              required
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              className={input}
+              placeholder="ci-nightly"
+            />
           </label>
           <label className="block text-sm">
             <span className="text-slate-700">Role</span>
             <select name="role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} className={input}>
               {ROLES.map((r) => (
-                <option key={r} value={r}>{r}</option>
+                <option key={r} value={r}>
+                  {r}
+                </option>
               ))}
             </select>
           </label>
           <label className="block text-sm">
             <span className="text-slate-700">Expires after (days)</span>
-            <input name="expiresInDays" type="number" min={1} max={3650} value={form.expiresInDays} onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })} className={input} placeholder="never" />
+            <input
+              name="expiresInDays"
+              type="number"
+              min={1}
+              max={3650}
+              value={form.expiresInDays}
+              onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })}
+              className={input}
+              placeholder="never"
+            />
           </label>
         </div>
-        <button type="submit" disabled={create.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={create.isPending}
+          className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {create.isPending ? 'Creating…' : 'Create token'}
         </button>
         <ErrorBox error={create.error} title="Could not create the token" />

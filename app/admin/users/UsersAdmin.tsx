@@ -56,7 +56,9 @@ export function UsersAdmin({ initialUsers, myId }: { initialUsers: PublicUser[];
                   className="rounded border border-slate-300 px-1 py-0.5"
                 >
                   {ROLES.map((r) => (
-                    <option key={r} value={r}>{r}</option>
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
                   ))}
                 </select>
               </td>
@@ -110,16 +112,31 @@ export function UsersAdmin({ initialUsers, myId }: { initialUsers: PublicUser[];
             <span className="text-slate-700">Role</span>
             <select name="role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} className={input}>
               {ROLES.map((r) => (
-                <option key={r} value={r}>{r}</option>
+                <option key={r} value={r}>
+                  {r}
+                </option>
               ))}
             </select>
           </label>
           <label className="block text-sm">
             <span className="text-slate-700">Initial password</span>
-            <input name="password" type="password" autoComplete="new-password" minLength={12} required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} className={input} />
+            <input
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              minLength={12}
+              required
+              value={form.password}
+              onChange={(e) => setForm({ ...form, password: e.target.value })}
+              className={input}
+            />
           </label>
         </div>
-        <button type="submit" disabled={create.isPending} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50">
+        <button
+          type="submit"
+          disabled={create.isPending}
+          className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
+        >
           {create.isPending ? 'Adding…' : 'Add user'}
         </button>
         <ErrorBox error={create.error} title="Could not add the user" />

@@ -11,11 +11,15 @@ export default async function UsersPage() {
   const users = await listUsers();
   return (
     <div className="space-y-4">
-      <Link href="/admin" className="text-sm text-slate-500 hover:underline">← Admin</Link>
+      <Link href="/admin" className="text-sm text-slate-500 hover:underline">
+        ← Admin
+      </Link>
       <h1 className="text-xl font-semibold">Users</h1>
       <ul className="text-sm text-slate-600">
         {ROLES.map((r) => (
-          <li key={r}><span className="font-medium">{r}</span>: {ROLE_DESCRIPTIONS[r]}</li>
+          <li key={r}>
+            <span className="font-medium">{r}</span>: {ROLE_DESCRIPTIONS[r]}
+          </li>
         ))}
       </ul>
       <UsersAdmin initialUsers={users} myId={me.userId} />

@@ -11,7 +11,15 @@ export const POST = route({ role: 'admin', audit: { action: 'host.create' } }, a
   const input = await parseJson(req, createHostSchema);
   // Never the private key: only where the host is.
   audit({
-    details: { name: input.name, address: input.address, port: input.port, username: input.username, identityId: input.identityId, jumpHostIds: input.jumpHostIds, tags: input.tags },
+    details: {
+      name: input.name,
+      address: input.address,
+      port: input.port,
+      username: input.username,
+      identityId: input.identityId,
+      jumpHostIds: input.jumpHostIds,
+      tags: input.tags,
+    },
   });
   const host = await createHost(input);
   audit({ target: `host:${host.id}` });

@@ -7,7 +7,14 @@ export const GET = route({ role: 'admin' }, async () => ({ identities: await lis
 export const POST = route({ role: 'admin', audit: { action: 'identity.create' } }, async (req, { audit }) => {
   const input = await parseJson(req, createIdentitySchema);
   // never the key or passphrase: what it is and where
-  audit({ details: { name: input.name, kind: input.kind, passphrase: input.kind === 'key' && !!input.passphrase, agentSocket: input.kind === 'agent' ? input.agentSocket : undefined } });
+  audit({
+    details: {
+      name: input.name,
+      kind: input.kind,
+      passphrase: input.kind === 'key' && !!input.passphrase,
+      agentSocket: input.kind === 'agent' ? input.agentSocket : undefined,
+    },
+  });
   const identity = await createIdentity(input);
   audit({ target: `identity:${identity.id}`, details: { fingerprint: identity.fingerprint } });
   return { identity };

@@ -4,8 +4,14 @@ import { startRunSchema } from '@/lib/runs/schemas';
 import { listRuns, startRun } from '@/lib/runs/service';
 
 const listQuery = z.object({
-  hostId: z.string().regex(/^[A-Za-z0-9_-]{22}$/).optional(),
-  toolId: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+  hostId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22}$/)
+    .optional(),
+  toolId: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 

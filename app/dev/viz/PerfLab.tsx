@@ -108,7 +108,9 @@ function BigTable({ events }: Pick<PerfLabProps, 'events'>) {
           </span>
         )}
       </div>
-      <div ref={box}>{data && <EventTable result={data.result} label={`Synthetic ${events.toolId} events, 100k rows`} csvName={`${events.toolId}-100k`} />}</div>
+      <div ref={box}>
+        {data && <EventTable result={data.result} label={`Synthetic ${events.toolId} events, 100k rows`} csvName={`${events.toolId}-100k`} />}
+      </div>
     </section>
   );
 }
@@ -154,8 +156,8 @@ function BigFlame({ profile }: Pick<PerfLabProps, 'profile'>) {
       </div>
       {data && (
         <div data-testid="perf-flame-timing" className="font-mono text-xs text-slate-700">
-          {data.stacks.toLocaleString('en-US')} unique stacks, {data.nodes.toLocaleString('en-US')} frames, {data.shown.toLocaleString('en-US')} after pruning · generated in{' '}
-          {data.genMs.toFixed(0)} ms · flame graph drawn {paintMs === null ? '…' : `${paintMs.toFixed(0)} ms`} after
+          {data.stacks.toLocaleString('en-US')} unique stacks, {data.nodes.toLocaleString('en-US')} frames, {data.shown.toLocaleString('en-US')} after pruning ·
+          generated in {data.genMs.toFixed(0)} ms · flame graph drawn {paintMs === null ? '…' : `${paintMs.toFixed(0)} ms`} after
         </div>
       )}
       <div ref={box}>{data && <FlameGraphView result={data.result} label="Synthetic 100k-sample flame graph" />}</div>

@@ -13,7 +13,6 @@ import { REGISTRY } from '@/lib/tools/registry';
 import { createGenericParser } from '@/lib/tools/generic/parse';
 import type { GenericResult } from '@/lib/tools/generic/types';
 
-
 /** The gallery's tools: every tool of the catalog, in dashboard order, with the view it is drawn with. */
 export const GALLERY_TOOLS: Array<{ id: string; viz: VizKind }> = REGISTRY.map((t) => ({ id: t.id, viz: t.viz }));
 
@@ -47,7 +46,10 @@ export function captureFile(toolId: string, version: string): string | null {
   const dir = path.join(FIXTURES(), toolId, version);
   const own = path.join(dir, `${toolId}.jsonl`);
   if (fs.existsSync(own) && fs.statSync(own).size > 0) return own;
-  const any = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const any = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   return any.length ? path.join(dir, any[0]) : null;
 }
 
@@ -57,7 +59,6 @@ export function parseRecords(toolId: string, records: readonly BtRecord[]): Tool
   for (const r of records) parser.push(r);
   return parser.finish() as ToolResult;
 }
-
 
 export interface Capture {
   versions: string[];

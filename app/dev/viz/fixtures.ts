@@ -14,7 +14,6 @@ import { createProfileParser } from '@/lib/tools/profile/parse';
 import type { ToolResult } from '@/lib/tools/types';
 import { FIXTURES, GALLERY_TOOLS, findCapture, parseRecords, rel, versionsOf } from './captures';
 
-
 export interface GalleryEntry {
   toolId: string;
   viz: VizKind;
@@ -39,7 +38,17 @@ interface Loaded {
 function load(toolId: string, viz: VizKind, wantVersion: string | undefined): Loaded {
   const tool = getTool(toolId);
   const cap = findCapture(toolId, wantVersion);
-  const base: GalleryEntry = { toolId, viz: tool?.viz ?? viz, source: null, version: null, versions: versionsOf(toolId), result: null, missing: null, error: null, records: 0 };
+  const base: GalleryEntry = {
+    toolId,
+    viz: tool?.viz ?? viz,
+    source: null,
+    version: null,
+    versions: versionsOf(toolId),
+    result: null,
+    missing: null,
+    error: null,
+    records: 0,
+  };
   if (!cap) return { entry: { ...base, missing: `no capture in tests/fixtures/${toolId}/ yet` }, records: [] };
   const entry = { ...base, source: cap.source, version: cap.version, records: cap.records.length };
   if (!tool) return { entry: { ...entry, missing: `no parser registered for ${toolId} yet (lib/tools/registry.ts)` }, records: [] };

@@ -36,7 +36,11 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
         <p className="text-sm text-slate-600">
           Every view with real captures from <code>tests/fixtures/&lt;tool&gt;/&lt;version&gt;/</code> run through the tool&apos;s parser. Version:{' '}
           {['newest', '0.17.0', '0.23.2'].map((v) => (
-            <a key={v} href={v === 'newest' ? '?' : `?version=${v}`} className={`mr-2 ${(version ?? 'newest') === v ? 'font-semibold' : 'text-indigo-700 hover:underline'}`}>
+            <a
+              key={v}
+              href={v === 'newest' ? '?' : `?version=${v}`}
+              className={`mr-2 ${(version ?? 'newest') === v ? 'font-semibold' : 'text-indigo-700 hover:underline'}`}
+            >
               {v}
             </a>
           ))}
@@ -47,9 +51,15 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
               {e.toolId}
             </a>
           ))}
-          <a href="#generic" className="text-indigo-700 hover:underline">generic</a>
-          <a href="#states" className="text-indigo-700 hover:underline">states</a>
-          <a href="#perf" className="text-indigo-700 hover:underline">large inputs</a>
+          <a href="#generic" className="text-indigo-700 hover:underline">
+            generic
+          </a>
+          <a href="#states" className="text-indigo-700 hover:underline">
+            states
+          </a>
+          <a href="#perf" className="text-indigo-700 hover:underline">
+            large inputs
+          </a>
         </nav>
       </header>
 
@@ -58,7 +68,9 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
       ))}
 
       <section id="generic" aria-labelledby="generic-h" className="space-y-4">
-        <h2 id="generic-h" className="text-lg font-semibold">Any bpftrace program (generic views)</h2>
+        <h2 id="generic-h" className="text-lg font-semibold">
+          Any bpftrace program (generic views)
+        </h2>
         {genericCaptures(version).map((g) => (
           <div key={g.name} data-testid={`gallery-generic-${g.name}`} className="min-w-0 space-y-2 rounded border border-slate-200 bg-white p-4">
             <h3 className="text-sm font-medium">
@@ -70,7 +82,9 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
       </section>
 
       <section id="states" aria-labelledby="states-h" className="space-y-4">
-        <h2 id="states-h" className="text-lg font-semibold">States</h2>
+        <h2 id="states-h" className="text-lg font-semibold">
+          States
+        </h2>
         <div className="grid gap-4 lg:grid-cols-2">
           {data.states.map((s, i) => (
             <div
@@ -90,7 +104,9 @@ export default async function VizGalleryPage({ searchParams }: { searchParams: S
       </section>
 
       <section id="perf" aria-labelledby="perf-h" className="space-y-3">
-        <h2 id="perf-h" className="text-lg font-semibold">Large inputs</h2>
+        <h2 id="perf-h" className="text-lg font-semibold">
+          Large inputs
+        </h2>
         <PerfLab {...perfInputs(data.entries)} />
       </section>
     </div>
@@ -110,9 +126,7 @@ function ToolSection({ entry: e }: { entry: GalleryEntry }) {
         <h2 id={`tool-${e.toolId}-h`} className="text-lg font-semibold">
           {toolLabel(e.toolId)}
         </h2>
-        <span className="font-mono text-xs text-slate-500">
-          {e.source ? `${e.source} · ${e.records.toLocaleString('en-US')} records` : e.missing}
-        </span>
+        <span className="font-mono text-xs text-slate-500">{e.source ? `${e.source} · ${e.records.toLocaleString('en-US')} records` : e.missing}</span>
       </div>
       <ToolResultView toolId={e.toolId} viz={e.viz} result={e.result} error={e.error ?? undefined} />
     </section>
@@ -125,11 +139,13 @@ function perfInputs(entries: GalleryEntry[]): PerfLabProps {
   for (const e of entries) {
     const r = e.result as ToolResult | null;
     if (!r || !('rows' in r) || r.rows.length === 0 || !e.source) continue;
-    if (!events || r.rows.length > events.result.rows.length) events = { toolId: e.toolId, source: e.source, result: { columns: r.columns, rows: r.rows, stats: r.stats } };
+    if (!events || r.rows.length > events.result.rows.length)
+      events = { toolId: e.toolId, source: e.source, result: { columns: r.columns, rows: r.rows, stats: r.stats } };
   }
   const p = entries.find((e) => e.toolId === 'profile');
   const profile = p?.result && p.source ? { source: p.source, result: p.result as ProfileResult } : null;
   const t = entries.find((e) => e.toolId === 'tcplife');
-  const graph = t?.result && t.source && t.result.kind === 'connections' && t.result.graph.edges.length > 0 ? { source: t.source, graph: t.result.graph } : null;
+  const graph =
+    t?.result && t.source && t.result.kind === 'connections' && t.result.graph.edges.length > 0 ? { source: t.source, graph: t.result.graph } : null;
   return { events, profile, graph };
 }

@@ -51,11 +51,17 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/hosts" className="text-sm text-slate-500 hover:underline">← Hosts</Link>
-        <h1 className="text-xl font-semibold"><EscapedText text={host.name} /></h1>
+        <Link href="/hosts" className="text-sm text-slate-500 hover:underline">
+          ← Hosts
+        </Link>
+        <h1 className="text-xl font-semibold">
+          <EscapedText text={host.name} />
+        </h1>
         <p className="font-mono text-sm text-slate-600">
           {host.username}@{host.address}:{host.port}
-          <Link href={`/hosts/${host.id}/history`} className="ml-3 font-sans text-indigo-700 hover:underline">History and reports</Link>
+          <Link href={`/hosts/${host.id}/history`} className="ml-3 font-sans text-indigo-700 hover:underline">
+            History and reports
+          </Link>
         </p>
       </div>
       <HostPanel initialHost={host} role={me.role} />
@@ -70,7 +76,9 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
             {runs.map((r) => (
               <li key={r.id} className="flex items-center gap-3 px-3 py-2">
                 <RunStatusBadge status={r.status} />
-                <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">{r.toolId}</Link>
+                <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                  {r.toolId}
+                </Link>
                 <span className="text-slate-600">{r.durationSec} s</span>
                 <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
                 {r.errorMessage && <span className="truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}

@@ -23,20 +23,31 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
     if (e instanceof AppError && e.code === 'not_found') notFound();
     throw e;
   });
-  const host = report.hostUser && report.hostAddress ? `${report.hostUser}@${report.hostAddress}${report.hostPort && report.hostPort !== 22 ? `:${report.hostPort}` : ''}` : null;
+  const host =
+    report.hostUser && report.hostAddress
+      ? `${report.hostUser}@${report.hostAddress}${report.hostPort && report.hostPort !== 22 ? `:${report.hostPort}` : ''}`
+      : null;
   return (
     <div className="space-y-4">
       <div>
         <div className="flex gap-3 text-sm text-slate-500">
-          <Link href="/reports" className="hover:underline">← Reports</Link>
+          <Link href="/reports" className="hover:underline">
+            ← Reports
+          </Link>
           {report.hostId && (
             <>
-              <Link href={`/hosts/${report.hostId}`} className="hover:underline"><EscapedText text={report.hostName} /></Link>
-              <Link href={`/hosts/${report.hostId}/history`} className="hover:underline">history</Link>
+              <Link href={`/hosts/${report.hostId}`} className="hover:underline">
+                <EscapedText text={report.hostName} />
+              </Link>
+              <Link href={`/hosts/${report.hostId}/history`} className="hover:underline">
+                history
+              </Link>
             </>
           )}
         </div>
-        <h1 className="text-xl font-semibold" data-testid="report-title"><EscapedText text={report.title} /></h1>
+        <h1 className="text-xl font-semibold" data-testid="report-title">
+          <EscapedText text={report.title} />
+        </h1>
         <p className="text-sm text-slate-600">
           {KIND_LABEL[report.kind]} · an immutable snapshot made {fmtTime(report.createdAt)}
         </p>
@@ -46,7 +57,9 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr_auto_1fr]" data-testid="report-meta">
           <dt className="text-slate-500">Host</dt>
           <dd>
-            <span className="font-medium"><EscapedText text={report.hostName} /></span>
+            <span className="font-medium">
+              <EscapedText text={report.hostName} />
+            </span>
             {host && <span className="ml-2 font-mono text-xs text-slate-600">{host}</span>}
             {report.kind !== 'import' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
           </dd>
@@ -61,9 +74,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           <dt className="text-slate-500">Duration</dt>
           <dd>
             {report.durationSec > 0 ? `${report.durationSec} s` : '—'}
-            {report.startedAt && report.endedAt && (
-              <span className="ml-1 text-slate-500">(ended {fmtTime(report.endedAt)})</span>
-            )}
+            {report.startedAt && report.endedAt && <span className="ml-1 text-slate-500">(ended {fmtTime(report.endedAt)})</span>}
           </dd>
           <dt className="text-slate-500">Lost events</dt>
           <dd className={report.lostEvents > 0 ? 'font-medium text-amber-700' : ''}>{report.lostEvents.toLocaleString('en-US')}</dd>
@@ -85,9 +96,16 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
               ))}
             </nav>
           )}
-          {roleAtLeast(me.role, 'admin') && <span className="ml-auto">
-            <DeleteButton url={`/api/reports/${report.id}`} what="this report" consequence="Its link stops working." redirectTo={report.hostId ? `/hosts/${report.hostId}/history` : '/reports'} />
-          </span>}
+          {roleAtLeast(me.role, 'admin') && (
+            <span className="ml-auto">
+              <DeleteButton
+                url={`/api/reports/${report.id}`}
+                what="this report"
+                consequence="Its link stops working."
+                redirectTo={report.hostId ? `/hosts/${report.hostId}/history` : '/reports'}
+              />
+            </span>
+          )}
         </div>
       </section>
       <div className={report.items.length > 1 ? 'grid gap-4 xl:grid-cols-2' : 'space-y-4'}>

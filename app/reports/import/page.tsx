@@ -12,7 +12,9 @@ export default async function ImportPage() {
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/reports" className="text-sm text-slate-500 hover:underline">← Reports</Link>
+        <Link href="/reports" className="text-sm text-slate-500 hover:underline">
+          ← Reports
+        </Link>
         <h1 className="text-xl font-semibold">Import a capture</h1>
         <p className="text-sm text-slate-600">
           A capture taken by hand on a host bpfdeck cannot reach becomes a report like any other: the same decoder and parser as a run (and as{' '}

@@ -28,7 +28,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <div className="space-y-4">
       <div>
-        <Link href={`/hosts/${run.hostId}`} className="text-sm text-slate-500 hover:underline">← <EscapedText text={run.hostName} /></Link>
+        <Link href={`/hosts/${run.hostId}`} className="text-sm text-slate-500 hover:underline">
+          ← <EscapedText text={run.hostName} />
+        </Link>
         <h1 className="text-xl font-semibold">
           {tool?.title ?? run.toolId} on <EscapedText text={run.hostName} />
         </h1>

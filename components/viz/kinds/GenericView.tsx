@@ -44,7 +44,19 @@ export function GenericView({ result, label, loading, error, csvName = 'bpftrace
   );
 }
 
-function Section({ section: s, label, csvName, stats, loading }: { section: GenericSection; label: string; csvName: string; stats: GenericResult['stats']; loading?: boolean }) {
+function Section({
+  section: s,
+  label,
+  csvName,
+  stats,
+  loading,
+}: {
+  section: GenericSection;
+  label: string;
+  csvName: string;
+  stats: GenericResult['stats'];
+  loading?: boolean;
+}) {
   switch (s.type) {
     case 'lines':
       return (

@@ -27,13 +27,25 @@ export interface KindViewProps<R> {
 }
 
 export const KIND_VIEWS: { [K in ResultKind]: ComponentType<KindViewProps<never>> } = {
-  profile: ({ result, label, loading, error }: KindViewProps<ProfileResult>) => <FlameGraphView result={result} label={label} loading={loading} error={error} />,
-  events: ({ result, label, loading, error, csvName }: KindViewProps<EventTableResult>) => <EventTable result={result} label={label} loading={loading} error={error} csvName={csvName} />,
+  profile: ({ result, label, loading, error }: KindViewProps<ProfileResult>) => (
+    <FlameGraphView result={result} label={label} loading={loading} error={error} />
+  ),
+  events: ({ result, label, loading, error, csvName }: KindViewProps<EventTableResult>) => (
+    <EventTable result={result} label={label} loading={loading} error={error} csvName={csvName} />
+  ),
   'latency-heatmap': ({ result, label, countNoun, loading, error }: KindViewProps<LatencyHeatmapResult>) => (
     <LatencyHeatmap result={result} label={label} countNoun={countNoun} loading={loading} error={error} />
   ),
-  'block-io': ({ result, label, loading, error, csvName }: KindViewProps<BlockIoResult>) => <BlockIoView result={result} label={label} loading={loading} error={error} csvName={csvName} />,
-  timeseries: ({ result, label, loading, error }: KindViewProps<TimeSeriesResult>) => <TimeSeriesChart result={result} label={label} loading={loading} error={error} />,
-  connections: ({ result, label, loading, error, csvName }: KindViewProps<ConnectionsResult>) => <ConnectionsView result={result} label={label} loading={loading} error={error} csvName={csvName} />,
-  generic: ({ result, label, loading, error, csvName }: KindViewProps<GenericResult>) => <GenericView result={result} label={label} loading={loading} error={error} csvName={csvName} />,
+  'block-io': ({ result, label, loading, error, csvName }: KindViewProps<BlockIoResult>) => (
+    <BlockIoView result={result} label={label} loading={loading} error={error} csvName={csvName} />
+  ),
+  timeseries: ({ result, label, loading, error }: KindViewProps<TimeSeriesResult>) => (
+    <TimeSeriesChart result={result} label={label} loading={loading} error={error} />
+  ),
+  connections: ({ result, label, loading, error, csvName }: KindViewProps<ConnectionsResult>) => (
+    <ConnectionsView result={result} label={label} loading={loading} error={error} csvName={csvName} />
+  ),
+  generic: ({ result, label, loading, error, csvName }: KindViewProps<GenericResult>) => (
+    <GenericView result={result} label={label} loading={loading} error={error} csvName={csvName} />
+  ),
 } as { [K in ResultKind]: ComponentType<KindViewProps<never>> };

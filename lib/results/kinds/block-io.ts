@@ -17,7 +17,11 @@ export const blockIoKind: ResultKindDescriptor<BlockIoResult, 'block-io'> = {
       out.push({ level: 'warn', id: 'not-received', text: `${plural(missing, 'I/O')} counted in the kernel ${missing === 1 ? 'was' : 'were'} not received.` });
     }
     if (result.unmatched != null && result.unmatched > 0) {
-      out.push({ level: 'info', id: 'unmatched', text: `${plural(result.unmatched, 'completion')} of I/O issued before tracing began ${result.unmatched === 1 ? 'is' : 'are'} not shown.` });
+      out.push({
+        level: 'info',
+        id: 'unmatched',
+        text: `${plural(result.unmatched, 'completion')} of I/O issued before tracing began ${result.unmatched === 1 ? 'is' : 'are'} not shown.`,
+      });
     }
     return out;
   },

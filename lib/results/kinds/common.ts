@@ -22,7 +22,11 @@ export function eventNotices(result: Rows): ResultNotice[] {
     });
   }
   if (result.unparsedEvents > 0) {
-    out.push({ level: 'warn', id: 'unparsed', text: `${plural(result.unparsedEvents, 'event')} could not be parsed and ${result.unparsedEvents === 1 ? 'is' : 'are'} not shown (kept in the raw output).` });
+    out.push({
+      level: 'warn',
+      id: 'unparsed',
+      text: `${plural(result.unparsedEvents, 'event')} could not be parsed and ${result.unparsedEvents === 1 ? 'is' : 'are'} not shown (kept in the raw output).`,
+    });
   }
   return out;
 }
@@ -32,7 +36,11 @@ export function tableLines(cols: ReadonlyArray<{ key: string; label: string }>, 
   const out: string[] = [];
   const shown = rows.slice(0, max).map((row) => cols.map((c) => cell(row[c.key])));
   const widths = cols.map((c, i) => Math.max(c.label.length, ...shown.map((s) => s[i].length)));
-  const line = (cells: string[]) => cells.map((s, i) => s.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => s.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   if (shown.length) {
     out.push(line(cols.map((c) => cell(c.label))));
     for (const s of shown) out.push(line(s));
@@ -42,7 +50,10 @@ export function tableLines(cols: ReadonlyArray<{ key: string; label: string }>, 
 }
 
 export function eventSummary(r: Rows): string[] {
-  return [`${r.eventsSeen} events (${r.rows.length} rows kept, ${r.rowsDropped} over the row cap, ${r.unparsedEvents} unparsed); ${statsLine(r.stats)}`, ...tableLines(r.columns, r.rows)];
+  return [
+    `${r.eventsSeen} events (${r.rows.length} rows kept, ${r.rowsDropped} over the row cap, ${r.unparsedEvents} unparsed); ${statsLine(r.stats)}`,
+    ...tableLines(r.columns, r.rows),
+  ];
 }
 
 export function eventCsv(r: Rows): string {

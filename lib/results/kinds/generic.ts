@@ -37,7 +37,10 @@ function sectionTable(s: GenericSection): { columns: Array<{ key: string; label:
       return { columns: s.table.columns, rows: s.table.rows };
     case 'map': {
       const parts = Math.max(1, s.keyParts);
-      const columns = [...Array.from({ length: parts }, (_, i) => ({ key: `k${i}`, label: parts === 1 ? 'key' : `key${i + 1}` })), { key: 'value', label: 'value' }];
+      const columns = [
+        ...Array.from({ length: parts }, (_, i) => ({ key: `k${i}`, label: parts === 1 ? 'key' : `key${i + 1}` })),
+        { key: 'value', label: 'value' },
+      ];
       const rows = s.rows.map((r) => {
         const row: Record<string, EventCellValue> = { value: r.value };
         (s.keyParts > 1 ? r.parts : [r.key]).forEach((p, i) => (row[`k${i}`] = p));
@@ -84,26 +87,47 @@ export function sectionNotices(s: GenericSection): ResultNotice[] {
   const out: ResultNotice[] = [];
   switch (s.type) {
     case 'lines':
-      if (s.linesDropped > 0) out.push({ level: 'warn', id: `${s.id}-lines-dropped`, text: `Showing the first ${n(s.lines.length)} of ${n(s.linesSeen)} lines: ${plural(s.linesDropped, 'line')} past the cap not kept (they are in the raw output).` });
+      if (s.linesDropped > 0)
+        out.push({
+          level: 'warn',
+          id: `${s.id}-lines-dropped`,
+          text: `Showing the first ${n(s.lines.length)} of ${n(s.linesSeen)} lines: ${plural(s.linesDropped, 'line')} past the cap not kept (they are in the raw output).`,
+        });
       break;
     case 'table':
-      return eventNotices({ ...s.table, stats: { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 } }).map((x) => ({ ...x, id: `${s.id}-${x.id}` }));
+      return eventNotices({ ...s.table, stats: { records: 0, lostEvents: 0, malformedLines: 0, helperErrors: 0 } }).map((x) => ({
+        ...x,
+        id: `${s.id}-${x.id}`,
+      }));
     case 'map':
-      if (s.entriesDropped > 0) out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.entriesDropped, 'key')} of ${s.name} past the key cap not kept.` });
-      if (s.how === 'sum') out.push({ level: 'info', id: `${s.id}-summed`, text: `${s.name} was printed ${n(s.prints)} times and cleared in between: values are summed over the prints.` });
+      if (s.entriesDropped > 0)
+        out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.entriesDropped, 'key')} of ${s.name} past the key cap not kept.` });
+      if (s.how === 'sum')
+        out.push({
+          level: 'info',
+          id: `${s.id}-summed`,
+          text: `${s.name} was printed ${n(s.prints)} times and cleared in between: values are summed over the prints.`,
+        });
       break;
     case 'histogram':
-      if (s.keysDropped > 0) out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.keysDropped, 'key')} of ${s.name} past the key cap not kept.` });
+      if (s.keysDropped > 0)
+        out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.keysDropped, 'key')} of ${s.name} past the key cap not kept.` });
       break;
     case 'heatmap':
       out.push(...latencyNotices(s.heatmap).map((x) => ({ ...x, id: `${s.id}-${x.id}` })));
-      if (s.unitFrom === 'assumed') out.push({ level: 'info', id: `${s.id}-unit`, text: `The unit of ${s.name} is not known from its name: drawn as microseconds. Columns are prints, in order.` });
+      if (s.unitFrom === 'assumed')
+        out.push({
+          level: 'info',
+          id: `${s.id}-unit`,
+          text: `The unit of ${s.name} is not known from its name: drawn as microseconds. Columns are prints, in order.`,
+        });
       break;
     case 'flamegraph':
       out.push(...profileNotices(s.profile).map((x) => ({ ...x, id: `${s.id}-${x.id}` })));
       break;
     case 'stats':
-      if (s.entriesDropped > 0) out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.entriesDropped, 'key')} of ${s.name} past the key cap not kept.` });
+      if (s.entriesDropped > 0)
+        out.push({ level: 'warn', id: `${s.id}-keys-dropped`, text: `${plural(s.entriesDropped, 'key')} of ${s.name} past the key cap not kept.` });
       break;
   }
   return out;
@@ -118,12 +142,19 @@ export const genericKind: ResultKindDescriptor<GenericResult, 'generic'> = {
     for (const s of r.sections) {
       lines.push('', `== ${safeText(sectionTitle(s))}`);
       if (s.type === 'flamegraph') {
-        lines.push(`${s.profile.samplesInTree} samples; top: ${s.profile.root.children.slice(0, 5).map((c) => `${safeText(c.name)} ${c.value}`).join(', ')}`);
+        lines.push(
+          `${s.profile.samplesInTree} samples; top: ${s.profile.root.children
+            .slice(0, 5)
+            .map((c) => `${safeText(c.name)} ${c.value}`)
+            .join(', ')}`,
+        );
         continue;
       }
       if (s.type === 'heatmap') {
         const h = s.heatmap;
-        lines.push(`${h.count} values over ${h.columns.length} prints: p50 ${cell(h.p50)} ${h.unit}, p90 ${cell(h.p90)} ${h.unit}, p99 ${cell(h.p99)} ${h.unit}`);
+        lines.push(
+          `${h.count} values over ${h.columns.length} prints: p50 ${cell(h.p50)} ${h.unit}, p90 ${cell(h.p90)} ${h.unit}, p99 ${cell(h.p99)} ${h.unit}`,
+        );
         continue;
       }
       const t = sectionTable(s);
@@ -135,8 +166,14 @@ export const genericKind: ResultKindDescriptor<GenericResult, 'generic'> = {
   notices(r) {
     const out = r.sections.flatMap(sectionNotices);
     if (r.sections.length === 0) out.push({ level: 'warn', id: 'empty', text: 'The program printed nothing (no text, no maps): there is nothing to show.' });
-    if (r.sectionsDropped > 0) out.push({ level: 'warn', id: 'sections-dropped', text: `${plural(r.sectionsDropped, 'output')} past the ${n(r.sections.length)}-section cap not shown.` });
-    if (r.unknownRecords > 0) out.push({ level: 'info', id: 'unknown', text: `${plural(r.unknownRecords, 'record')} of a type bpfdeck does not know (kept in the raw output).` });
+    if (r.sectionsDropped > 0)
+      out.push({
+        level: 'warn',
+        id: 'sections-dropped',
+        text: `${plural(r.sectionsDropped, 'output')} past the ${n(r.sections.length)}-section cap not shown.`,
+      });
+    if (r.unknownRecords > 0)
+      out.push({ level: 'info', id: 'unknown', text: `${plural(r.unknownRecords, 'record')} of a type bpfdeck does not know (kept in the raw output).` });
     return out;
   },
   csv(r) {

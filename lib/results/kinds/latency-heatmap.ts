@@ -8,16 +8,32 @@ import { statsLine } from '@/lib/results/kinds/common';
 export function latencyNotices(result: LatencyHeatmapResult): ResultNotice[] {
   const out: ResultNotice[] = [];
   if (result.lostInSwitch != null && result.lostInSwitch > 0) {
-    out.push({ level: 'warn', id: 'lost-in-switch', text: `${plural(result.lostInSwitch, 'latency', 'latencies')} counted in the kernel ${result.lostInSwitch === 1 ? 'was' : 'were'} not received (recorded while a histogram buffer was switched).` });
+    out.push({
+      level: 'warn',
+      id: 'lost-in-switch',
+      text: `${plural(result.lostInSwitch, 'latency', 'latencies')} counted in the kernel ${result.lostInSwitch === 1 ? 'was' : 'were'} not received (recorded while a histogram buffer was switched).`,
+    });
   }
   if (result.unmatched != null && result.unmatched > 0) {
-    out.push({ level: 'info', id: 'unmatched', text: `${plural(result.unmatched, 'end')} whose start was not seen (begun before tracing) ${result.unmatched === 1 ? 'was' : 'were'} not measured.` });
+    out.push({
+      level: 'info',
+      id: 'unmatched',
+      text: `${plural(result.unmatched, 'end')} whose start was not seen (begun before tracing) ${result.unmatched === 1 ? 'was' : 'were'} not measured.`,
+    });
   }
   if (result.columnsDropped && result.columnsDropped > 0) {
-    out.push({ level: 'info', id: 'columns-dropped', text: `${plural(result.columnsDropped, 'second')} past the column cap ${result.columnsDropped === 1 ? 'is' : 'are'} in the totals but have no column of their own.` });
+    out.push({
+      level: 'info',
+      id: 'columns-dropped',
+      text: `${plural(result.columnsDropped, 'second')} past the column cap ${result.columnsDropped === 1 ? 'is' : 'are'} in the totals but have no column of their own.`,
+    });
   }
   if (result.unparsedRecords && result.unparsedRecords > 0) {
-    out.push({ level: 'warn', id: 'unparsed', text: `${plural(result.unparsedRecords, 'record')} did not fit this tool's output and ${result.unparsedRecords === 1 ? 'was' : 'were'} not used.` });
+    out.push({
+      level: 'warn',
+      id: 'unparsed',
+      text: `${plural(result.unparsedRecords, 'record')} did not fit this tool's output and ${result.unparsedRecords === 1 ? 'was' : 'were'} not used.`,
+    });
   }
   return out;
 }
@@ -38,7 +54,9 @@ export function latencyCsv(result: LatencyHeatmapResult): string {
 }
 
 export function latencySummary(h: LatencyHeatmapResult): string[] {
-  return [`${h.count} latencies over ${h.columns.length} s: p50 ${h.p50 ?? '-'} ${h.unit}, p90 ${h.p90 ?? '-'} ${h.unit}, p99 ${h.p99 ?? '-'} ${h.unit}; ${statsLine(h.stats)}`];
+  return [
+    `${h.count} latencies over ${h.columns.length} s: p50 ${h.p50 ?? '-'} ${h.unit}, p90 ${h.p90 ?? '-'} ${h.unit}, p99 ${h.p99 ?? '-'} ${h.unit}; ${statsLine(h.stats)}`,
+  ];
 }
 
 export const latencyHeatmapKind: ResultKindDescriptor<LatencyHeatmapResult, 'latency-heatmap'> = {

@@ -4,8 +4,7 @@ import { createBiolatencyParser } from '@/lib/tools/biolatency/parse';
 export const biolatencyTool: ToolDef = {
   id: 'biolatency',
   title: 'Block I/O latency',
-  summary:
-    'Disk I/O latency (issue to completion, all disks) as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
+  summary: 'Disk I/O latency (issue to completion, all disks) as a log2 histogram in microseconds every second, drawn as a heat map with p50/p90/p99.',
   viz: 'latency-heatmap',
   viewLabel: 'Block I/O latency (biolatency)',
   countNoun: 'I/Os',

@@ -282,9 +282,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
               if (halfSeen.issuedOnly.length < MAX_HALF_SEEN) halfSeen.issuedOnly.push(ref);
             } else {
               const [list, countKey] =
-                rec.name === '@unmatched'
-                  ? ([halfSeen.completedOnly, 'completedOnlyCount'] as const)
-                  : ([halfSeen.reissued, 'reissuedCount'] as const);
+                rec.name === '@unmatched' ? ([halfSeen.completedOnly, 'completedOnlyCount'] as const) : ([halfSeen.reissued, 'reissuedCount'] as const);
               halfSeen[countKey] += value;
               if (list.length < MAX_HALF_SEEN) list.push({ ...ref, count: value });
             }
@@ -302,9 +300,7 @@ export function createBiosnoopParser(opts: BiosnoopParserOptions = {}): ToolPars
   const result = (latest?: number): BlockIoResult => {
     const byDevice = [...devices.entries()].sort((a, b) => b[1].events - a[1].events || a[0] - b[0]);
     const top = byDevice.find(([, d]) => d.grid !== null);
-    const offsetHeatmap = top
-      ? top[1].grid!.build(heatmapRows, devName(top[0]))
-      : new OffsetGrid().build(heatmapRows, null);
+    const offsetHeatmap = top ? top[1].grid!.build(heatmapRows, devName(top[0])) : new OffsetGrid().build(heatmapRows, null);
     return {
       kind: 'block-io',
       columns: BIOSNOOP_COLUMNS,

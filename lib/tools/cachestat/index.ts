@@ -7,8 +7,7 @@ const READ_SYSCALLS = ['read', 'pread64', 'readv', 'preadv', 'preadv2', 'sendfil
 export const cachestatTool: ToolDef = {
   id: 'cachestat',
   title: 'Page cache hit ratio',
-  summary:
-    'Page cache hits, misses and dirtied pages per second, system-wide, with the hit ratio: is the working set in memory?',
+  summary: 'Page cache hits, misses and dirtied pages per second, system-wide, with the hit ratio: is the working set in memory?',
   viz: 'timeseries',
   viewLabel: 'Page cache (cachestat)',
   // every buffered read, file page fault and page cache insertion runs a few map operations

@@ -3,12 +3,7 @@ import { CHUNK_STRLEN } from '@/lib/tools/execsnoop/chunks';
 import { createExecsnoopParser } from '@/lib/tools/execsnoop/parse';
 
 /** the syscalls both variants trace, entry and exit */
-const EXEC_TRACEPOINTS = [
-  'syscalls:sys_enter_execve',
-  'syscalls:sys_exit_execve',
-  'syscalls:sys_enter_execveat',
-  'syscalls:sys_exit_execveat',
-];
+const EXEC_TRACEPOINTS = ['syscalls:sys_enter_execve', 'syscalls:sys_exit_execve', 'syscalls:sys_enter_execveat', 'syscalls:sys_exit_execveat'];
 
 export const execsnoopTool: ToolDef = {
   id: 'execsnoop',

@@ -44,7 +44,7 @@ const MAX_CHUNK_CHARS = 4 * 160;
 
 export const EXECSNOOP_COLUMNS: EventColumn[] = [
   { key: 'timeSec', label: 'Time', type: 'time', description: 'when execve() was entered, seconds since tracing started' },
-  { key: 'comm', label: 'Comm', type: 'string', description: 'process name after the exec (the caller\'s, if it failed)' },
+  { key: 'comm', label: 'Comm', type: 'string', description: "process name after the exec (the caller's, if it failed)" },
   { key: 'path', label: 'Path', type: 'string', description: 'the file passed to execve() (argv[0] may differ)' },
   {
     key: 'args',

@@ -18,8 +18,20 @@ export const EXT4SLOWER_THRESHOLD: ToolParam = {
 
 /** syscalls whose entry and exit the tracepoint variant uses */
 const SYSCALLS = [
-  'read', 'readv', 'write', 'writev', 'pread64', 'pwrite64', 'preadv', 'preadv2', 'pwritev', 'pwritev2',
-  'openat', 'openat2', 'fsync', 'fdatasync',
+  'read',
+  'readv',
+  'write',
+  'writev',
+  'pread64',
+  'pwrite64',
+  'preadv',
+  'preadv2',
+  'pwritev',
+  'pwritev2',
+  'openat',
+  'openat2',
+  'fsync',
+  'fdatasync',
 ];
 
 export const ext4slowerTool: ToolDef = {

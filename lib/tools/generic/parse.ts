@@ -128,7 +128,12 @@ function child(t: TrieNode, name: string, kind: StackNode['kind']): TrieNode {
   return c;
 }
 function toNode(t: TrieNode): StackNode {
-  return { name: t.name, kind: t.kind, value: t.value, children: [...t.children.values()].map(toNode).sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)) };
+  return {
+    name: t.name,
+    kind: t.kind,
+    value: t.value,
+    children: [...t.children.values()].map(toNode).sort((a, b) => b.value - a.value || (a.name < b.name ? -1 : 1)),
+  };
 }
 
 /**
@@ -397,9 +402,21 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
           const e = b.entries.get(key)!;
           return { key, parts: same ? partsOf[i] : [key], value: how === 'sum' && typeof e.last === 'number' ? e.sum : e.last };
         });
-        rows.sort((x, y) => (typeof x.value === 'number' && typeof y.value === 'number' ? y.value - x.value : 0) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+        rows.sort(
+          (x, y) => (typeof x.value === 'number' && typeof y.value === 'number' ? y.value - x.value : 0) || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+        );
         const unkeyed = all.length === 1 && all[0] === '';
-        return { type: 'map', id: b.id, name: b.name, keyParts: unkeyed ? 0 : same ? n : 1, rows, prints: b.prints, how, entriesSeen: b.entries.size + b.dropped, entriesDropped: b.dropped };
+        return {
+          type: 'map',
+          id: b.id,
+          name: b.name,
+          keyParts: unkeyed ? 0 : same ? n : 1,
+          rows,
+          prints: b.prints,
+          how,
+          entriesSeen: b.entries.size + b.dropped,
+          entriesDropped: b.dropped,
+        };
       }
       case 'stack': {
         const pr = pruneTree(toNode(b.root), { maxNodes, minShare: 0 });
@@ -445,12 +462,25 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
           };
         }
         const list: Array<[string | null, HistBucket[]]> = b.keyed.size ? [...b.keyed.entries()] : [[null, b.prints[0]]];
-        const hists = list.map(([key, buckets]) => ({ key, buckets, count: totalCount(buckets), p50: percentile(buckets, 50), p90: percentile(buckets, 90), p99: percentile(buckets, 99) }));
+        const hists = list.map(([key, buckets]) => ({
+          key,
+          buckets,
+          count: totalCount(buckets),
+          p50: percentile(buckets, 50),
+          p90: percentile(buckets, 90),
+          p99: percentile(buckets, 99),
+        }));
         hists.sort((x, y) => y.count - x.count);
         return { type: 'histogram', id: b.id, name: b.name, hists, keysDropped: b.keysDropped };
       }
       case 'stats':
-        return { type: 'stats', id: b.id, name: b.name, rows: [...b.rows.entries()].map(([key, v]) => ({ key, ...v })).sort((x, y) => y.count - x.count), entriesDropped: b.dropped };
+        return {
+          type: 'stats',
+          id: b.id,
+          name: b.name,
+          rows: [...b.rows.entries()].map(([key, v]) => ({ key, ...v })).sort((x, y) => y.count - x.count),
+          entriesDropped: b.dropped,
+        };
     }
   };
 
@@ -462,7 +492,9 @@ export function createGenericParser(opts: GenericParserOptions = {}): ToolParser
     // a header seen last without rows yet: text, unless more may come (live)
     let sections = blocks.map(section).filter((s): s is GenericSection => s !== null);
     if (final) {
-      sections = sections.map((s) => (s.type === 'table' && s.table.eventsSeen === 0 ? { type: 'lines', id: s.id, title: 'Output', lines: [s.header], linesSeen: 1, linesDropped: 0 } : s));
+      sections = sections.map((s) =>
+        s.type === 'table' && s.table.eventsSeen === 0 ? { type: 'lines', id: s.id, title: 'Output', lines: [s.header], linesSeen: 1, linesDropped: 0 } : s,
+      );
     }
     return { kind: 'generic', sections, unknownRecords, sectionsDropped, stats: { ...stats } };
   };

@@ -30,7 +30,13 @@ export type GenericSection =
       entriesDropped: number;
     }
   /** hist()/lhist() printed once: one histogram per key (null key = unkeyed) */
-  | { type: 'histogram'; id: string; name: string; hists: Array<{ key: string | null; buckets: HistBucket[]; count: number; p50: number | null; p90: number | null; p99: number | null }>; keysDropped: number }
+  | {
+      type: 'histogram';
+      id: string;
+      name: string;
+      hists: Array<{ key: string | null; buckets: HistBucket[]; count: number; p50: number | null; p90: number | null; p99: number | null }>;
+      keysDropped: number;
+    }
   /** an unkeyed hist()/lhist() printed at intervals: one column per print */
   | { type: 'heatmap'; id: string; name: string; heatmap: LatencyHeatmapResult; unitFrom: 'map name' | 'assumed' }
   /** maps keyed by kstack/ustack */

@@ -8,8 +8,7 @@ const sys = (name: string) => [`syscalls:sys_enter_${name}`, `syscalls:sys_exit_
 export const opensnoopTool: ToolDef = {
   id: 'opensnoop',
   title: 'Files opened',
-  summary:
-    'Every open(), openat() and openat2(): time, process, fd or error, flags and the path as passed, byte-exact (any bytes in names; up to 1272 bytes).',
+  summary: 'Every open(), openat() and openat2(): time, process, fd or error, flags and the path as passed, byte-exact (any bytes in names; up to 1272 bytes).',
   viz: 'event-table',
   viewLabel: 'File opens (opensnoop)',
   // a printf per open: busy hosts open tens of thousands of files a second

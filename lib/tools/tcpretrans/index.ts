@@ -4,8 +4,7 @@ import { createTcpretransParser } from '@/lib/tools/tcpretrans/parse';
 export const tcpretransTool: ToolDef = {
   id: 'tcpretrans',
   title: 'TCP retransmits',
-  summary:
-    'Every TCP retransmit (and retransmitted SYN-ACK): when, which connection and state, how many segments, and which process owns the socket.',
+  summary: 'Every TCP retransmit (and retransmitted SYN-ACK): when, which connection and state, how many segments, and which process owns the socket.',
   viz: 'event-table',
   viewLabel: 'TCP retransmits (tcpretrans)',
   // retransmits and TCP state changes only

@@ -62,7 +62,12 @@ export const TCPRETRANS_COLUMNS: EventColumn[] = [
     description:
       'retrans: a segment sent again (timeout, fast retransmit or tail loss probe); synack: a SYN-ACK sent again; not-sent: an attempt the kernel gave up because the original was still queued on this host',
   },
-  { key: 'segs', label: 'Segs', type: 'int', description: "segments added to the kernel's retransmit counter (nstat TcpRetransSegs); empty: the socket's first event, count unknown" },
+  {
+    key: 'segs',
+    label: 'Segs',
+    type: 'int',
+    description: "segments added to the kernel's retransmit counter (nstat TcpRetransSegs); empty: the socket's first event, count unknown",
+  },
   { key: 'state', label: 'State', type: 'string', description: 'TCP state of the socket' },
   { key: 'raddr', label: 'Remote address', type: 'addr' },
   { key: 'rport', label: 'RPort', type: 'int' },

@@ -43,8 +43,12 @@ export default async function HostHistoryPage({ params, searchParams }: { params
   return (
     <div className="space-y-5">
       <div>
-        <Link href={`/hosts/${host.id}`} className="text-sm text-slate-500 hover:underline">← <EscapedText text={host.name} /></Link>
-        <h1 className="text-xl font-semibold">History of <EscapedText text={host.name} /></h1>
+        <Link href={`/hosts/${host.id}`} className="text-sm text-slate-500 hover:underline">
+          ← <EscapedText text={host.name} />
+        </Link>
+        <h1 className="text-xl font-semibold">
+          History of <EscapedText text={host.name} />
+        </h1>
         <p className="text-sm text-slate-600">Past runs and the reports made of them, newest first (at most 200 of each).</p>
       </div>
       <HistoryFilter action={`/hosts/${host.id}/history`} tools={listTools().map((t) => ({ id: t.id, title: t.title }))} values={values} />
@@ -99,7 +103,11 @@ export default async function HostHistoryPage({ params, searchParams }: { params
                   </td>
                   <td className="px-3 py-2 text-right">
                     {isAdmin && TERMINAL.has(r.status) && (
-                      <DeleteButton url={`/api/runs/${r.id}`} what={`this ${r.toolId} run`} consequence={reportOf[r.id] ? 'Its report stays.' : 'It has no report: its output goes too.'} />
+                      <DeleteButton
+                        url={`/api/runs/${r.id}`}
+                        what={`this ${r.toolId} run`}
+                        consequence={reportOf[r.id] ? 'Its report stays.' : 'It has no report: its output goes too.'}
+                      />
                     )}
                   </td>
                 </tr>

@@ -13,13 +13,20 @@ export const dynamic = 'force-dynamic';
 export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { params }) => {
   const { id } = idParam.parse(params);
   await getHost(id); // 404 before the stream opens
-  return sseResponse(req, (stream) => {
-    stream.send('snapshot', runBus.hostStates(id).map(([runId, st]) => ({ runId, run: st.run ?? null, progress: st.progress ?? null, partial: st.partial ?? null })));
-    return runBus.subscribeHost(id, (runId, ev) => {
-      if (ev.type === 'run') stream.send('run', { runId, run: ev.run });
-      else if (ev.type === 'progress') stream.send('progress', { runId, progress: ev.progress });
-      else if (ev.type === 'partial') stream.send('partial', { runId, result: ev.result });
-      else if (ev.type === 'done') stream.send('done', { runId, run: ev.run, result: ev.result });
-    });
-  }, { maxLifetimeMs: 4 * 60 * 60_000 });
+  return sseResponse(
+    req,
+    (stream) => {
+      stream.send(
+        'snapshot',
+        runBus.hostStates(id).map(([runId, st]) => ({ runId, run: st.run ?? null, progress: st.progress ?? null, partial: st.partial ?? null })),
+      );
+      return runBus.subscribeHost(id, (runId, ev) => {
+        if (ev.type === 'run') stream.send('run', { runId, run: ev.run });
+        else if (ev.type === 'progress') stream.send('progress', { runId, progress: ev.progress });
+        else if (ev.type === 'partial') stream.send('partial', { runId, result: ev.result });
+        else if (ev.type === 'done') stream.send('done', { runId, run: ev.run, result: ev.result });
+      });
+    },
+    { maxLifetimeMs: 4 * 60 * 60_000 },
+  );
 });

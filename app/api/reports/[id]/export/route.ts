@@ -8,10 +8,13 @@ import { exportReportItem, exportResponse } from '@/lib/reports/export';
 const query = z.object({ tool: toolIdSchema, format: exportFormatSchema, kernelSuffix: kernelSuffixSchema });
 
 /** ?tool=<id>&format=raw|json|csv|folded|pprof|svg[&kernelSuffix=0]: a download of one tool's part of the report. */
-export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'report.export', target: (p) => `report:${p.id}` } }, async (req, { params, principal, audit }) => {
-  const { id } = idParam.parse(params);
-  const { tool, format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  audit({ details: { tool, format } });
-  if (format === 'raw') await requireRawDownload(principal);
-  return exportResponse(await exportReportItem(id, tool, format, { kernelSuffix }));
-});
+export const GET = route<{ id: string }>(
+  { role: 'viewer', audit: { action: 'report.export', target: (p) => `report:${p.id}` } },
+  async (req, { params, principal, audit }) => {
+    const { id } = idParam.parse(params);
+    const { tool, format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+    audit({ details: { tool, format } });
+    if (format === 'raw') await requireRawDownload(principal);
+    return exportResponse(await exportReportItem(id, tool, format, { kernelSuffix }));
+  },
+);

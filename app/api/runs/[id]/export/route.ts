@@ -7,10 +7,13 @@ import { exportResponse, exportRun } from '@/lib/reports/export';
 const query = z.object({ format: exportFormatSchema, kernelSuffix: kernelSuffixSchema });
 
 /** ?format=raw|json|csv|folded|pprof|svg[&kernelSuffix=0]: a download of a run's output (also before or without a report). */
-export const GET = route<{ id: string }>({ role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } }, async (req, { params, principal, audit }) => {
-  const { id } = idParam.parse(params);
-  const { format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
-  audit({ details: { format } });
-  if (format === 'raw') await requireRawDownload(principal);
-  return exportResponse(await exportRun(id, format, { kernelSuffix }));
-});
+export const GET = route<{ id: string }>(
+  { role: 'viewer', audit: { action: 'run.export', target: (p) => `run:${p.id}` } },
+  async (req, { params, principal, audit }) => {
+    const { id } = idParam.parse(params);
+    const { format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+    audit({ details: { format } });
+    if (format === 'raw') await requireRawDownload(principal);
+    return exportResponse(await exportRun(id, format, { kernelSuffix }));
+  },
+);
