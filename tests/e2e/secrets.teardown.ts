@@ -18,8 +18,8 @@ function filesUnder(dir: string): string[] {
 teardown('no private key material in bundles, server log, database or API responses', async ({ page }) => {
   teardown.setTimeout(300_000);
   const keys = [fs.readFileSync(fleetClientKeyPath(), 'utf8')];
-  const testKeyFile = path.join(dataDir(), 'e2e-test-key');
-  if (fs.existsSync(testKeyFile)) keys.push(fs.readFileSync(testKeyFile, 'utf8'));
+  // e2e-test-key (auth.spec.ts), e2e-test-key-* (other specs that add keys), when they ran
+  for (const f of fs.readdirSync(dataDir()).filter((x) => /^e2e-test-key(-|$)/.test(x))) keys.push(fs.readFileSync(path.join(dataDir(), f), 'utf8'));
   const fragments = keys.flatMap(keyFragments);
   const leaks: string[] = [];
   const search = (where: string, text: string) => {
