@@ -148,7 +148,8 @@ describe('a fleet run over the real fleet, with broken hosts among it', () => {
     await addHost('fleet13', { name: `wrongkey-${suffix}`, pinKeyOf: 'fleet11', tags: web });
     await addHost('fleet31', { name: `unpinned-${suffix}`, pin: false, tags: web });
     // All these hosts share this machine's 2 cores: 21 first-time preflights and bpftrace 0.17 starts at
-    // once took more than 5 s to attach (SIGINT came first: exit 130). 8 at a time, 10 s each.
+    // once took more than 5 s to attach (the duration counts from bpftrace's start: SIGINT came before
+    // its probes were attached, exit 130). 8 at a time, 15 s each.
     const { setSetting } = await import('@/lib/settings');
     await setSetting('fleet.fanout', 8, 'it');
 
@@ -156,7 +157,7 @@ describe('a fleet run over the real fleet, with broken hosts among it', () => {
     const traffic = await tcpTraffic();
     port = traffic.port;
     try {
-      const started = await startFleetRun({ selector: 'role=web', toolIds: ['tcplife'], durationSec: 10 }, 'it');
+      const started = await startFleetRun({ selector: 'role=web', toolIds: ['tcplife'], durationSec: 15 }, 'it');
       expect(started.status).toBe('running');
       expect(started.hosts).toHaveLength(good.length + 5);
       fleet = await waitForFleetRun(started.id, 240_000);
@@ -260,7 +261,7 @@ describe('fan-out, cancel, bad input', () => {
     const { setSetting } = await import('@/lib/settings');
     const { startFleetRun, waitForFleetRun } = await import('@/lib/fleet/service');
     await setSetting('fleet.fanout', 3, 'it');
-    const started = await startFleetRun({ selector: 'group=fan', toolIds: ['tcplife'], durationSec: 5 }, 'it');
+    const started = await startFleetRun({ selector: 'group=fan', toolIds: ['tcplife'], durationSec: 15 }, 'it');
     expect(started.fanout).toBe(3);
     const f = await waitForFleetRun(started.id, 240_000);
     expect(f.status).toBe('completed');
@@ -274,7 +275,7 @@ describe('fan-out, cancel, bad input', () => {
     let max = 0;
     for (const [, d] of events) max = Math.max(max, (now += d));
     expect(max).toBeLessThanOrEqual(3);
-    // and it did fan out: 7 runs of 5 s do not go one at a time
+    // and it did fan out: 7 runs of 15 s do not go one at a time
     expect(max).toBeGreaterThanOrEqual(2);
   });
 
@@ -285,11 +286,20 @@ describe('fan-out, cancel, bad input', () => {
     const busy = startBusyLoop(60);
     try {
       const started = await startFleetRun({ selector: 'group=fan', toolIds: ['profile'], durationSec: 60 }, 'it');
-      // two hosts tracing for a few seconds (profile prints its maps only at exit: that is what cancel must keep)
+      // two hosts tracing (their probes attached: the first record came) for a few seconds; profile
+      // prints its maps only at exit: that is what cancel must keep
+      const { runBus } = await import('@/lib/runs/bus');
+      const attachedAt = new Map<string, number>();
       await pollUntil(
-        () => getFleetRun(started.id),
-        (f) => f.hosts.filter((h) => h.runs[0].status === 'running' && h.runs[0].startedAt && Date.now() - Date.parse(h.runs[0].startedAt) > 3000).length === 2,
-        120_000,
+        async () => {
+          for (const h of (await getFleetRun(started.id)).hosts) {
+            const r = h.runs[0];
+            if (!attachedAt.has(r.id) && (runBus.state(r.id)?.progress?.records ?? 0) > 0) attachedAt.set(r.id, Date.now());
+          }
+          return [...attachedAt.values()].filter((t) => Date.now() - t > 3000).length;
+        },
+        (n) => n === 2,
+        180_000,
         250,
       );
       const after = await cancelFleetRun(started.id);
@@ -312,6 +322,44 @@ describe('fan-out, cancel, bad input', () => {
     } finally {
       busy.kill('SIGKILL');
     }
+  });
+
+  it('the live stream: a snapshot, every run event tagged with runId and hostId, each done, then the fleet run', async () => {
+    const { setSetting } = await import('@/lib/settings');
+    const { startFleetRun } = await import('@/lib/fleet/service');
+    const { fleetEventsResponse } = await import('@/lib/fleet/events');
+    await setSetting('fleet.fanout', 2, 'it');
+    const started = await startFleetRun({ selector: `name=fan-fleet3[12]-${suffix}`.replace('[12]', '?'), toolIds: ['tcplife'], durationSec: 15 }, 'it');
+    const ac = new AbortController();
+    const res = await fleetEventsResponse(new Request('http://x/', { signal: ac.signal }), started.id, { partials: false });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    let text = '';
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({ name: m[1], data: JSON.parse(m[2]) }));
+    expect(events[0].name).toBe('snapshot');
+    expect(events[0].data.id).toBe(started.id);
+    expect(events.at(-1)!.name).toBe('fleet');
+    expect(events.at(-1)!.data.status).not.toBe('running');
+    const runIds = new Set(started.hosts.map((h) => h.runs[0].id));
+    const middle = events.slice(1, -1);
+    expect(middle.length).toBeGreaterThan(4);
+    for (const e of middle) {
+      expect(['run', 'progress', 'done']).toContain(e.name); // no partials: asked so
+      expect(runIds.has(e.data.runId)).toBe(true);
+      expect(started.hosts.find((h) => h.runs[0].id === e.data.runId)!.hostId).toBe(e.data.hostId);
+    }
+    expect(
+      middle
+        .filter((e) => e.name === 'done')
+        .map((e) => e.data.runId)
+        .sort(),
+    ).toEqual([...runIds].sort());
+    expect(middle.some((e) => e.name === 'progress' && e.data.progress.records > 0)).toBe(true);
   });
 
   it('bad input: a selector matching nothing, unknown tools and hosts, durations out of range', async () => {
@@ -357,7 +405,7 @@ describe('the CLI: bpfdeck run --hosts', () => {
   it('per-host progress lines, a final per-host table, exit 0 when every host completed', async () => {
     const { setSetting } = await import('@/lib/settings');
     await setSetting('fleet.fanout', 4, 'it');
-    const r = await cli(['run', '--hosts', 'group=fan', '--tool', 'tcplife', '--duration', '5']);
+    const r = await cli(['run', '--hosts', 'group=fan', '--tool', 'tcplife', '--duration', '15']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^bpfdeck: fleet run \S{22}: tcplife on 7 hosts for 5 s \(7 runs, 4 hosts at a time\)$/m);
     for (const n of ['fleet31', 'fleet37']) {
@@ -387,7 +435,7 @@ describe('the CLI: bpfdeck run --hosts', () => {
     const out = path.join(os.tmpdir(), `bpfdeck-it-fleet-${suffix}.csv`);
     const traffic = await tcpTraffic();
     try {
-      const r = await cli(['run', '--hosts', `name=fan-fleet3?-${suffix}`, '--tool', 'tcplife', '--duration', '5', '--export', 'csv', '-o', out]);
+      const r = await cli(['run', '--hosts', `name=fan-fleet3?-${suffix}`, '--tool', 'tcplife', '--duration', '15', '--export', 'csv', '-o', out]);
       expect(r.code, r.stderr).toBe(0);
       const csv = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean);
       expect(csv[0]).toMatch(/^host,/);
@@ -411,7 +459,7 @@ describe('500 hosts selected at once', () => {
     const { startFleetRun, waitForFleetRun } = await import('@/lib/fleet/service');
     const { runner } = await import('@/lib/runs/service');
     await setSetting('fleet.fanout', 4, 'it');
-    // first in name order: 4 real hosts tracing for 10 s take every slot, longer than the 4 s connect timeout
+    // first in name order: 4 real hosts tracing for 15 s take every slot, longer than the 4 s connect timeout
     for (const n of ['fleet41', 'fleet42', 'fleet43', 'fleet44']) await addHost(n, { name: `a-big-${n}-${suffix}`, tags: { batch: 'big' } });
     // then 492 hosts on loopback ports nothing listens on: refused at once
     const k = hostKeyFromPublicKeyLine(readHostPublicKey(fleetHost('fleet11')));
@@ -440,7 +488,7 @@ describe('500 hosts selected at once', () => {
       });
       expect(open, `port ${i} is free`).toBe(false);
     }
-    const started = await startFleetRun({ selector: 'batch=big', toolIds: ['tcplife'], durationSec: 10 }, 'it');
+    const started = await startFleetRun({ selector: 'batch=big', toolIds: ['tcplife'], durationSec: 15 }, 'it');
     expect(started.hosts).toHaveLength(500);
     expect(started.counts.queued).toBe(500);
     let maxHosts = 0;
@@ -450,12 +498,12 @@ describe('500 hosts selected at once', () => {
     expect(maxHosts).toBeLessThanOrEqual(4);
     const real = f.hosts.filter((h) => !h.hostName.startsWith('m-big-'));
     for (const h of real) expect(h.runs[0].status, `${h.hostName}: ${h.runs[0].errorMessage}`).toBe('completed');
-    // the last four started only after one of the first four had ended, which traced for 10 s: they
+    // the last four started only after one of the first four had ended, which ran for 15 s: they
     // waited longer than the 4 s connect timeout, and waiting did not count against it
     const firstEnded = Math.min(...f.hosts.filter((h) => h.hostName.startsWith('a-big-')).map((h) => Date.parse(h.runs[0].endedAt!)));
     for (const h of f.hosts.filter((x) => x.hostName.startsWith('z-big-'))) expect(Date.parse(h.runs[0].startedAt!)).toBeGreaterThan(firstEnded);
     for (const h of f.hosts.filter((x) => x.hostName.startsWith('a-big-'))) {
-      expect(Date.parse(h.runs[0].endedAt!) - Date.parse(h.runs[0].startedAt!)).toBeGreaterThanOrEqual(10_000);
+      expect(Date.parse(h.runs[0].endedAt!) - Date.parse(h.runs[0].startedAt!)).toBeGreaterThanOrEqual(15_000);
     }
     const refused = f.hosts.filter((h) => h.hostName.startsWith('m-big-')).map((h) => h.runs[0]);
     expect(refused).toHaveLength(492);
