@@ -329,7 +329,9 @@ describe('fan-out, cancel, bad input', () => {
     const { startFleetRun } = await import('@/lib/fleet/service');
     const { fleetEventsResponse } = await import('@/lib/fleet/events');
     await setSetting('fleet.fanout', 2, 'it');
-    const started = await startFleetRun({ selector: `name=fan-fleet3[12]-${suffix}`.replace('[12]', '?'), toolIds: ['tcplife'], durationSec: 15 }, 'it');
+    const { listHosts } = await import('@/lib/hosts/service');
+    const two = (await listHosts({ selector: 'group=fan' })).slice(0, 2).map((h) => h.id);
+    const started = await startFleetRun({ hostIds: two, toolIds: ['tcplife'], durationSec: 15 }, 'it');
     const ac = new AbortController();
     const res = await fleetEventsResponse(new Request('http://x/', { signal: ac.signal }), started.id, { partials: false });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
