@@ -62,6 +62,7 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/fleet-runs/[id]/cancel': { POST: 'operator' },
   '/api/fleet-runs/[id]/results': { GET: 'viewer' },
   '/api/fleet-runs/[id]/report': { POST: 'operator' },
+  '/api/fleet-runs/[id]/export': { GET: 'viewer' },
   '/api/reports/[id]/fleet-results': { GET: 'viewer' },
 };
 
@@ -93,6 +94,7 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   // the query (toolId) is checked before the fleet run is looked up
   '/api/fleet-runs/[id]/results': { GET: 422 },
   '/api/fleet-runs/[id]/report': { POST: 404 },
+  '/api/fleet-runs/[id]/export': { GET: 422 },
   '/api/reports/[id]/fleet-results': { GET: 422 },
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },
