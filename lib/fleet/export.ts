@@ -9,27 +9,11 @@ import { AppError } from '@/lib/errors';
 import { getFleetRun } from '@/lib/fleet/service';
 import type { ExportFile } from '@/lib/reports/export';
 import type { PublicFleetRun } from '@/lib/fleet/types';
+import { mergeHostCsv, mergeHostFolded } from '@/lib/fleet/export-merge';
 
 export const FLEET_EXPORT_FORMATS = ['csv', 'folded', 'json'] as const;
 export type FleetExportFormat = (typeof FLEET_EXPORT_FORMATS)[number];
 export const fleetExportFormatSchema = z.enum(FLEET_EXPORT_FORMATS);
-
-/** Split CSV text into records (RFC 4180: a newline inside quotes belongs to the field). */
-function csvRecords(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let quotes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quotes++;
-    else if (ch === '\n' && quotes % 2 === 0) {
-      out.push(text.slice(start, i).replace(/\r$/, ''));
-      start = i + 1;
-    }
-  }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
-}
 
 /**
  * One export of a tool over the fleet, with a host column: csv gets a leading `host` column (header once;
@@ -47,24 +31,10 @@ export async function fleetExportText(f: PublicFleetRun, toolId: string, format:
     for (const p of parts) hosts.push({ host: p.host, runId: p.runId, result: await getRunResult(p.runId) });
     return `${JSON.stringify({ toolId, hosts })}\n`;
   }
-  const lines: string[] = [];
-  let header: string | null = null;
-  for (const p of parts) {
-    const body = String((await exportRun(p.runId, format, { kernelSuffix })).body);
-    if (format === 'folded') {
-      for (const l of body.split('\n')) if (l) lines.push(`${p.host};${l}`);
-      continue;
-    }
-    const recs = csvRecords(body);
-    for (const rec of recs) {
-      if (rec.startsWith('#')) lines.push(`# ${p.host}: ${rec.replace(/^#\s*/, '')}`);
-      else if (header === null) header = `host,${rec}`;
-      else if (rec === header.slice('host,'.length)) continue;
-      else if (rec !== '') lines.push(`${p.host},${rec}`);
-    }
-  }
-  if (format === 'csv') return `${[...lines.filter((l) => l.startsWith('#')), header ?? 'host', ...lines.filter((l) => !l.startsWith('#'))].join('\n')}\n`;
-  return `${lines.join('\n')}\n`;
+  const bodies: Array<{ host: string; text: string }> = [];
+  for (const p of parts) bodies.push({ host: p.host, text: String((await exportRun(p.runId, format, { kernelSuffix })).body) });
+  if (format === 'folded') return mergeHostFolded(bodies.map((b) => ({ host: b.host, folded: b.text })));
+  return mergeHostCsv(bodies.map((b) => ({ host: b.host, csv: b.text })));
 }
 
 export async function exportFleetRun(id: string, toolId: string, format: FleetExportFormat, opts: { kernelSuffix?: boolean } = {}): Promise<ExportFile> {
