@@ -409,7 +409,7 @@ describe('the CLI: bpfdeck run --hosts', () => {
     await setSetting('fleet.fanout', 4, 'it');
     const r = await cli(['run', '--hosts', 'group=fan', '--tool', 'tcplife', '--duration', '15']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^bpfdeck: fleet run \S{22}: tcplife on 7 hosts for 5 s \(7 runs, 4 hosts at a time\)$/m);
+    expect(r.stderr).toMatch(/^bpfdeck: fleet run \S{22}: tcplife on 7 hosts for 15 s \(7 runs, 4 hosts at a time\)$/m);
     for (const n of ['fleet31', 'fleet37']) {
       expect(r.stderr).toContain(`bpfdeck: fan-${n}-${suffix} tcplife: connecting`);
       expect(r.stderr).toMatch(new RegExp(`^bpfdeck: fan-${n}-${suffix} tcplife: completed: \\d+ records, 0 lost$`, 'm'));
