@@ -222,9 +222,13 @@ describe('a fleet run over the real fleet, with broken hosts among it', () => {
     const { getReport } = await import('@/lib/reports/read');
     const { fleetReportResultsJson } = await import('@/lib/fleet/report');
     const { createFleetReport } = await import('@/lib/fleet/report');
-    const page = await listFleetRuns({ limit: 5 });
-    const line = page.fleetRuns.find((f) => f.id === fleet.id)!;
-    expect(line.reportId).not.toBeNull();
+    // made right after the last host's run ended (not holding up its "done")
+    const line = await pollUntil(
+      async () => (await listFleetRuns({ limit: 5 })).fleetRuns.find((f) => f.id === fleet.id)!,
+      (l) => l.reportId !== null,
+      60_000,
+      200,
+    );
     expect(await createFleetReport(fleet.id, { force: true })).toEqual({ id: line.reportId, created: false });
     const report = await getReport(line.reportId!);
     expect(report.kind).toBe('fleet');
