@@ -118,6 +118,7 @@ const PAGES: Record<string, Access> = {
   '/reports/import': 'operator',
   '/compare': 'viewer',
   '/dev/viz': 'viewer',
+  '/dev/viz/fleet': 'viewer',
   '/admin': 'admin',
   '/admin/users': 'admin',
   '/admin/tokens': 'admin',
