@@ -8,7 +8,7 @@
 import { useMemo } from 'react';
 import type { LatencyHeatmapResult } from '@/lib/tools/types';
 import { hostsWithout, withResult, type FleetHostInput } from '@/lib/fleet/views/hosts';
-import { heatmapOrder, latencyOverview, OUTLIER_RATIO, type LatencyCell } from '@/lib/fleet/views/latency';
+import { alignLatencyRows, heatmapOrder, latencyOverview, OUTLIER_RATIO, type LatencyCell } from '@/lib/fleet/views/latency';
 import { escapeControl, formatDuration } from '@/lib/viz/format';
 import { LatencyHeatmap } from '@/components/viz/LatencyHeatmap';
 import { VizEmpty } from '@/components/viz/VizStates';
@@ -31,7 +31,12 @@ function cellStyle(c: LatencyCell): React.CSSProperties {
 export function FleetLatencyView({ hosts, label, countNoun = 'events' }: FleetLatencyViewProps) {
   const o = useMemo(() => latencyOverview(hosts), [hosts]);
   const order = useMemo(() => heatmapOrder(o), [o]);
-  const results = useMemo(() => new Map(withResult<LatencyHeatmapResult>(hosts, ['latency-heatmap']).map((h) => [h.hostId, h])), [hosts]);
+  // one y axis for every host's heat map: side by side they compare
+  const results = useMemo(() => {
+    const hs = withResult<LatencyHeatmapResult>(hosts, ['latency-heatmap']);
+    const aligned = alignLatencyRows(hs.map((h) => h.result));
+    return new Map(hs.map((h, i) => [h.hostId, { ...h, result: aligned[i] }]));
+  }, [hosts]);
   const missing = useMemo(() => hostsWithout(hosts, ['latency-heatmap']), [hosts]);
   if (o.rows.length === 0) return <VizEmpty label={label}>No host has latencies.</VizEmpty>;
   const f = (v: number | null) => (v === null ? '—' : formatDuration(v, o.unit));
@@ -87,6 +92,7 @@ export function FleetLatencyView({ hosts, label, countNoun = 'events' }: FleetLa
         hosts of 20+ {countNoun}).{o.tooFew.length > 0 ? ` Too few ${countNoun} to judge: ${o.tooFew.map(escapeControl).join(', ')}.` : ''}
       </p>
       <div className="grid gap-4 xl:grid-cols-2" data-testid="fleet-latency-heatmaps">
+        {/* same latency rows on every host (alignLatencyRows); colours scale per host (legend under each) */}
         {order.map((id) => {
           const h = results.get(id)!;
           return (

@@ -7,7 +7,8 @@ import { foldedLines } from '@/lib/export/folded';
 import { pprofProfile } from '@/lib/export/pprof';
 import { filterHosts, hostsWithout, nodeSet, type FleetHostInput } from '@/lib/fleet/views/hosts';
 import { frameShares, functionShares, mergeFlame, mergedProfile } from '@/lib/fleet/views/flame';
-import { latencyOverview } from '@/lib/fleet/views/latency';
+import { alignLatencyRows, latencyOverview } from '@/lib/fleet/views/latency';
+import { buildLatencyGrid } from '@/lib/viz/heatmap';
 import { pruneTree } from '@/lib/tools/profile/parse';
 import type { LatencyHeatmapResult, ProfileResult, StackNode } from '@/lib/tools/types';
 import { captureFacts, fleetFixtures } from './fleet-fixtures';
@@ -250,5 +251,23 @@ describe('latency overview (runqlat, biolatency on four hosts, one after another
     const o = latencyOverview(few);
     expect(o.tooFew).toEqual(['fleet31']);
     expect(o.rows.find((r) => r.hostName === 'fleet31')!.outlier).toBe(false);
+  });
+
+  it('heat maps side by side get the same latency rows; counts unchanged', () => {
+    const rs = fleetFixtures<LatencyHeatmapResult>('runqlat').map((h) => h.result!);
+    const before = rs.map((r) => buildLatencyGrid(r).rows.length);
+    expect(new Set(before).size).toBeGreaterThan(1);
+    const aligned = alignLatencyRows(rs);
+    const rows = aligned.map((r) =>
+      buildLatencyGrid(r)
+        .rows.map((b) => `${b.min}:${b.max}`)
+        .join(','),
+    );
+    expect(new Set(rows).size).toBe(1);
+    for (const [i, r] of aligned.entries()) {
+      expect(r.total.reduce((a, b) => a + b.count, 0)).toBe(rs[i].total.reduce((a, b) => a + b.count, 0));
+      const [g, g0] = [buildLatencyGrid(r), buildLatencyGrid(rs[i])];
+      expect([g.max, g.nonZero, g.nCols]).toEqual([g0.max, g0.nonZero, g0.nCols]);
+    }
   });
 });

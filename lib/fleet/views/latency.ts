@@ -10,7 +10,7 @@
  * never judged (three I/Os say nothing about a host).
  */
 import type { HistBucket } from '@/lib/bpftrace/types';
-import { percentile, sumHistograms } from '@/lib/tools/histogram';
+import { fillLog2Gaps, percentile, sumHistograms } from '@/lib/tools/histogram';
 import type { LatencyHeatmapResult } from '@/lib/tools/types';
 import { withResult, type FleetHostInput } from '@/lib/fleet/views/hosts';
 
@@ -114,4 +114,28 @@ export function latencyOverview(input: ReadonlyArray<FleetHostInput<unknown>>): 
 /** Hosts' heat maps in one order for the side-by-side view: outliers first, then by name. */
 export function heatmapOrder(overview: LatencyOverview): string[] {
   return [...overview.rows].sort((a, b) => Number(b.outlier) - Number(a.outlier) || (a.hostName < b.hostName ? -1 : 1)).map((r) => r.hostId);
+}
+
+/**
+ * The hosts' results with one set of latency rows: each host's `total` padded with empty buckets to
+ * the union of every host's bucket bounds (log2 gaps filled), so heat maps side by side share their
+ * y axis (components/viz/LatencyHeatmap takes its rows from `total` and the columns). Counts unchanged.
+ */
+export function alignLatencyRows<R extends Pick<LatencyHeatmapResult, 'total' | 'columns'>>(results: readonly R[]): R[] {
+  const key = (b: HistBucket) => `${b.min ?? ''}:${b.max ?? ''}`;
+  const all = new Map<string, HistBucket>();
+  for (const r of results) {
+    for (const b of r.total) all.set(key(b), { ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}), count: 0 });
+    for (const c of r.columns)
+      for (const b of c.buckets) all.set(key(b), { ...(b.min !== undefined ? { min: b.min } : {}), ...(b.max !== undefined ? { max: b.max } : {}), count: 0 });
+  }
+  const union = fillLog2Gaps(
+    [...all.values()].sort((a, b) =>
+      a.min === undefined || b.min === undefined ? (a.min === undefined ? 0 : 1) - (b.min === undefined ? 0 : 1) : a.min - b.min,
+    ),
+  );
+  return results.map((r) => {
+    const own = new Map(r.total.map((b) => [key(b), b.count]));
+    return { ...r, total: union.map((b) => ({ ...b, count: own.get(key(b)) ?? 0 })) };
+  });
 }
