@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   BPFDECK_SECRET_KEY: z.string().optional(),
   /** runs executing at once across all hosts */
   BPFDECK_MAX_CONCURRENT_RUNS: intFromEnv(32, 1, 256),
+  /** default of the fleet.fanout setting: hosts of one fleet run executing at once (pssh's default -p is 32 too) */
+  BPFDECK_FLEET_FANOUT: intFromEnv(32, 1, 1024),
   /** TCP connect + SSH handshake limit */
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
@@ -123,6 +125,8 @@ export interface AppConfig {
   databaseFile: string;
   secretKeyBase64: string | undefined;
   maxConcurrentRuns: number;
+  /** default hosts at a time per fleet run (the fleet.fanout setting overrides it) */
+  fleetFanout: number;
   sshConnectTimeoutMs: number;
   maxRawOutputBytes: number;
   stopGraceSec: number;
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseFile: describeDatabase(database),
     secretKeyBase64: e.BPFDECK_SECRET_KEY,
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
+    fleetFanout: e.BPFDECK_FLEET_FANOUT,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_BYTES ?? e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,

@@ -4,6 +4,8 @@
  */
 export type ErrorCode =
   | 'validation'
+  /** a request that is well-formed but picks nothing to act on (a selector matching no host) */
+  | 'empty_selection'
   | 'not_found'
   | 'conflict'
   | 'host_key_unknown'
@@ -35,6 +37,7 @@ export const invalid = (msg: string, details?: Record<string, unknown>) => new A
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   validation: 422,
+  empty_selection: 400,
   not_found: 404,
   conflict: 409,
   host_key_unknown: 409,

@@ -43,7 +43,8 @@ fi
 PKGS=(bpftrace openssh-server openssh-client sudo chromium debootstrap bc iproute2 procps iptables
       fonts-dejavu-core ca-certificates util-linux
       gcc g++ make python3 libc6-dev   # a C workload for profile tests; node-gyp builds better-sqlite3
-      postgresql)                      # PostgreSQL 15: the scaled form's database; tests run a private server
+      postgresql                       # PostgreSQL 15: the scaled form's database; tests run a private server
+      pssh)                            # parallel-ssh: the baseline of the P4 fan-out benchmark (tests/bench/p4-fanout.ts)
 # npm only to bootstrap: scripts/node/ensure-node.sh fetches the pinned Node LTS with it (any version)
 command -v npm >/dev/null || PKGS+=(npm)
 

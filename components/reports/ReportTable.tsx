@@ -5,7 +5,7 @@ import { DeleteButton } from '@/components/reports/DeleteButton';
 import { fmtTime } from '@/components/reports/format';
 import { EscapedText } from '@/components/viz/EscapedText';
 
-const KIND = { run: 'run', dashboard: 'dashboard', import: 'imported' } as const;
+const KIND = { run: 'run', dashboard: 'dashboard', import: 'imported', fleet: 'fleet', 'fleet-host': 'fleet host' } as const;
 
 export function ReportTable({ reports, showHost = true, canDelete = false }: { reports: ReportSummary[]; showHost?: boolean; canDelete?: boolean }) {
   if (reports.length === 0) return <p className="text-sm text-slate-600">No reports.</p>;

@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = {
   'identity.delete': 'SSH identity deleted',
   'run.start': 'tool run started',
   'run.cancel': 'run cancelled',
+  'fleet.start': 'fleet run started',
+  'fleet.cancel': 'fleet run cancelled',
   'dashboard.start': 'dashboard run started (all tools)',
   'run.export': 'raw output downloaded',
   'report.create': 'report created',

@@ -34,9 +34,19 @@ export async function withRunQuota<T>(requestedBy: string, create: () => Promise
   }
 }
 
+/**
+ * The same, for a fleet run: it counts as one start and, while any of its runs is live, one active run
+ * (its hosts' runs are bounded by the fan-out instead; a 500-host fleet run is one request).
+ */
+export function withFleetQuota<T>(requestedBy: string, create: () => Promise<T>): Promise<T> {
+  return withRunQuota(requestedBy, create);
+}
+
 export async function checkRunQuota(requestedBy: string): Promise<void> {
   const { maxActivePerUser, maxStartsPer10Min } = config().runLimits;
-  const active = await db().run.count({ where: { requestedBy, status: { in: LIVE } } });
+  const active =
+    (await db().run.count({ where: { requestedBy, fleetRunId: null, status: { in: LIVE } } })) +
+    (await db().fleetRun.count({ where: { requestedBy, runs: { some: { status: { in: LIVE } } } } }));
   if (active >= maxActivePerUser) {
     throw new AppError('rate_limited', `${requestedBy} has ${active} runs queued or running (at most ${maxActivePerUser}); wait for one to end or cancel one`, {
       active,
@@ -44,7 +54,9 @@ export async function checkRunQuota(requestedBy: string): Promise<void> {
     });
   }
   const since = new Date(Date.now() - 10 * 60_000);
-  const recent = await db().run.count({ where: { requestedBy, createdAt: { gte: since } } });
+  const recent =
+    (await db().run.count({ where: { requestedBy, fleetRunId: null, createdAt: { gte: since } } })) +
+    (await db().fleetRun.count({ where: { requestedBy, createdAt: { gte: since } } }));
   if (recent >= maxStartsPer10Min) {
     throw new AppError('rate_limited', `${requestedBy} started ${recent} runs in the last 10 minutes (at most ${maxStartsPer10Min}); try again later`, {
       recent,

@@ -18,6 +18,8 @@ export interface ProbeCheck {
 export interface HostCapabilities {
   checkedAt: string;
   kernelRelease: string | null;
+  /** online CPUs (`getconf _NPROCESSORS_ONLN`, else `nproc`); null: not printed; absent: checked before it was recorded */
+  cpuCount?: number | null;
   /** null: not found in PATH */
   bpftraceVersion: string | null;
   bpftracePath: string | null;
@@ -51,6 +53,7 @@ function buildPreflightCommand(): string {
   // `bpftrace -l` lists every tracepoint this kernel has; the parser keeps the ones tools ask about.
   const lines = [
     `echo "${M} kernel=$(uname -r 2>/dev/null)"`,
+    `echo "${M} ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"`,
     `echo "${M} bpftrace_path=$(command -v bpftrace 2>/dev/null)"`,
     `[ -r /sys/kernel/btf/vmlinux ] && echo "${M} btf=1" || echo "${M} btf=0"`,
     // /sys/kernel/tracing is root-only (0700): ask the mount table, not the directory.
@@ -103,6 +106,7 @@ export function parsePreflightOutput(stdout: string, durationMs: number, now = n
   return {
     checkedAt: now.toISOString(),
     kernelRelease: one('kernel') || null,
+    cpuCount: /^\d{1,6}$/.test(one('ncpu').trim()) && Number(one('ncpu')) > 0 ? Number(one('ncpu')) : null,
     bpftracePath: one('bpftrace_path') || null,
     bpftraceVersion: sudoRc === 0 ? version : null,
     sudoOk: sudoRc === 0,

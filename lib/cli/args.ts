@@ -23,7 +23,8 @@ export type CliCommand =
       toolId: string;
       /** null: the tool's default duration */
       durationSec: number | null;
-      target: { kind: 'host'; name: string } | { kind: 'local' };
+      /** host: one registered host; fleet: every host a selector picks (a fleet run); local: this machine */
+      target: { kind: 'host'; name: string } | { kind: 'fleet'; selector: string } | { kind: 'local' };
       json: boolean;
       params: Record<string, number>;
       export: CliExport | null;
@@ -99,10 +100,17 @@ bounded whatever its size.
 `,
   run: `usage: bpfdeck run --tool <id> [--duration <seconds>] (--host <name> | --local) [--json]
                    [--param <name>=<integer>]...
+       bpfdeck run --tool <id|dashboard> [--duration <seconds>] --hosts <selector> [--json]
 
 Runs a tool for a fixed time and prints its result.
   --host <name>   a host registered in the database (by its name); the run is recorded there as on the
                   web page, with progress on stderr
+  --hosts <sel>   every host the selector picks (see \`bpfdeck hosts --help\`), as one fleet run: the
+                  fleet's fan-out hosts at a time, a line on stderr whenever a host's run changes state,
+                  then one line per host and tool on stdout (--json: the fleet run as JSON). --tool
+                  dashboard runs every tool that can run on each host. Exit status 1 if any host's run
+                  failed or was cancelled, or the selector matches no host. --export gives csv, folded
+                  or json with a host column (csv), the host as root frame (folded) or a host field (json)
   --local         on this machine, with the local bpftrace (needs root); not recorded
   --duration <s>  whole seconds, within the tool's limits (default: the tool's default duration)
   --param n=v     a tool parameter, e.g. --param minLatencyMs=5 for ext4slower (see \`bpfdeck tools\`)
@@ -123,6 +131,7 @@ const SPECS: Record<CommandName, OptSpec> = {
     tool: 'value',
     duration: 'value',
     host: 'value',
+    hosts: 'value',
     local: 'flag',
     json: 'flag',
     param: 'multi',
@@ -248,8 +257,14 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       const id = toolId(p, topic);
       if (p.positional.length) throw new UsageError(`run takes no positional arguments (got ${p.positional[0]})`, topic);
       const host = p.values.get('host');
+      const hosts = p.values.get('hosts');
       const local = p.flags.has('local');
-      if ((host === undefined) === !local) throw new UsageError('run needs exactly one of --host <name> or --local', topic);
+      if ([host !== undefined, hosts !== undefined, local].filter(Boolean).length !== 1) {
+        throw new UsageError('run needs exactly one of --host <name>, --hosts <selector> or --local', topic);
+      }
+      if (hosts !== undefined && (hosts.trim() === '' || hosts.length > 1024)) throw new UsageError('--hosts: a selector, e.g. role=web', topic);
+      if (id === 'dashboard' && hosts === undefined) throw new UsageError('--tool dashboard goes with --hosts <selector> (one host: the host page)', topic);
+      if (hosts !== undefined && p.multi.has('param')) throw new UsageError("--param is not taken with --hosts (a fleet run uses each tool's defaults)", topic);
       if (host !== undefined && (host.length === 0 || host.length > 200)) throw new UsageError('--host: a host name', topic);
       const dur = p.values.get('duration');
       const params: Record<string, number> = {};
@@ -262,7 +277,7 @@ export function parseArgs(argv: readonly string[]): CliCommand {
         cmd: 'run',
         toolId: id,
         durationSec: dur === undefined ? null : parseDurationSec(dur),
-        target: host !== undefined ? { kind: 'host', name: host } : { kind: 'local' },
+        target: host !== undefined ? { kind: 'host', name: host } : hosts !== undefined ? { kind: 'fleet', selector: hosts } : { kind: 'local' },
         json: p.flags.has('json'),
         params,
         export: exportOption(p, topic),

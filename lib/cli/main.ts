@@ -10,6 +10,7 @@ import { summarize } from '@/lib/cli/summary';
 import { formatToolsReport, toolsReport } from '@/lib/cli/tools';
 import { findTool, resolveRunRequest } from '@/lib/cli/validate';
 import { listTools } from '@/lib/tools/catalog';
+import type { CliCommand } from '@/lib/cli/args';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -97,6 +98,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
 
       case 'run': {
+        if (cmd.target.kind === 'fleet') return await runFleetCommand(cmd, cmd.target.selector, io, say);
         const req = resolveRunRequest(listTools(), cmd);
         if (cmd.export) checkExportFormat(req.tool, cmd.export.format); // before minutes of tracing
         const progress = (line: string) => say(line);
@@ -146,4 +148,35 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     say((e as Error).message ?? String(e));
     return EXIT_FAILED;
   }
+}
+
+/** `run --hosts`: a fleet run (lib/cli/run-fleet.ts); exit 1 when any host's run did not complete. */
+async function runFleetCommand(cmd: Extract<CliCommand, { cmd: 'run' }>, selector: string, io: CliIo, say: (line: string) => void): Promise<number> {
+  const toolIds: string[] | 'dashboard' = cmd.toolId === 'dashboard' ? 'dashboard' : [cmd.toolId];
+  let durationSec = cmd.durationSec ?? 30;
+  if (toolIds !== 'dashboard') durationSec = resolveRunRequest(listTools(), cmd).durationSec; // the tool's own limits, as usage errors
+  if (cmd.export) {
+    if (toolIds === 'dashboard') throw new UsageError('--export takes one tool, not the dashboard', 'run');
+    if (!['csv', 'folded', 'json'].includes(cmd.export.format)) throw new UsageError('with --hosts, --export is csv, folded or json', 'run');
+    checkExportFormat(findTool(listTools(), cmd.toolId, 'run'), cmd.export.format);
+  }
+  const { runOnFleet, fleetExport, FleetRunError } = await import('@/lib/cli/run-fleet');
+  let out;
+  try {
+    out = await runOnFleet(selector, toolIds, durationSec, say);
+  } catch (e) {
+    if (e instanceof FleetRunError) {
+      say(e.message);
+      return EXIT_FAILED;
+    }
+    throw e;
+  }
+  if (cmd.export && toolIds !== 'dashboard')
+    say(await writeCliExport(await fleetExport(out.fleetRun, toolIds[0], cmd.export.format, cmd.export.kernelSuffix), cmd.export, io));
+  else await io.stdout(cmd.json ? `${JSON.stringify(out.fleetRun)}\n` : out.table);
+  if (out.anyFailed) {
+    say(`not every host completed (fleet run ${out.fleetRun.id} ${out.fleetRun.status})`);
+    return EXIT_FAILED;
+  }
+  return EXIT_OK;
 }

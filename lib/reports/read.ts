@@ -11,6 +11,7 @@ import { getSetting } from '@/lib/settings';
 import { rawExpiresAt } from '@/lib/reports/retention';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { isReportable } from '@/lib/reports/snapshot';
+import { getFleetReportPart } from '@/lib/fleet/report';
 
 /** how long after a reportable run ended its report may still be in the making (moving a large raw output) */
 const REPORT_GRACE_MS = 60_000;
@@ -106,6 +107,8 @@ export async function getReport(id: string): Promise<PublicReport> {
     lostEvents: items.reduce((n, i) => n + i.lostEvents, 0),
     retentionDays,
     items,
+    parentReportId: r.parentReportId,
+    ...(r.kind === 'fleet' && r.fleetJson ? { fleet: await getFleetReportPart(r.id, r.fleetJson) } : {}),
   };
 }
 
@@ -164,8 +167,19 @@ export async function getReportRawGz(id: string, toolId: string): Promise<Stored
 
 /** The report a run ended up in (its own, or its dashboard run's). */
 export async function findReportForRun(runId: string): Promise<RunReportLink> {
-  const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, dashboardId: true, resultJson: true, endedAt: true } });
+  const run = await db().run.findUnique({
+    where: { id: runId },
+    select: { status: true, dashboardId: true, fleetRunId: true, resultJson: true, endedAt: true },
+  });
   if (!run) throw notFound('run');
+  if (run.fleetRunId) {
+    // one host's part of a fleet run: the fleet report holds it
+    const fleet = await db().report.findUnique({ where: { fleetRunId: run.fleetRunId }, select: { id: true, kind: true, title: true } });
+    if (fleet) return { report: { ...fleet, kind: fleet.kind as ReportKind }, pending: false };
+    const live = await db().run.count({ where: { fleetRunId: run.fleetRunId, status: { in: ['queued', 'connecting', 'running'] } } });
+    const justEnded = run.endedAt !== null && Date.now() - run.endedAt.getTime() < REPORT_GRACE_MS;
+    return { report: null, pending: live > 0 || justEnded };
+  }
   const own = await db().report.findUnique({ where: { runId }, select: { id: true, kind: true, title: true } });
   const dash = run.dashboardId
     ? await db().report.findUnique({ where: { dashboardId: run.dashboardId }, select: { id: true, kind: true, title: true } })

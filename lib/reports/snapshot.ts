@@ -29,11 +29,11 @@ export interface SnapshotDeps {
   loadScript: (variant: ToolVariant, tool: ToolDef, params: ToolParamValues | undefined) => LoadedScript;
 }
 
-const DEFAULT_DEPS: SnapshotDeps = { loadScript: (variant, tool, params) => loadScript(variant, tool, params) };
+export const DEFAULT_DEPS: SnapshotDeps = { loadScript: (variant, tool, params) => loadScript(variant, tool, params) };
 
-type ItemData = Omit<Prisma.ReportItemCreateManyInput, 'reportId'>;
+export type ItemData = Omit<Prisma.ReportItemCreateManyInput, 'reportId'>;
 
-function hostSnapshot(host: Host) {
+export function hostSnapshot(host: Host) {
   const caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
   return {
     hostId: host.id,
@@ -68,7 +68,7 @@ export function scriptSnapshot(
   }
 }
 
-async function itemFromRun(run: Run, position: number, deps: SnapshotDeps): Promise<ItemData> {
+export async function itemFromRun(run: Run, position: number, deps: SnapshotDeps): Promise<ItemData> {
   const tool = getTool(run.toolId);
   const rawOutputId = await moveRunRawToStore(run.id);
   return {
@@ -218,9 +218,14 @@ export async function createDashboardReport(dashboardId: string, opts: { force?:
  */
 export async function afterRunFinished(runId: string): Promise<void> {
   try {
-    const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, resultJson: true, dashboardId: true } });
+    const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, resultJson: true, dashboardId: true, fleetRunId: true } });
     if (!run) return;
-    if (run.dashboardId) {
+    if (run.fleetRunId) {
+      // One host's part of a fleet run: its report is the fleet report, made when the last host's run ends.
+      await moveRunRawToStore(runId);
+      const { maybeMakeFleetReport } = await import('@/lib/fleet/service');
+      await maybeMakeFleetReport(run.fleetRunId);
+    } else if (run.dashboardId) {
       // Move now: the dashboard's report, made when its last run ends, finds it in the store.
       await moveRunRawToStore(runId);
       await createDashboardReport(run.dashboardId);

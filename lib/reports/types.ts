@@ -1,6 +1,8 @@
 import type { ExportFormat } from '@/lib/export/formats';
+import type { PublicFleetReport } from '@/lib/fleet/types';
 
-export type ReportKind = 'run' | 'dashboard' | 'import';
+/** fleet: a whole fleet run (see lib/fleet/types PublicFleetReport); fleet-host: one host's part of it */
+export type ReportKind = 'run' | 'dashboard' | 'import' | 'fleet' | 'fleet-host';
 
 /** Where a report item's raw output stands under the retention setting. */
 export interface RawOutputStatus {
@@ -69,6 +71,10 @@ export interface PublicReport {
   lostEvents: number;
   retentionDays: number;
   items: PublicReportItem[];
+  /** kind fleet-host: the fleet report it is part of */
+  parentReportId: string | null;
+  /** kind fleet only: the fleet run's snapshot and every host's results */
+  fleet?: PublicFleetReport;
 }
 
 /** A line of a report list (no script texts, no results). */

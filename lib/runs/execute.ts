@@ -111,7 +111,8 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   try {
     const outcome = await withConnection(run.host, async (client) => {
       let caps: HostCapabilities | null = run.host.preflightJson ? JSON.parse(run.host.preflightJson) : null;
-      if (!caps || !run.host.preflightAt || Date.now() - run.host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
+      // a check made before the CPU count was recorded is stale too (fleet views normalise by it)
+      if (!caps || caps.cpuCount === undefined || !run.host.preflightAt || Date.now() - run.host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
         progress.phase = 'checking what the host supports';
         publishProgress();
         caps = await runPreflight(client, wantedTracepoints());

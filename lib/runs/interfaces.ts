@@ -7,9 +7,22 @@
 import type { LiveEvent } from '@/lib/runs/types';
 import type { LiveState } from '@/lib/runs/bus';
 
+export interface EnqueueOptions {
+  groupId?: string;
+  /** hosts of the group executing at once (at least 1) */
+  groupLimit?: number;
+}
+
 export interface RunQueue {
-  /** queue a run that is in the database as `queued`; at most one run per host+tool executes at once */
-  enqueue(runId: string, hostId: string, toolId: string): void;
+  /**
+   * Queue a run that is in the database as `queued`; at most one run per host+tool executes at once.
+   * `groupId` + `groupLimit` (a fleet run: lib/fleet): at most `groupLimit` distinct HOSTS of the group
+   * have runs executing at once (a host's second tool of the same group joins its first without taking
+   * another slot: a dashboard's tools on one host start together). A queued run waits without any
+   * timer: its connect timeout starts only when it starts executing. The limit is the one given with
+   * the group's first run. May resolve after the run is queued (a durable queue writes first).
+   */
+  enqueue(runId: string, hostId: string, toolId: string, opts?: EnqueueOptions): void | Promise<void>;
   /** dequeued (never started), signalled (executing: SIGINT on the host, maps kept), or unknown here */
   cancel(runId: string): 'dequeued' | 'signalled' | 'unknown';
   /** stop taking runs, ask the executing ones to stop with their maps kept, wait up to timeoutMs */

@@ -5,6 +5,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '@/lib/db/client';
+import { config } from '@/lib/env';
 import { MAX_REDACTION_PATTERNS, redactionPatternSchema } from '@/lib/runs/redact';
 
 const SETTINGS = {
@@ -15,6 +16,8 @@ const SETTINGS = {
   'raw.downloadRole': { schema: z.enum(['viewer', 'operator', 'admin']), default: 'operator' },
   /** regexes for what precedes a secret on a command line (lib/runs/redact); none = no redaction */
   'redaction.argvPatterns': { schema: z.array(redactionPatternSchema).max(MAX_REDACTION_PATTERNS), default: [] as string[] },
+  /** hosts of one fleet run executing at once; null = BPFDECK_FLEET_FANOUT (the default comes from the environment) */
+  'fleet.fanout': { schema: z.number().int().min(1).max(1024).nullable(), default: null as number | null },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -46,3 +49,10 @@ export const rawAccessSchema = z
     redactPatterns: SETTINGS['redaction.argvPatterns'].schema.optional(),
   })
   .refine((v) => v.downloadRole !== undefined || v.redactPatterns !== undefined, 'nothing to change: give downloadRole, redactPatterns or both');
+
+export const fleetSettingsSchema = z.object({ fanout: z.number().int().min(1).max(1024) });
+
+/** The fan-out a new fleet run gets: the admin's setting, else the environment's default. */
+export async function fleetFanout(): Promise<number> {
+  return (await getSetting('fleet.fanout')) ?? config().fleetFanout;
+}

@@ -18,6 +18,8 @@
 #   fleet48  127.0.0.48:22  this machine               0.17      ok           kind agent: only client/id_ed25519_agent
 #                                                                              (tests load it into an ssh-agent they start)
 #   fleet49  10.249.7.2:22  sshd in netns $NS_INNER    0.17      ok           kind behind-bastion: reachable only via fleet45
+#   fleet50-81 127.0.0.50-81 this machine              0.17      ok           cheap hosts like fleet31-44 (50 plain hosts
+#                                                                              with bpftrace in all: the P4 benchmark)
 #
 # Networks for the bastion (no change to the root namespace besides one veth end): root 10.249.8.1 <veth>
 # 10.249.8.2 in $NS_DMZ (fleet45), and $NS_DMZ 10.249.7.1 <veth> 10.249.7.2 in $NS_INNER (fleet49). The root
@@ -56,7 +58,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=${BPFDECK_FLEET_DIR:-${LAB:-/var/tmp/bpfdeck-fleet}}
 FLEET=$LAB/fleet
 CHROOT=${CHROOT:-$LAB/trixie}
-HOSTS=${HOSTS:-"11 12 13 14 15 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49"}  # on this machine (N = fleetN)
+# fleet50-81: more cheap hosts like fleet31-44, so that 50 plain hosts can run bpftrace (P4 fan-out benchmark)
+BENCH_HOSTS=$(seq -s ' ' 50 81)
+HOSTS=${HOSTS:-"11 12 13 14 15 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 $BENCH_HOSTS"}  # on this machine (N = fleetN)
 NS_DMZ=bpfdeck-fleet-dmz               # network namespace of the bastion fleet45
 NS_INNER=bpfdeck-fleet-inner           # network namespace of fleet49 (reachable only through fleet45)
 # FLEET_ONLY="31 32": touch (user, sshd_config, start) only these hosts; the client files list all hosts.

@@ -55,6 +55,14 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/reports/import': { POST: 'operator' },
   '/api/reports/retention': { GET: 'viewer', PUT: 'admin' },
   '/api/settings/raw-output': { GET: 'viewer', PUT: 'admin' },
+  '/api/settings/fleet': { GET: 'viewer', PUT: 'admin' },
+  '/api/fleet-runs': { GET: 'viewer', POST: 'operator' },
+  '/api/fleet-runs/[id]': { GET: 'viewer' },
+  '/api/fleet-runs/[id]/events': { GET: 'viewer' },
+  '/api/fleet-runs/[id]/cancel': { POST: 'operator' },
+  '/api/fleet-runs/[id]/results': { GET: 'viewer' },
+  '/api/fleet-runs/[id]/report': { POST: 'operator' },
+  '/api/reports/[id]/fleet-results': { GET: 'viewer' },
 };
 
 /**
@@ -77,6 +85,15 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   // PATCH validates the body (kind key|agent) before looking the identity up
   '/api/identities/[id]': { GET: 404, PATCH: 422, DELETE: 404 },
   '/api/settings/raw-output': { GET: 200, PUT: 422 },
+  '/api/settings/fleet': { GET: 200, PUT: 422 },
+  '/api/fleet-runs': { GET: 200, POST: 422 },
+  '/api/fleet-runs/[id]': { GET: 404 },
+  '/api/fleet-runs/[id]/events': { GET: 404 },
+  '/api/fleet-runs/[id]/cancel': { POST: 404 },
+  // the query (toolId) is checked before the fleet run is looked up
+  '/api/fleet-runs/[id]/results': { GET: 422 },
+  '/api/fleet-runs/[id]/report': { POST: 404 },
+  '/api/reports/[id]/fleet-results': { GET: 422 },
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },
   '/api/hosts/[id]/dashboard': { POST: 404 },

@@ -82,7 +82,7 @@ describe('parseArgs', () => {
     });
     // a host name is passed through as given (it is looked up, never run)
     expect(parseArgs(['run', '--tool', 'profile', '--host', 'db 1; rm -rf /'])).toMatchObject({ target: { kind: 'host', name: 'db 1; rm -rf /' } });
-    expect(usage(['run', '--tool', 'profile']).message).toMatch(/exactly one of --host <name> or --local/);
+    expect(usage(['run', '--tool', 'profile']).message).toMatch(/exactly one of --host <name>, --hosts <selector> or --local/);
     expect(usage(['run', '--tool', 'profile', '--host', 'a', '--local']).message).toMatch(/exactly one of/);
     expect(usage(['run', '--tool', 'profile', '--host', '--local']).message).toMatch(/--host needs a value/);
     expect(usage(['run', '--tool', 'profile', '--local', '--duration', '1.5']).message).toMatch(/whole seconds/);
@@ -132,5 +132,22 @@ describe('resolveRunRequest (against the catalog)', () => {
     expect(() => resolveRunRequest(tools, { toolId: 'ext4slower', durationSec: 10, params: { minLatencyMs: 70_000 } })).toThrow(
       /--param: minLatencyMs: a whole number from 0 to 60000/,
     );
+  });
+
+  it('run --hosts <selector>: a fleet run, the dashboard only there, no --param', () => {
+    expect(parseArgs(['run', '--hosts', 'role=web', '--tool', 'profile', '--duration', '30'])).toMatchObject({
+      cmd: 'run',
+      toolId: 'profile',
+      durationSec: 30,
+      target: { kind: 'fleet', selector: 'role=web' },
+    });
+    expect(parseArgs(['run', '--hosts=role=web,az=b', '--tool', 'dashboard'])).toMatchObject({
+      toolId: 'dashboard',
+      target: { kind: 'fleet', selector: 'role=web,az=b' },
+    });
+    expect(usage(['run', '--tool', 'dashboard', '--host', 'a']).message).toMatch(/--tool dashboard goes with --hosts/);
+    expect(usage(['run', '--tool', 'profile', '--hosts', 'role=web', '--host', 'a']).message).toMatch(/exactly one of/);
+    expect(usage(['run', '--tool', 'profile', '--hosts', ' ']).message).toMatch(/--hosts: a selector/);
+    expect(usage(['run', '--tool', 'ext4slower', '--hosts', 'role=web', '--param', 'minLatencyMs=5']).message).toMatch(/--param is not taken with --hosts/);
   });
 });

@@ -101,7 +101,7 @@ describe('main', () => {
   it('exit status 2 with a pointer to help on wrong usage, 0 for help', async () => {
     const a = io();
     expect(await main(['run', '--tool', 'profile'], a.cli)).toBe(2);
-    expect(a.err.join('')).toMatch(/^bpfdeck: run needs exactly one of --host <name> or --local\n\(see: bpfdeck run --help\)\n$/);
+    expect(a.err.join('')).toMatch(/^bpfdeck: run needs exactly one of --host <name>, --hosts <selector> or --local\n\(see: bpfdeck run --help\)\n$/);
     expect(a.out).toEqual([]);
     const b = io();
     expect(await main(['import', '--tool', 'nope', 'x'], b.cli)).toBe(2);

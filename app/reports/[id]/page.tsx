@@ -13,7 +13,13 @@ import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
-const KIND_LABEL = { run: 'Run report', dashboard: 'Dashboard report', import: 'Imported capture' } as const;
+const KIND_LABEL = {
+  run: 'Run report',
+  dashboard: 'Dashboard report',
+  import: 'Imported capture',
+  fleet: 'Fleet report',
+  'fleet-host': 'One host of a fleet report',
+} as const;
 
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePage('viewer');
