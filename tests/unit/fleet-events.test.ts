@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FOLD_EVENTS_KEY, FOLD_HOSTS_KEY, FOLD_NODESET_KEY, foldColumnsDefault, foldRows, HOST_KEY, mergeEvents } from '@/lib/fleet/views/events';
 import { fleetCacheSeries } from '@/lib/fleet/views/cachestat';
-import { fleetEventsCsv, fleetEventsJson } from '@/lib/fleet/views/exports';
+import { fleetEventsCsv, fleetEventsJson, fleetExport, fleetFormatsFor } from '@/lib/fleet/views/exports';
 import type { EventTableResult, TimeSeriesResult } from '@/lib/tools/types';
 import { captureFacts, fleetFixtures } from './fleet-fixtures';
 
@@ -126,5 +126,34 @@ describe('cachestat: one line per host', () => {
     expect(fleetCacheSeries(hosts, 'missesPerSec').series[0].points[0].value).toBe(hosts[0].result!.points[0].missesPerSec);
     // the 16 MiB cold read after its write: every host saw misses
     for (const h of s.hosts) expect(h.points).toBeGreaterThan(10);
+  });
+});
+
+describe('fleetExport: one entry for every tool', () => {
+  it('offers by kind; folded with the host first; latency and cachestat CSV one line per host (and second)', () => {
+    expect(fleetFormatsFor('profile')).toEqual(['folded', 'pprof']);
+    expect(fleetFormatsFor('connections')).toEqual(['csv', 'json']);
+    expect(fleetFormatsFor(null)).toEqual([]);
+    const prof = fleetFixtures('profile');
+    const folded = String(fleetExport(prof, 'folded', { toolId: 'profile' })!.body);
+    expect(
+      folded
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => /^fleet(11|12|21|31);/.test(l)),
+    ).toBe(true);
+    expect(String(fleetExport(prof, 'folded', { toolId: 'profile' }, { hostPrefix: false })!.body)).not.toMatch(/^fleet11;/m);
+    expect(fleetExport(prof, 'csv', { toolId: 'profile' })).toBeNull();
+    const lat = String(fleetExport(fleetFixtures('runqlat'), 'csv', { toolId: 'runqlat' })!.body)
+      .trimEnd()
+      .split('\r\n');
+    expect(lat[0]).toBe('host,count,p50_us,p90_us,p99_us,outlier');
+    expect(lat.find((l) => l.startsWith('fleet31,'))!.endsWith(',yes')).toBe(true);
+    expect(lat.at(-1)!.startsWith('(fleet),')).toBe(true);
+    const cs = fleetFixtures<TimeSeriesResult>('cachestat');
+    const cache = String(fleetExport(cs, 'csv', { toolId: 'cachestat' })!.body)
+      .trimEnd()
+      .split('\r\n');
+    expect(cache).toHaveLength(1 + cs.reduce((a, h) => a + h.result!.points.length, 0));
   });
 });

@@ -10,6 +10,7 @@ import { DeleteButton } from '@/components/reports/DeleteButton';
 import { ReportItemView } from '@/components/reports/ReportItemView';
 import { fmtTime } from '@/components/reports/format';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { FleetReportView } from '@/components/fleet/FleetReportView';
 
 export const dynamic = 'force-dynamic';
 
@@ -114,6 +115,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           )}
         </div>
       </section>
+      {report.kind === 'fleet' && report.fleet && <FleetReportView reportId={report.id} fleet={report.fleet} />}
       <div className={report.items.length > 1 ? 'grid gap-4 xl:grid-cols-2' : 'space-y-4'}>
         {report.items.map((it) => (
           <ReportItemView key={it.toolId} reportId={report.id} item={it} />
