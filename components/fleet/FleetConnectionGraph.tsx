@@ -9,7 +9,7 @@
  */
 import { useMemo } from 'react';
 import type { FleetHostInput } from '@/lib/fleet/views/hosts';
-import { fleetConnections, fleetGraph } from '@/lib/fleet/views/tcplife';
+import { fleetConnections, fleetGraph, twoSidedGraph } from '@/lib/fleet/views/tcplife';
 import { escapeControl, formatBytes } from '@/lib/viz/format';
 import { ConnectionGraph } from '@/components/viz/ConnectionGraph';
 
@@ -24,13 +24,15 @@ export function FleetConnectionGraph({ hosts, focusHostIds, label }: FleetConnec
   const conns = useMemo(() => fleetConnections(hosts), [hosts]);
   const g = useMemo(() => fleetGraph(conns, focusHostIds), [conns, focusHostIds]);
   const names = useMemo(() => new Map(g.nodes.map((n) => [n.id, n])), [g]);
+  // drawn with connecting hosts on the left and accepting ones on the right (a host doing both is on both sides)
+  const drawn = useMemo(() => twoSidedGraph(g), [g]);
   return (
     <div className="space-y-3" data-testid="fleet-connections">
       <p className="text-sm text-slate-700" data-testid="fleet-connections-summary">
         {g.connections.toLocaleString('en-US')} connections between {g.nodes.filter((n) => n.kind === 'host').length} fleet hosts and{' '}
         {g.nodes.filter((n) => n.kind === 'peer').length} outside peers · {g.matched.toLocaleString('en-US')} traced at both ends (drawn once)
       </p>
-      <ConnectionGraph graph={g.graph} label={label} />
+      <ConnectionGraph graph={drawn} label={label} />
       {g.edges.length > 0 && (
         <table className="w-full text-sm" data-testid="fleet-edges" aria-label={`${label}: connections between endpoints`}>
           <thead className="text-left text-xs text-slate-500">

@@ -6,7 +6,7 @@
  * "separate kernels" cases keep each host's own rows only (what a real fleet's hosts would see).
  */
 import { describe, expect, it } from 'vitest';
-import { fleetConnections, fleetGraph, normalizeAddress } from '@/lib/fleet/views/tcplife';
+import { fleetConnections, fleetGraph, normalizeAddress, twoSidedGraph } from '@/lib/fleet/views/tcplife';
 import type { FleetHostInput } from '@/lib/fleet/views/hosts';
 import type { ConnectionsResult } from '@/lib/tools/types';
 import { captureFacts, fleetFixtures } from './fleet-fixtures';
@@ -140,5 +140,24 @@ describe('fleet tcplife graph: sessions between fleet addresses', () => {
     expect(c.client).toMatchObject({ addr: '127.0.0.12', port: 50000 });
     expect(c.client.node.label).toBe('fleet12');
     expect(c.server.node.label).toBe('fleet31');
+  });
+
+  it('drawn two-sided: every edge from a connecting side to an accepting side; a host doing both is on both sides', () => {
+    const g = fleetGraph(fleetConnections(hosts));
+    const d = twoSidedGraph(g);
+    expect(d.edges).toHaveLength(3);
+    for (const e of d.edges) {
+      expect(e.source.startsWith('from:')).toBe(true);
+      expect(e.target.startsWith('to:')).toBe(true);
+    }
+    // fleet11 connects (to fleet21) and accepts (from fleet31); fleet31 too
+    expect(
+      d.nodes
+        .filter((n) => n.label === 'fleet11')
+        .map((n) => n.id.split(':')[0])
+        .sort(),
+    ).toEqual(['from', 'to']);
+    expect(d.nodes.filter((n) => n.label === 'fleet21').map((n) => n.id.split(':')[0])).toEqual(['to']);
+    expect(d.nodes).toHaveLength(6);
   });
 });

@@ -68,7 +68,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
               <EscapedText text={report.hostName} />
             </span>
             {host && <span className="ml-2 font-mono text-xs text-slate-600">{host}</span>}
-            {report.kind !== 'import' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
+            {report.kind !== 'import' && report.kind !== 'fleet' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
           </dd>
           <dt className="text-slate-500">Kernel</dt>
           <dd className="font-mono text-xs">{report.kernelRelease ?? '—'}</dd>

@@ -230,3 +230,27 @@ export function fleetGraph(connections: readonly FleetConnection[], focusHostIds
     matched: keep.reduce((a, c) => a + (c.matched ? c.sessions : 0), 0),
   };
 }
+
+/**
+ * The graph as two sides for drawing (components/viz/ConnectionGraph's two columns): every endpoint
+ * that connected on the left ("from:"), every endpoint that accepted on the right ("to:"), so every
+ * edge crosses from left to right. A fleet host both connects and accepts (web -> db, db -> cache):
+ * it then appears on both sides, under its one label, instead of as loops inside one column.
+ */
+export function twoSidedGraph(g: FleetGraph): ConnectionsResult['graph'] {
+  const nodes = new Map<string, { id: string; label: string; bytes: number }>();
+  const add = (side: 'from' | 'to', id: string, bytes: number) => {
+    const key = `${side}:${id}`;
+    const n = nodes.get(key);
+    if (n) n.bytes += bytes;
+    else nodes.set(key, { id: key, label: g.nodes.find((x) => x.id === id)?.label ?? id, bytes });
+  };
+  for (const e of g.edges) {
+    add('from', e.source, e.txBytes + e.rxBytes);
+    add('to', e.target, e.txBytes + e.rxBytes);
+  }
+  return {
+    nodes: [...nodes.values()],
+    edges: g.edges.map((e) => ({ source: `from:${e.source}`, target: `to:${e.target}`, connections: e.connections, txBytes: e.txBytes, rxBytes: e.rxBytes })),
+  };
+}
