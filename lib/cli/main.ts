@@ -160,7 +160,8 @@ async function runFleetCommand(cmd: Extract<CliCommand, { cmd: 'run' }>, selecto
     if (!['csv', 'folded', 'json'].includes(cmd.export.format)) throw new UsageError('with --hosts, --export is csv, folded or json', 'run');
     checkExportFormat(findTool(listTools(), cmd.toolId, 'run'), cmd.export.format);
   }
-  const { runOnFleet, fleetExport, FleetRunError } = await import('@/lib/cli/run-fleet');
+  const { runOnFleet, FleetRunError } = await import('@/lib/cli/run-fleet');
+  const { fleetExportText } = await import('@/lib/fleet/export');
   let out;
   try {
     out = await runOnFleet(selector, toolIds, durationSec, say);
@@ -172,7 +173,13 @@ async function runFleetCommand(cmd: Extract<CliCommand, { cmd: 'run' }>, selecto
     throw e;
   }
   if (cmd.export && toolIds !== 'dashboard')
-    say(await writeCliExport(await fleetExport(out.fleetRun, toolIds[0], cmd.export.format, cmd.export.kernelSuffix), cmd.export, io));
+    say(
+      await writeCliExport(
+        await fleetExportText(out.fleetRun, toolIds[0], cmd.export.format as 'csv' | 'folded' | 'json', cmd.export.kernelSuffix),
+        cmd.export,
+        io,
+      ),
+    );
   else await io.stdout(cmd.json ? `${JSON.stringify(out.fleetRun)}\n` : out.table);
   if (out.anyFailed) {
     say(`not every host completed (fleet run ${out.fleetRun.id} ${out.fleetRun.status})`);

@@ -13,6 +13,7 @@ import { newId } from '@/lib/ids';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { getTool, listTools } from '@/lib/tools/catalog';
 import { DEFAULT_DEPS, hostSnapshot, itemFromRun, type ItemData } from '@/lib/reports/snapshot';
+import { moveRunRawToStore } from '@/lib/reports/raw-store';
 import { resultJsonForView } from '@/lib/tools/profile/full-stacks';
 import { toPublicFleetRun, type HostSnapshot } from '@/lib/fleet/service';
 import type { FleetCounts, FleetHostResult, FleetReportHost, FleetRunStatus, PublicFleetReport } from '@/lib/fleet/types';
@@ -31,6 +32,9 @@ interface FleetJson {
 /** Report.fleetJson of a kind 'fleet-host' report */
 type FleetHostJson = Omit<HostSnapshot, 'hostId' | 'hostName' | 'address'>;
 
+/** a fleet report while its host reports are being written (see createFleetReport) */
+export const PENDING_KIND = 'fleet-pending';
+
 function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'P2002';
 }
@@ -45,29 +49,35 @@ function catalogIndex(toolId: string): number {
  * fleet run: later calls return the same id. `created` says whether this call made it.
  */
 export async function createFleetReport(fleetRunId: string, opts: { force?: boolean } = {}): Promise<{ id: string; created: boolean } | null> {
-  const existing = await db().report.findUnique({ where: { fleetRunId }, select: { id: true } });
-  if (existing) return { id: existing.id, created: false };
-  const f = await db().fleetRun.findUnique({
-    where: { id: fleetRunId },
-    include: { runs: { include: { host: true }, orderBy: { createdAt: 'asc' } } },
-  });
-  if (!f) throw notFound('fleet run');
-  const pub = toPublicFleetRun({ ...f, runs: f.runs.map((r) => ({ ...r, host: { name: r.host.name, preflightJson: r.host.preflightJson } })) });
-  if (pub.status === 'running') {
-    if (opts.force)
-      throw conflict(
-        `${pub.counts.queued + pub.counts.connecting + pub.counts.running} host run(s) are still going: the report is made when the last one ends`,
-      );
+  const existing = await db().report.findUnique({ where: { fleetRunId }, select: { id: true, kind: true } });
+  if (existing?.kind === PENDING_KIND) {
+    if (opts.force) throw conflict('the report of this fleet run is being made: ask again in a moment');
     return null;
   }
-  if (!f.runs.some((r) => r.resultJson !== null)) {
+  if (existing) return { id: existing.id, created: false };
+  // the runs without their results and raw output: those are read one host at a time below, so that
+  // a fleet of profiles is never all in memory at once
+  const f = await db().fleetRun.findUnique({
+    where: { id: fleetRunId },
+    include: { runs: { omit: { resultJson: true, rawOutputGz: true }, include: { host: true }, orderBy: { createdAt: 'asc' } } },
+  });
+  if (!f) throw notFound('fleet run');
+  const withResult = new Set((await db().run.findMany({ where: { fleetRunId, resultJson: { not: null } }, select: { id: true } })).map((r) => r.id));
+  const pub = toPublicFleetRun({ ...f, withResult, runs: f.runs.map((r) => ({ ...r, host: { name: r.host.name, preflightJson: r.host.preflightJson } })) });
+  if (pub.status === 'running') {
+    if (!opts.force) return null;
+    const live = pub.counts.queued + pub.counts.connecting + pub.counts.running;
+    throw conflict(`${live} host run(s) are still going: the report is made when the last one ends`);
+  }
+  if (withResult.size === 0) {
     if (opts.force) throw conflict('no host of this fleet run has a result to report');
     return null;
   }
   const snaps = JSON.parse(f.hostsJson) as HostSnapshot[];
   const runsByHost = new Map<string, typeof f.runs>();
   for (const r of f.runs) runsByHost.set(r.hostId, [...(runsByHost.get(r.hostId) ?? []), r]);
-  const hostReports: Prisma.ReportCreateWithoutParentReportInput[] = [];
+  const hostReports: Array<Omit<Prisma.ReportUncheckedCreateInput, 'items'>> = [];
+  const hostItems: Array<{ reportId: string; runIds: string[] }> = [];
   const fleetHosts: FleetJson['hosts'] = [];
   for (const s of snaps) {
     const runs = (runsByHost.get(s.hostId) ?? []).sort((a, b) => catalogIndex(a.toolId) - catalogIndex(b.toolId));
@@ -76,23 +86,20 @@ export async function createFleetReport(fleetRunId: string, opts: { force?: bool
     const cpuCount = typeof caps?.cpuCount === 'number' ? caps.cpuCount : s.cpuCount;
     fleetHosts.push({ ...s, cpuCount, kernelRelease: caps?.kernelRelease ?? null, bpftraceVersion: caps?.bpftraceVersion ?? null });
     if (!host) continue;
-    const items: ItemData[] = [];
-    for (const r of runs) items.push(await itemFromRun(r, items.length, DEFAULT_DEPS));
     const own: FleetHostJson = { tags: s.tags, addresses: s.addresses, cpuCount, skipped: s.skipped };
-    const { hostId, ...snapshot } = hostSnapshot(host);
+    const reportId = newId();
     hostReports.push({
-      id: newId(),
+      id: reportId,
       kind: 'fleet-host',
-      title: `${items.length === 1 ? items[0].toolTitle : 'Dashboard'} on ${host.name} (fleet run)`,
-      ...snapshot,
-      host: { connect: { id: hostId } },
+      title: `${runs.length === 1 ? (getTool(runs[0].toolId)?.title ?? runs[0].toolId) : 'Dashboard'} on ${host.name} (fleet run)`,
+      ...hostSnapshot(host),
       requestedBy: f.requestedBy,
       startedAt: new Date(Math.min(...runs.map((r) => (r.startedAt ?? r.createdAt).getTime()))),
       endedAt: new Date(Math.max(...runs.map((r) => r.endedAt?.getTime() ?? 0))),
       durationSec: f.durationSec,
       fleetJson: JSON.stringify(own),
-      items: { create: items },
     });
+    hostItems.push({ reportId, runIds: runs.map((r) => r.id) });
   }
   const toolIds = JSON.parse(f.toolIdsJson) as string[] | 'dashboard';
   const what = toolIds === 'dashboard' ? 'Dashboard' : toolIds.map((t) => getTool(t)?.title ?? t).join(', ');
@@ -105,12 +112,18 @@ export async function createFleetReport(fleetRunId: string, opts: { force?: bool
     counts: pub.counts,
     hosts: fleetHosts,
   };
+  // Raw outputs into the shared store first (a no-op for runs that ended in this process).
+  for (const r of f.runs) await moveRunRawToStore(r.id);
+  // The fleet report is made under a kind nobody reads (GET says "not found", lists skip it), its host
+  // reports written one host at a time (each host's results read, written, let go: a fleet of
+  // profiles is never in memory at once), then it becomes kind 'fleet' in one update. The unique
+  // fleetRunId makes a second maker stop at the first step.
   const id = newId();
   try {
     await db().report.create({
       data: {
         id,
-        kind: 'fleet',
+        kind: PENDING_KIND,
         title: `${what} on ${snaps.length} hosts${f.selector ? ` (${f.selector})` : ''}`,
         hostName: `${snaps.length} hosts`,
         requestedBy: f.requestedBy,
@@ -119,13 +132,24 @@ export async function createFleetReport(fleetRunId: string, opts: { force?: bool
         endedAt: pub.endedAt ? new Date(pub.endedAt) : null,
         durationSec: f.durationSec,
         fleetJson: JSON.stringify(fleetJson),
-        hostReports: { create: hostReports },
       },
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const other = await db().report.findUnique({ where: { fleetRunId }, select: { id: true } });
-    if (other) return { id: other.id, created: false };
+    return createFleetReport(fleetRunId, opts);
+  }
+  try {
+    for (const [k, h] of hostReports.entries()) {
+      const items: ItemData[] = [];
+      for (const runId of hostItems[k].runIds)
+        items.push(await itemFromRun(await db().run.findUniqueOrThrow({ where: { id: runId } }), items.length, DEFAULT_DEPS));
+      await db().report.create({ data: { ...h, parentReportId: id, items: { create: items } } });
+    }
+    await db().report.update({ where: { id }, data: { kind: 'fleet' } });
+  } catch (e) {
+    await db()
+      .report.delete({ where: { id } })
+      .catch(() => {});
     throw e;
   }
   return { id, created: true };

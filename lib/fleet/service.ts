@@ -45,7 +45,10 @@ export interface HostSnapshot {
   skipped: FleetHostSkip[];
 }
 
-type FleetRow = Prisma.FleetRunGetPayload<{ include: { runs: { include: { host: { select: { name: true; preflightJson: true } } } } } }>;
+/** A fleet run with its runs, without their heavy columns (results and raw output: megabytes a host) */
+type FleetRow = Prisma.FleetRunGetPayload<{
+  include: { runs: { omit: { resultJson: true; rawOutputGz: true }; include: { host: { select: { name: true; preflightJson: true } } } } };
+}> & { withResult: ReadonlySet<string> };
 
 const LIVE: readonly RunStatus[] = ['queued', 'connecting', 'running'];
 
@@ -210,10 +213,17 @@ export async function startFleetRun(input: StartFleetRunBody, requestedBy: strin
 async function fleetRow(id: string): Promise<FleetRow> {
   const f = await db().fleetRun.findUnique({
     where: { id },
-    include: { runs: { include: { host: { select: { name: true, preflightJson: true } } }, orderBy: { createdAt: 'asc' } } },
+    include: {
+      runs: {
+        omit: { resultJson: true, rawOutputGz: true },
+        include: { host: { select: { name: true, preflightJson: true } } },
+        orderBy: { createdAt: 'asc' },
+      },
+    },
   });
   if (!f) throw notFound('fleet run');
-  return f;
+  const withResult = new Set((await db().run.findMany({ where: { fleetRunId: id, resultJson: { not: null } }, select: { id: true } })).map((r) => r.id));
+  return { ...f, withResult };
 }
 
 function emptyCounts(): FleetCounts {
@@ -261,7 +271,7 @@ export function toPublicFleetRun(f: FleetRow): PublicFleetRun {
       address: s.address,
       // the host's latest check (a run's own preflight may have recorded it since the start)
       cpuCount: (runs[0] ? cpuCountOf(runs[0].host.preflightJson) : null) ?? s.cpuCount,
-      runs: runs.map((r) => toPublicRun(r)),
+      runs: runs.map((r) => ({ ...toPublicRun({ ...r, resultJson: null, rawOutputGz: null }), hasResult: f.withResult.has(r.id) })),
       skipped: s.skipped,
     };
   });
@@ -303,7 +313,7 @@ export async function listFleetRuns(opts: { limit?: number; before?: string } = 
     include: { runs: { select: { status: true, endedAt: true } } },
   });
   const page = rows.slice(0, limit);
-  const reports = await db().report.findMany({ where: { fleetRunId: { in: page.map((f) => f.id) } }, select: { id: true, fleetRunId: true } });
+  const reports = await db().report.findMany({ where: { fleetRunId: { in: page.map((f) => f.id) }, kind: 'fleet' }, select: { id: true, fleetRunId: true } });
   const reportOf = new Map(reports.map((r) => [r.fleetRunId, r.id]));
   const fleetRuns: FleetRunSummary[] = page.map((f) => {
     const counts = emptyCounts();

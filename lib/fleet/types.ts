@@ -17,6 +17,8 @@
  *   POST /api/fleet-runs/[id]/cancel          [operator] { fleetRun: PublicFleetRun } (every host's run: queued ones
  *        are dequeued, executing ones get SIGINT on their host and keep what bpftrace printed: maps kept)
  *   GET  /api/fleet-runs/[id]/results?toolId= [viewer]   FleetToolResults
+ *   GET  /api/fleet-runs/[id]/export?toolId=&format=csv|folded|json[&kernelSuffix=0] [viewer] one file over every
+ *        host: csv with a leading `host` column, folded stacks with the host as root frame, json { toolId, hosts: [{ host, runId, result }] }
  *   POST /api/fleet-runs/[id]/report          [operator] { report: { id } } (201 when made now, 200 when it existed;
  *        409 while a host still runs; also made by itself when the last host's run ends)
  *   GET  /api/reports/[id]                    [viewer]   { report: PublicReport } with kind 'fleet' and `fleet: PublicFleetReport`

@@ -9,7 +9,7 @@ export async function listReports(q: Partial<ListReportsQuery>): Promise<ReportS
     where: {
       hostId: q.hostId,
       // a fleet run's host parts are listed under their fleet report, and on their host's own list
-      kind: q.hostId ? undefined : { not: 'fleet-host' },
+      kind: q.hostId ? { not: 'fleet-pending' } : { notIn: ['fleet-host', 'fleet-pending'] },
       items: q.toolId ? { some: { toolId: q.toolId } } : undefined,
       createdAt: q.from || q.to ? { gte: q.from, lt: q.to } : undefined,
     },

@@ -11,7 +11,7 @@ import { getSetting } from '@/lib/settings';
 import { rawExpiresAt } from '@/lib/reports/retention';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { isReportable } from '@/lib/reports/snapshot';
-import { getFleetReportPart } from '@/lib/fleet/report';
+import { getFleetReportPart, PENDING_KIND } from '@/lib/fleet/report';
 
 /** how long after a reportable run ended its report may still be in the making (moving a large raw output) */
 const REPORT_GRACE_MS = 60_000;
@@ -51,7 +51,7 @@ export async function getReport(id: string): Promise<PublicReport> {
       },
     },
   });
-  if (!r) throw notFound('report');
+  if (!r || r.kind === PENDING_KIND) throw notFound('report');
   const withResult = new Set(
     (await db().reportItem.findMany({ where: { reportId: id, resultJson: { not: null } }, select: { toolId: true } })).map((x) => x.toolId),
   );
@@ -175,6 +175,7 @@ export async function findReportForRun(runId: string): Promise<RunReportLink> {
   if (run.fleetRunId) {
     // one host's part of a fleet run: the fleet report holds it
     const fleet = await db().report.findUnique({ where: { fleetRunId: run.fleetRunId }, select: { id: true, kind: true, title: true } });
+    if (fleet?.kind === PENDING_KIND) return { report: null, pending: true };
     if (fleet) return { report: { ...fleet, kind: fleet.kind as ReportKind }, pending: false };
     const live = await db().run.count({ where: { fleetRunId: run.fleetRunId, status: { in: ['queued', 'connecting', 'running'] } } });
     const justEnded = run.endedAt !== null && Date.now() - run.endedAt.getTime() < REPORT_GRACE_MS;

@@ -222,9 +222,11 @@ export async function afterRunFinished(runId: string): Promise<void> {
     if (!run) return;
     if (run.fleetRunId) {
       // One host's part of a fleet run: its report is the fleet report, made when the last host's run ends.
+      // Made after this run's "done" goes out: the fleet report copies every host's results, which the
+      // last host's end need not wait for (GET /api/runs/<id>/report says "pending" meanwhile).
       await moveRunRawToStore(runId);
-      const { maybeMakeFleetReport } = await import('@/lib/fleet/service');
-      await maybeMakeFleetReport(run.fleetRunId);
+      const fleetRunId = run.fleetRunId;
+      setImmediate(() => void import('@/lib/fleet/service').then((m) => m.maybeMakeFleetReport(fleetRunId)));
     } else if (run.dashboardId) {
       // Move now: the dashboard's report, made when its last run ends, finds it in the store.
       await moveRunRawToStore(runId);

@@ -222,9 +222,13 @@ describe('a fleet run over the real fleet, with broken hosts among it', () => {
     const { getReport } = await import('@/lib/reports/read');
     const { fleetReportResultsJson } = await import('@/lib/fleet/report');
     const { createFleetReport } = await import('@/lib/fleet/report');
-    const page = await listFleetRuns({ limit: 5 });
-    const line = page.fleetRuns.find((f) => f.id === fleet.id)!;
-    expect(line.reportId).not.toBeNull();
+    // made right after the last host's run ended (not holding up its "done")
+    const line = await pollUntil(
+      async () => (await listFleetRuns({ limit: 5 })).fleetRuns.find((f) => f.id === fleet.id)!,
+      (l) => l.reportId !== null,
+      60_000,
+      200,
+    );
     expect(await createFleetReport(fleet.id, { force: true })).toEqual({ id: line.reportId, created: false });
     const report = await getReport(line.reportId!);
     expect(report.kind).toBe('fleet');
@@ -409,7 +413,7 @@ describe('the CLI: bpfdeck run --hosts', () => {
     await setSetting('fleet.fanout', 4, 'it');
     const r = await cli(['run', '--hosts', 'group=fan', '--tool', 'tcplife', '--duration', '15']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^bpfdeck: fleet run \S{22}: tcplife on 7 hosts for 5 s \(7 runs, 4 hosts at a time\)$/m);
+    expect(r.stderr).toMatch(/^bpfdeck: fleet run \S{22}: tcplife on 7 hosts for 15 s \(7 runs, 4 hosts at a time\)$/m);
     for (const n of ['fleet31', 'fleet37']) {
       expect(r.stderr).toContain(`bpfdeck: fan-${n}-${suffix} tcplife: connecting`);
       expect(r.stderr).toMatch(new RegExp(`^bpfdeck: fan-${n}-${suffix} tcplife: completed: \\d+ records, 0 lost$`, 'm'));

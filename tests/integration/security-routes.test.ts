@@ -62,8 +62,8 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/fleet-runs/[id]/cancel': { POST: 'operator' },
   '/api/fleet-runs/[id]/results': { GET: 'viewer' },
   '/api/fleet-runs/[id]/report': { POST: 'operator' },
-  '/api/reports/[id]/fleet-results': { GET: 'viewer' },
   '/api/fleet-runs/[id]/export': { GET: 'viewer' },
+  '/api/reports/[id]/fleet-results': { GET: 'viewer' },
   '/api/reports/[id]/fleet-export': { GET: 'viewer' },
 };
 
@@ -95,9 +95,9 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   // the query (toolId) is checked before the fleet run is looked up
   '/api/fleet-runs/[id]/results': { GET: 422 },
   '/api/fleet-runs/[id]/report': { POST: 404 },
-  '/api/reports/[id]/fleet-results': { GET: 422 },
-  // the query (toolId, format) is checked before the fleet run or report is looked up
   '/api/fleet-runs/[id]/export': { GET: 422 },
+  '/api/reports/[id]/fleet-results': { GET: 422 },
+  // the query (toolId, format) is checked before the fleet report is looked up
   '/api/reports/[id]/fleet-export': { GET: 422 },
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },

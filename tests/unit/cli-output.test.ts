@@ -143,3 +143,30 @@ describe('summary', () => {
     expect(text).toContain('…/a/b/tab\\x09here');
   });
 });
+
+describe('bpfdeck run --hosts: the final per-host table', () => {
+  it('one line per host and tool, skips included, host text escaped, a summary line', async () => {
+    const { fleetTable } = await import('@/lib/cli/run-fleet');
+    const run = (over: Record<string, unknown>) =>
+      ({ id: 'r', toolId: 'tcplife', variantId: 'tcplife', status: 'completed', recordCount: 12, lostEvents: 0, errorMessage: null, ...over }) as never;
+    const f = {
+      id: 'F'.repeat(22),
+      status: 'partial',
+      fanout: 32,
+      counts: { queued: 0, connecting: 0, running: 0, completed: 1, failed: 1, cancelled: 0, skipped: 1 },
+      hosts: [
+        { hostName: 'web-1', runs: [run({})], skipped: [] },
+        { hostName: 'web-2', runs: [run({ status: 'failed', recordCount: 0, errorMessage: 'bpftrace said:\n\u001b[2Jboom' })], skipped: [] },
+        { hostName: 'web-3', runs: [], skipped: [{ toolId: 'tcplife', reason: 'sudo: a password is required' }] },
+      ],
+    } as never;
+    expect(fleetTable(f).split('\n')).toEqual([
+      'HOST   TOOL     STATUS     VARIANT  RECORDS  LOST  DETAIL',
+      'web-1  tcplife  completed  tcplife  12       0     -',
+      'web-2  tcplife  failed     tcplife  0        0     bpftrace said:\\x0a\\x1b[2Jboom',
+      'web-3  tcplife  skipped    -        -        -     sudo: a password is required',
+      `fleet run ${'F'.repeat(22)} partial: 1 completed, 1 failed, 0 cancelled, 1 skipped, on 3 hosts (fan-out 32)`,
+      '',
+    ]);
+  });
+});

@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { FOLD_EVENTS_KEY, FOLD_HOSTS_KEY, FOLD_NODESET_KEY, foldColumnsDefault, foldRows, HOST_KEY, mergeEvents } from '@/lib/fleet/views/events';
 import { fleetCacheSeries } from '@/lib/fleet/views/cachestat';
-import { fleetEventsCsv, fleetEventsJson, fleetExport, fleetFormatsFor } from '@/lib/fleet/views/exports';
-import type { EventTableResult, TimeSeriesResult } from '@/lib/tools/types';
+import { fleetExport } from '@/lib/fleet/views/exports';
+import { fleetFormatsFor } from '@/lib/fleet/views/formats';
+import { foldedLines } from '@/lib/export/folded';
+import type { EventTableResult, LatencyHeatmapResult, ProfileResult, TimeSeriesResult } from '@/lib/tools/types';
 import { captureFacts, fleetFixtures } from './fleet-fixtures';
 
 const marker = captureFacts().steps.find((s) => s.tool.includes('execsnoop'))!.marker as string;
@@ -92,22 +94,20 @@ describe('fold identical rows', () => {
 });
 
 describe('exports with a host column', () => {
-  const m = mergeEvents(fleetFixtures<EventTableResult>('tcplife'));
-  it('CSV: Host first, one line per row; host text is a plain field (formula characters guarded)', () => {
-    const csv = fleetEventsCsv(m);
-    const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0].split(',')[0]).toBe('Host');
-    expect(lines).toHaveLength(m.rows.length + 1);
+  const hosts = fleetFixtures<EventTableResult>('tcplife');
+  it('CSV: host first, the header once, one line per row of every host', () => {
+    const csv = String(fleetExport(hosts, 'csv', { toolId: 'tcplife' })!.body);
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[0].startsWith('host,Time,')).toBe(true);
+    expect(lines).toHaveLength(1 + hosts.reduce((a, h) => a + h.result!.rows.length, 0));
     expect(lines[1].startsWith('fleet11,')).toBe(true);
-    const hostile = fleetEventsCsv({ ...m, rows: [{ ...m.rows[0], [HOST_KEY]: '=HYPERLINK("x")' }] });
-    expect(hostile.split('\r\n')[1].startsWith(`"'=HYPERLINK(""x"")"`)).toBe(true);
+    expect(lines.filter((l) => l.startsWith('fleet31,'))).toHaveLength(hosts[3].result!.rows.length);
   });
-  it('JSON: rows with their host, the counts per host', () => {
-    const j = JSON.parse(fleetEventsJson(m, { toolId: 'tcplife' }));
-    expect(j.rows).toHaveLength(m.rows.length);
-    expect(j.rows[0].host).toBe('fleet11');
-    expect(j.perHost).toHaveLength(4);
-    expect(j.eventsSeen).toBe(m.eventsSeen);
+  it('JSON: each host with its result', () => {
+    const j = JSON.parse(String(fleetExport(hosts, 'json', { toolId: 'tcplife' })!.body));
+    expect(j.toolId).toBe('tcplife');
+    expect(j.hosts.map((h: { host: string }) => h.host)).toEqual(['fleet11', 'fleet12', 'fleet21', 'fleet31']);
+    expect(j.hosts[0].result.rows).toHaveLength(hosts[0].result!.rows.length);
   });
 });
 
@@ -130,30 +130,33 @@ describe('cachestat: one line per host', () => {
 });
 
 describe('fleetExport: one entry for every tool', () => {
-  it('offers by kind; folded with the host first; latency and cachestat CSV one line per host (and second)', () => {
-    expect(fleetFormatsFor('profile')).toEqual(['folded', 'pprof']);
+  it('offers by kind; folded: each host’s full stacks with the host first; latency CSV: buckets per host and second', () => {
+    expect(fleetFormatsFor('profile')).toEqual(['folded', 'pprof', 'json']);
     expect(fleetFormatsFor('connections')).toEqual(['csv', 'json']);
     expect(fleetFormatsFor(null)).toEqual([]);
-    const prof = fleetFixtures('profile');
-    const folded = String(fleetExport(prof, 'folded', { toolId: 'profile' })!.body);
-    expect(
-      folded
-        .split('\n')
-        .filter(Boolean)
-        .every((l) => /^fleet(11|12|21|31);/.test(l)),
-    ).toBe(true);
-    expect(String(fleetExport(prof, 'folded', { toolId: 'profile' }, { hostPrefix: false })!.body)).not.toMatch(/^fleet11;/m);
+    const prof = fleetFixtures<ProfileResult>('profile');
+    const folded = String(fleetExport(prof, 'folded', { toolId: 'profile' })!.body)
+      .split('\n')
+      .filter(Boolean);
+    for (const h of prof) {
+      const mine = folded.filter((l) => l.startsWith(`${h.hostName};`)).map((l) => l.slice(h.hostName.length + 1));
+      expect(mine.sort()).toEqual([...foldedLines(h.result!)].sort());
+    }
     expect(fleetExport(prof, 'csv', { toolId: 'profile' })).toBeNull();
-    const lat = String(fleetExport(fleetFixtures('runqlat'), 'csv', { toolId: 'runqlat' })!.body)
+    const pprof = fleetExport(prof, 'pprof', { toolId: 'profile' })!;
+    expect(pprof.extension).toBe('pb.gz');
+    expect((pprof.body as Uint8Array)[0]).toBe(0x1f);
+    const rq = fleetFixtures<LatencyHeatmapResult>('runqlat');
+    const lat = String(fleetExport(rq, 'csv', { toolId: 'runqlat' })!.body)
       .trimEnd()
-      .split('\r\n');
-    expect(lat[0]).toBe('host,count,p50_us,p90_us,p99_us,outlier');
-    expect(lat.find((l) => l.startsWith('fleet31,'))!.endsWith(',yes')).toBe(true);
-    expect(lat.at(-1)!.startsWith('(fleet),')).toBe(true);
+      .split('\n');
+    expect(lat[0]).toBe('host,t_sec,bucket_min_us,bucket_max_us,count');
+    const buckets = rq.reduce((a, h) => a + h.result!.columns.reduce((b, c) => b + c.buckets.length, 0), 0);
+    expect(lat).toHaveLength(1 + buckets);
     const cs = fleetFixtures<TimeSeriesResult>('cachestat');
     const cache = String(fleetExport(cs, 'csv', { toolId: 'cachestat' })!.body)
       .trimEnd()
-      .split('\r\n');
+      .split('\n');
     expect(cache).toHaveLength(1 + cs.reduce((a, h) => a + h.result!.points.length, 0));
   });
 });

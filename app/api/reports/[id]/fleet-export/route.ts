@@ -10,6 +10,6 @@ export const GET = route<{ id: string }>(
     const { id } = idParam.parse(params);
     const q = fleetExportQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
     audit({ details: { toolId: q.toolId, format: q.format } });
-    return exportResponse(await exportFleetReport(id, q.toolId, q.format, { hostPrefix: q.hostPrefix, kernelSuffix: q.kernelSuffix }));
+    return exportResponse(await exportFleetReport(id, q.toolId, q.format, { kernelSuffix: q.kernelSuffix }));
   },
 );
