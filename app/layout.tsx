@@ -21,6 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 bpfdeck
               </Link>
               <NavLink href="/hosts">Hosts</NavLink>
+              <NavLink href="/fleet-runs">Fleet</NavLink>
               <NavLink href="/reports">Reports</NavLink>
               <NavLink href="/compare">Compare</NavLink>
               {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}

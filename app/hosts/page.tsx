@@ -4,6 +4,9 @@ import { AddHostForm } from '@/components/hosts/AddHostForm';
 import { requirePage } from '@/lib/auth/page-guard';
 import { AppError } from '@/lib/errors';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { RunOnFleetForm } from '@/components/fleet/RunOnFleetForm';
+import { roleAtLeast } from '@/lib/auth/roles';
+import { listTools } from '@/lib/tools/catalog';
 
 export const dynamic = 'force-dynamic';
 
@@ -109,6 +112,28 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
           </table>
         )}
       </section>
+      {roleAtLeast(me.role, 'operator') && all.length > 0 && (
+        <section className="space-y-2">
+          <div className="flex items-baseline justify-between">
+            <h2 className="text-lg font-semibold">Run on the fleet</h2>
+            <Link className="text-sm text-indigo-700 hover:underline" href="/fleet-runs">
+              Fleet history
+            </Link>
+          </div>
+          <RunOnFleetForm
+            key={selector ?? ''}
+            hosts={all.map((h) => ({ id: h.id, name: h.name, tags: h.tags, pinned: h.hostKey !== null }))}
+            tools={listTools().map((t) => ({
+              id: t.id,
+              title: t.title,
+              defaultDurationSec: t.defaultDurationSec,
+              minDurationSec: t.minDurationSec,
+              maxDurationSec: t.maxDurationSec,
+            }))}
+            selector={selectorError ? undefined : selector}
+          />
+        </section>
+      )}
       {me.role === 'admin' && (
         <section className="max-w-xl">
           <h2 className="mb-3 text-lg font-semibold">Add a host</h2>

@@ -30,6 +30,13 @@ export interface FlameGraphProps {
    * text whenever it changes. A regular expression, like the box.
    */
   searchTerm?: string;
+  /**
+   * Called with the clicked frame's call path below the root ([comm, outer frame, ..., the frame]; []
+   * for the root), after the chart zooms into it: a fleet view shows the frame's share per host.
+   */
+  onFrameClick?: (path: Array<{ name: string; kind: StackNode['kind'] }>) => void;
+  /** what a frame's value counts, in its tooltip ("samples"; a merged fleet graph: "samples per CPU") */
+  valueUnit?: string;
 }
 
 const COLORS: Record<StackNode['kind'], (name: string) => string> = {
@@ -45,7 +52,14 @@ function hash(s: string): number {
   return h;
 }
 
-export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm }: FlameGraphProps) {
+export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm, onFrameClick, valueUnit = 'samples' }: FlameGraphProps) {
+  // the chart is created once: its handlers read the latest props through refs
+  const onClickRef = useRef(onFrameClick);
+  const unitRef = useRef(valueUnit);
+  useEffect(() => {
+    onClickRef.current = onFrameClick;
+    unitRef.current = valueUnit;
+  }, [onFrameClick, valueUnit]);
   const holder = useRef<HTMLDivElement>(null);
   const invertedRef = useRef(false);
   /**
@@ -86,6 +100,18 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
         if (node.highlight) return '#e600e6';
         const kind = node.data.kind ?? 'user';
         return COLORS[kind] ? COLORS[kind](node.data.name) : (original as string);
+      });
+      // fractional values (a fleet graph normalised per CPU) with at most 2 decimals, and the unit named
+      c.setLabelHandler((d: unknown) => {
+        const n = d as { data: StackNode; x0: number; x1: number; value: number };
+        const v = n.value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+        return `${escapeControl(n.data.name)} (${(100 * (n.x1 - n.x0)).toFixed(3)}%, ${v} ${unitRef.current})`;
+      });
+      c.onClick((d: unknown) => {
+        const path: Array<{ name: string; kind: StackNode['kind'] }> = [];
+        for (let n = d as { data: StackNode; parent: unknown } | null; n && n.parent; n = n.parent as typeof n)
+          path.unshift({ name: n.data.name, kind: n.data.kind });
+        onClickRef.current?.(path);
       });
       c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));

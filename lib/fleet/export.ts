@@ -6,7 +6,12 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
-import { getFleetRun } from '@/lib/fleet/service';
+import { db } from '@/lib/db/client';
+import { fleetResultsJson, getFleetRun } from '@/lib/fleet/service';
+import { fleetReportResultsJson } from '@/lib/fleet/report';
+import type { FleetToolResults } from '@/lib/fleet/types';
+import { fleetExport, type FleetFileFormat } from '@/lib/fleet/views/exports';
+import { fleetFormatsFor, fleetKind } from '@/lib/fleet/views/formats';
 import type { ExportFile } from '@/lib/reports/export';
 import type { PublicFleetRun } from '@/lib/fleet/types';
 import { mergeHostCsv, mergeHostFolded } from '@/lib/fleet/export-merge';
@@ -47,4 +52,45 @@ export async function exportFleetRun(id: string, toolId: string, format: FleetEx
     contentType: format === 'json' ? 'application/json; charset=utf-8' : format === 'csv' ? 'text/csv; charset=utf-8' : 'text/plain; charset=utf-8',
     fileName: `bpfdeck-fleet-${id}-${toolId}.${ext}`,
   };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The merged profile as pprof, and the same exports for a fleet report (from its snapshot). Made by
+// lib/fleet/views/exports.ts fleetExport from the stored results (a profile's full stacks included,
+// which never go to the browser): csv and folded are the per-host exports merged as above, so a
+// fleet report's files match the fleet run's.
+
+function fileName(toolId: string, id: string, ext: string): string {
+  return `bpfdeck-fleet-${id}-${toolId.replace(/[^a-z0-9-]/g, '_')}.${ext}`;
+}
+
+function renderFleetFile(results: FleetToolResults, id: string, format: FleetFileFormat, opts: { kernelSuffix?: boolean }): ExportFile {
+  const out = fleetExport(results.hosts, format, { toolId: results.toolId }, opts);
+  if (!out) {
+    const kind = fleetKind(results.hosts);
+    throw new AppError(
+      'not_found',
+      kind === null
+        ? `no ${format} export: no host has a ${results.toolId} result`
+        : `no ${format} export for ${results.toolId} results (offered: ${fleetFormatsFor(kind).join(', ') || 'none'})`,
+    );
+  }
+  return { body: out.body, contentType: out.contentType, fileName: fileName(results.toolId, id, out.extension) };
+}
+
+/** The fleet run's merged profile as one pprof file (every host's full stacks, the host as the root frame). */
+export async function exportFleetRunPprof(id: string, toolId: string, opts: { kernelSuffix?: boolean } = {}): Promise<ExportFile> {
+  const results = JSON.parse(await fleetResultsJson(id, toolId, { fullStacks: true })) as FleetToolResults;
+  return renderFleetFile(results, id, 'pprof', opts);
+}
+
+export async function exportFleetReport(reportId: string, toolId: string, format: FleetFileFormat, opts: { kernelSuffix?: boolean } = {}): Promise<ExportFile> {
+  const results = JSON.parse(await fleetReportResultsJson(reportId, toolId, { fullStacks: true })) as FleetToolResults;
+  return renderFleetFile(results, reportId, format, opts);
+}
+
+/** The fleet report made of a fleet run, or null before there is one. */
+export async function fleetReportIdOf(fleetRunId: string): Promise<string | null> {
+  const r = await db().report.findUnique({ where: { fleetRunId }, select: { id: true } });
+  return r?.id ?? null;
 }

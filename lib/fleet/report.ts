@@ -217,7 +217,7 @@ export async function getFleetReportPart(reportId: string, fleetJsonText: string
 }
 
 /** GET /api/reports/[id]/fleet-results?toolId=X: one tool's FleetToolResults from the snapshot, as JSON text. */
-export async function fleetReportResultsJson(reportId: string, toolId: string): Promise<string> {
+export async function fleetReportResultsJson(reportId: string, toolId: string, opts: { fullStacks?: boolean } = {}): Promise<string> {
   const r = await db().report.findUnique({ where: { id: reportId }, select: { kind: true, fleetJson: true } });
   if (!r) throw notFound('report');
   if (r.kind !== 'fleet' || !r.fleetJson) throw notFound('fleet report');
@@ -237,7 +237,9 @@ export async function fleetReportResultsJson(reportId: string, toolId: string): 
       status: it.status,
       errorMessage: it.errorMessage,
     });
-    parts.push(`${head.slice(0, -1)},"result":${it.resultJson === null ? 'null' : resultJsonForView(it.resultJson)}}`);
+    // fullStacks: for the merged exports (lib/fleet/export.ts), made on the server
+    const result = it.resultJson === null ? 'null' : opts.fullStacks ? it.resultJson : resultJsonForView(it.resultJson);
+    parts.push(`${head.slice(0, -1)},"result":${result}}`);
   }
   return `{"toolId":${JSON.stringify(toolId)},"hosts":[${parts.join(',')}]}`;
 }

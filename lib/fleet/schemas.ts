@@ -28,3 +28,13 @@ export const fleetListQuery = z.object({
 export const fleetResultsQuery = z.object({ toolId: z.string().regex(TOOL_ID, 'toolId: not a tool id') });
 
 export const fleetEventsQuery = z.object({ partials: z.enum(['0', '1']).optional() });
+
+/** ?toolId=&format=csv|json|folded|pprof[&kernelSuffix=0]: a fleet export (lib/fleet/export.ts) */
+export const fleetExportQuery = z.object({
+  toolId: z.string().regex(TOOL_ID, 'toolId: not a tool id'),
+  format: z.enum(['csv', 'json', 'folded', 'pprof']),
+  kernelSuffix: z
+    .enum(['0', '1'])
+    .default('1')
+    .transform((v) => v === '1'),
+});

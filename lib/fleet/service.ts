@@ -379,7 +379,7 @@ export async function maybeMakeFleetReport(fleetRunId: string): Promise<void> {
  * One tool's result on every host that ran it, as JSON text: each result is the stored text (the
  * view's: a profile's full stacks stay on the server), spliced in without a parse per request.
  */
-export async function fleetResultsJson(id: string, toolId: string): Promise<string> {
+export async function fleetResultsJson(id: string, toolId: string, opts: { fullStacks?: boolean } = {}): Promise<string> {
   const f = await db().fleetRun.findUnique({ where: { id }, select: { hostsJson: true } });
   if (!f) throw notFound('fleet run');
   const snaps = new Map((JSON.parse(f.hostsJson) as HostSnapshot[]).map((s) => [s.hostId, s]));
@@ -401,7 +401,9 @@ export async function fleetResultsJson(id: string, toolId: string): Promise<stri
       errorMessage: r.errorMessage,
     };
     const json = JSON.stringify(head);
-    return `${json.slice(0, -1)},"result":${r.resultJson === null ? 'null' : resultJsonForView(r.resultJson)}}`;
+    // fullStacks: for the merged exports (lib/fleet/export.ts), made on the server
+    const result = r.resultJson === null ? 'null' : opts.fullStacks ? r.resultJson : resultJsonForView(r.resultJson);
+    return `${json.slice(0, -1)},"result":${result}}`;
   });
   return `{"toolId":${JSON.stringify(toolId)},"hosts":[${parts.join(',')}]}`;
 }

@@ -64,6 +64,7 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/fleet-runs/[id]/report': { POST: 'operator' },
   '/api/fleet-runs/[id]/export': { GET: 'viewer' },
   '/api/reports/[id]/fleet-results': { GET: 'viewer' },
+  '/api/reports/[id]/fleet-export': { GET: 'viewer' },
 };
 
 /**
@@ -96,6 +97,8 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   '/api/fleet-runs/[id]/report': { POST: 404 },
   '/api/fleet-runs/[id]/export': { GET: 422 },
   '/api/reports/[id]/fleet-results': { GET: 422 },
+  // the query (toolId, format) is checked before the fleet report is looked up
+  '/api/reports/[id]/fleet-export': { GET: 422 },
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },
   '/api/hosts/[id]/dashboard': { POST: 404 },
@@ -137,6 +140,10 @@ const PAGES: Record<string, Access> = {
   '/reports/import': 'operator',
   '/compare': 'viewer',
   '/dev/viz': 'viewer',
+  '/dev/viz/fleet': 'viewer',
+  '/fleet-runs': 'viewer',
+  '/fleet-runs/[id]': 'viewer',
+  '/fleet-runs/compare': 'viewer',
   '/admin': 'admin',
   '/admin/users': 'admin',
   '/admin/tokens': 'admin',

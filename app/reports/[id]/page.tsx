@@ -10,6 +10,7 @@ import { DeleteButton } from '@/components/reports/DeleteButton';
 import { ReportItemView } from '@/components/reports/ReportItemView';
 import { fmtTime } from '@/components/reports/format';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { FleetReportView } from '@/components/fleet/FleetReportView';
 
 export const dynamic = 'force-dynamic';
 
@@ -67,7 +68,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
               <EscapedText text={report.hostName} />
             </span>
             {host && <span className="ml-2 font-mono text-xs text-slate-600">{host}</span>}
-            {report.kind !== 'import' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
+            {report.kind !== 'import' && report.kind !== 'fleet' && !report.hostId && <span className="ml-2 text-xs text-slate-500">(host deleted since)</span>}
           </dd>
           <dt className="text-slate-500">Kernel</dt>
           <dd className="font-mono text-xs">{report.kernelRelease ?? '—'}</dd>
@@ -114,6 +115,7 @@ export default async function ReportPage({ params }: { params: Promise<{ id: str
           )}
         </div>
       </section>
+      {report.kind === 'fleet' && report.fleet && <FleetReportView reportId={report.id} fleet={report.fleet} />}
       <div className={report.items.length > 1 ? 'grid gap-4 xl:grid-cols-2' : 'space-y-4'}>
         {report.items.map((it) => (
           <ReportItemView key={it.toolId} reportId={report.id} item={it} />

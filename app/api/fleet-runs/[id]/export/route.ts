@@ -1,22 +1,16 @@
-import { z } from 'zod';
 import { idParam, route } from '@/lib/http';
-import { kernelSuffixSchema } from '@/lib/export/formats';
 import { exportResponse } from '@/lib/reports/export';
-import { exportFleetRun, fleetExportFormatSchema } from '@/lib/fleet/export';
+import { fleetExportQuery } from '@/lib/fleet/schemas';
+import { exportFleetRun, exportFleetRunPprof } from '@/lib/fleet/export';
 
-const query = z.object({
-  toolId: z.string().regex(/^[a-z0-9-]{1,32}$/, 'toolId: not a tool id'),
-  format: fleetExportFormatSchema,
-  kernelSuffix: kernelSuffixSchema,
-});
-
-/** ?toolId=&format=csv|folded|json[&kernelSuffix=0]: one tool over every host, with a host column. */
+/** ?toolId=&format=csv|folded|json|pprof[&kernelSuffix=0]: one tool over every host, with the host in the file. */
 export const GET = route<{ id: string }>(
   { role: 'viewer', audit: { action: 'run.export', target: (p) => `fleet-run:${p.id}` } },
   async (req, { params, audit }) => {
     const { id } = idParam.parse(params);
-    const { toolId, format, kernelSuffix } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
+    const { toolId, format, kernelSuffix } = fleetExportQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
     audit({ details: { toolId, format } });
+    if (format === 'pprof') return exportResponse(await exportFleetRunPprof(id, toolId, { kernelSuffix }));
     return exportResponse(await exportFleetRun(id, toolId, format, { kernelSuffix }));
   },
 );
