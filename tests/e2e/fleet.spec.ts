@@ -31,7 +31,7 @@ function tcpSessions(pairs: string[]): Promise<{ sessions: Array<{ laddr: string
   return new Promise((resolve, reject) =>
     execFile(
       process.execPath,
-      [path.join(process.cwd(), 'tests/workloads/fleet-tcp.cjs'), ...pairs, '--sessions', '2'],
+      [path.join(process.cwd(), 'tests/fixtures/fleet/fleet-tcp.cjs'), ...pairs, '--sessions', '2'],
       { timeout: 30_000 },
       (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(JSON.parse(out))),
     ),

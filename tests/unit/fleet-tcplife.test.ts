@@ -1,6 +1,6 @@
 /**
  * The fleet tcplife graph (lib/fleet/views/tcplife.ts) on real captures: tcplife on four fleet hosts at
- * once while tests/workloads/fleet-tcp.cjs made loopback sessions between fleet addresses
+ * once while tests/fixtures/fleet/fleet-tcp.cjs made loopback sessions between fleet addresses
  * (127.0.0.11 -> .21, .12 -> .31, .31 -> .11; two each; capture-facts.json holds the workload's ports and
  * bytes). The test fleet shares one kernel, so every host's run saw both ends of every session; the
  * "separate kernels" cases keep each host's own rows only (what a real fleet's hosts would see).
