@@ -23,10 +23,11 @@ export interface BlockIoViewProps {
 export function BlockIoView({ result, label = 'Block I/O', loading, error, csvName = 'biosnoop' }: BlockIoViewProps) {
   const [brush, setBrush] = useState<ColumnRange | null>(null);
   const span = brush && result ? offsetRangeSeconds(brush, result.offsetHeatmap.binSec) : null;
-  const table = useMemo(
-    () => (result && span ? { ...result, rows: rowsInTime(result.rows, 'time', span.fromSec, span.toSec) } : result),
-    [result, span?.fromSec, span?.toSec],
-  ); // eslint-disable-line react-hooks/exhaustive-deps -- span is derived from brush
+  const table = useMemo(() => {
+    if (!result || !brush) return result;
+    const t = offsetRangeSeconds(brush, result.offsetHeatmap.binSec);
+    return { ...result, rows: rowsInTime(result.rows, 'time', t.fromSec, t.toSec) };
+  }, [result, brush]);
   if (error) return <VizError label={label} error={error} />;
   if (!result) return loading ? <VizSkeleton label={label} heightPx={480} /> : <VizEmpty label={label}>No block I/O data.</VizEmpty>;
   const devices = result.devices ?? [];
