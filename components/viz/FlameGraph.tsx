@@ -133,10 +133,9 @@ export function FlameGraph({
       });
       c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
-      // A tooltip object that shows nothing: with none, d3-flame-graph puts an SVG <title> on every
-      // frame, and the browser's own tooltip would pop up beside ours (drawn at the pointer below).
-      const silentTip = Object.assign(() => undefined, { show: () => silentTip, hide: () => silentTip, destroy: () => undefined });
-      c.tooltip(silentTip);
+      // d3-flame-graph's own tooltip stays off: it appends to <body> and positions by page
+      // coordinates; ours is drawn at the pointer below from the details text. The frames keep their
+      // SVG <title> (what screen readers and the tests read).
       c.onClick((d: unknown) => {
         const node = d as HNode;
         const path = node
