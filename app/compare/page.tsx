@@ -103,14 +103,16 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             {side(comparison.b, 'B')}
           </div>
           {comparison.kind === 'profile' ? (
-            <section className="space-y-4 rounded border border-slate-200 bg-white p-4" aria-labelledby="diff-h">
-              <h2 id="diff-h" className="text-lg font-semibold">
-                Differential flame graph
-              </h2>
-              <p className="text-sm text-slate-700">
-                A: {comparison.profile.samplesA.toLocaleString('en-US')} samples · B: {comparison.profile.samplesB.toLocaleString('en-US')} samples
-                {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
-              </p>
+            <section className="space-y-3 rounded border border-slate-200 bg-white p-4" aria-labelledby="diff-h">
+              <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+                <h2 id="diff-h" className="text-lg font-semibold">
+                  Differential flame graph
+                </h2>
+                <p className="text-sm text-slate-700">
+                  A: {comparison.profile.samplesA.toLocaleString('en-US')} samples · B: {comparison.profile.samplesB.toLocaleString('en-US')} samples
+                  {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
+                </p>
+              </div>
               <DiffFlameGraph
                 root={comparison.profile.tree}
                 maxAbsDelta={comparison.profile.maxAbsDelta}

@@ -21,6 +21,9 @@ const WIDTH = 1200;
 const FRAME_H = 17;
 /** changes smaller than this (share points, 0.1 %) count as unchanged */
 const SAME_EPS = 0.001;
+/** height of the scroll box, px */
+const MAX_BOX_PX = 600;
+const MIN_BOX_PX = 280;
 
 export function changeOf(n: DiffNode): 'grown' | 'shrunk' | 'same' {
   return n.delta > SAME_EPS ? 'grown' : n.delta < -SAME_EPS ? 'shrunk' : 'same';
@@ -64,6 +67,20 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
     const el = box.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [layout]);
+  // The box ends at the bottom of the window the page opens in (at most MAX_BOX_PX, at least
+  // MIN_BOX_PX), so the root is on screen without scrolling the page, whatever is above the graph.
+  const [boxPx, setBoxPx] = useState(MAX_BOX_PX);
+  useLayoutEffect(() => {
+    const fit = () => {
+      const el = box.current;
+      if (!el) return;
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      setBoxPx(Math.max(MIN_BOX_PX, Math.min(MAX_BOX_PX, Math.floor(window.innerHeight - top - 12))));
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
+  }, []);
 
   const zoom = (index: number) => {
     if (index === 0) return; // the current top: nothing to do
@@ -130,7 +147,8 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
         role="group"
         aria-label="Differential flame graph, scrollable"
         data-testid="diff-flamegraph-box"
-        className="relative max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white focus-visible:ring-2 focus-visible:ring-indigo-500"
+        style={{ maxHeight: boxPx }}
+        className="relative w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white focus-visible:ring-2 focus-visible:ring-indigo-500"
         onMouseMove={onMove}
         onMouseLeave={() => {
           onLeave();

@@ -40,12 +40,11 @@ export function FlameGraphView({ result, label = 'CPU flame graph', loading, err
   const [selected, setSelected] = useState<string | null>(null);
   // undefined until a function is picked or a link names a search, so the graph's own box is left alone until then
   const [searchTerm, setSearchTerm] = useState<string | undefined>(() => (state?.search ? state.search : undefined));
+  // not inside a state updater: the listener writes the URL, which must not happen while rendering
   const change = (patch: Partial<FlameViewState>) => {
-    setView((v) => {
-      const next = { ...v, ...patch };
-      onStateChange?.(next);
-      return next;
-    });
+    const next = { ...view, ...patch };
+    setView(next);
+    onStateChange?.(next);
   };
   const select = (name: string | null) => {
     setSelected(name);
