@@ -62,11 +62,6 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
   const describe = (n: DiffNode) =>
     `${escapeControl(n.name)} — A: ${fmtShare(n.shareA)} (${n.a.toLocaleString('en-US')} samples) · B: ${fmtShare(n.shareB)} (${n.b.toLocaleString('en-US')} samples) · change ${fmtPoints(n.delta)}`;
 
-  // the root sits at the bottom of the drawing: scroll there on open and whenever the zoom changes
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [layout]);
   // The box ends at the bottom of the window the page opens in (at most MAX_BOX_PX, at least
   // MIN_BOX_PX), so the root is on screen without scrolling the page, whatever is above the graph.
   const [boxPx, setBoxPx] = useState(MAX_BOX_PX);
@@ -81,6 +76,12 @@ export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: Di
     window.addEventListener('resize', fit);
     return () => window.removeEventListener('resize', fit);
   }, []);
+  // the root sits at the bottom of the drawing: scroll there on open, whenever the zoom changes and
+  // once the box has its height
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [layout, boxPx]);
 
   const zoom = (index: number) => {
     if (index === 0) return; // the current top: nothing to do
