@@ -7,7 +7,7 @@ import { listReports } from '@/lib/reports/list';
 import { COMPARABLE_VIZ, loadComparison, type Comparison } from '@/lib/reports/comparison';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { CompareChooser } from '@/components/reports/CompareChooser';
-import { DiffFlameGraph } from '@/components/reports/DiffFlameGraph';
+import { DiffFlameGraphWithUrl } from '@/components/reports/DiffFlameGraphWithUrl';
 import { FunctionChangesTable } from '@/components/reports/FunctionChangesTable';
 import { LatencyCompare } from '@/components/reports/LatencyCompare';
 import { fmtTime } from '@/components/reports/format';
@@ -113,7 +113,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                   {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
                 </p>
               </div>
-              <DiffFlameGraph
+              <DiffFlameGraphWithUrl
                 root={comparison.profile.tree}
                 maxAbsDelta={comparison.profile.maxAbsDelta}
                 labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`}

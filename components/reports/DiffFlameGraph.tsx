@@ -14,6 +14,7 @@ import { deltaColor, textColorOn } from '@/lib/export/flame-colors';
 import { fitLabel } from '@/lib/export/flame-svg';
 import { fmtPoints, fmtShare } from '@/components/reports/format';
 import { validRegex } from '@/lib/viz/flame';
+import { EMPTY_FLAME_STATE, type FlameViewState, followZoomPath } from '@/lib/viz/flame-url';
 import { escapeControl } from '@/lib/viz/format';
 import { PointerTooltip, usePointer } from '@/components/viz/PointerTooltip';
 
@@ -48,10 +49,31 @@ function matchedShares(root: DiffNode, re: RegExp): { a: number; b: number; fram
   return { a, b, frames };
 }
 
-export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB }: { root: DiffNode; maxAbsDelta: number; labelA: string; labelB: string }) {
-  const [path, setPath] = useState<DiffNode[]>([]);
+export interface DiffFlameGraphProps {
+  root: DiffNode;
+  maxAbsDelta: number;
+  labelA: string;
+  labelB: string;
+  /** where the view starts (search and zoom of a shared link; read on mount) */
+  state?: FlameViewState;
+  /** hears every change of search and zoom (the page puts them in the URL) */
+  onStateChange?: (state: FlameViewState) => void;
+}
+
+export function DiffFlameGraph({ root, maxAbsDelta, labelA, labelB, state, onStateChange }: DiffFlameGraphProps) {
+  const [path, setPathState] = useState<DiffNode[]>(() => followZoomPath(root, state?.zoom ?? []));
   const [hover, setHover] = useState<DiffNode | null>(null);
-  const [term, setTerm] = useState('');
+  const [term, setTermState] = useState(state?.search ?? '');
+  const report = (next: { path?: DiffNode[]; term?: string }) =>
+    onStateChange?.({ ...EMPTY_FLAME_STATE, search: next.term ?? term, zoom: (next.path ?? path).map((n) => n.name) });
+  const setPath = (p: DiffNode[]) => {
+    setPathState(p);
+    report({ path: p });
+  };
+  const setTerm = (t: string) => {
+    setTermState(t);
+    report({ term: t });
+  };
   const box = useRef<HTMLDivElement>(null);
   const [pointer, onMove, onLeave] = usePointer(box);
   const top = path.length ? path[path.length - 1] : root;

@@ -75,8 +75,8 @@ export function mergeFlameState(current: URLSearchParams, state: FlameViewState,
  * made on a live run may name frames a later result no longer holds). Returns the frames found, root
  * first (the root itself not included); [] when the first name is not there.
  */
-export function followZoomPath(root: StackNode, path: readonly string[]): StackNode[] {
-  const found: StackNode[] = [];
+export function followZoomPath<N extends Pick<StackNode, 'name'> & { children: readonly N[] }>(root: N, path: readonly string[]): N[] {
+  const found: N[] = [];
   let at = root;
   for (const name of path) {
     const next = at.children.find((c) => c.name === name);

@@ -131,9 +131,19 @@ test('compare opens on the differential graph root, searches, zooms and resets; 
   await expect(page.getByRole('navigation', { name: 'Zoomed into' })).toContainText('bpfdeck_busy_loop');
   const zoomedW = (await box.locator('g[data-name="bpfdeck_busy_loop"] rect').first().boundingBox())!.width;
   expect(zoomedW).toBeGreaterThan(bb.width * 0.95);
+  // search and zoom are in the URL: the link opens zoomed, with the search
+  await expect(page).toHaveURL(/diff\.q=%5Ebpfdeck_spin_step%24/);
+  await expect(page).toHaveURL(/diff\.zoom=/);
+  const other = await page.context().newPage();
+  await other.setViewportSize({ width: 1440, height: 900 });
+  await other.goto(page.url());
+  await expect(other.getByTestId('diff-flamegraph').getByLabel('Search frames')).toHaveValue('^bpfdeck_spin_step$');
+  await expect(other.getByRole('navigation', { name: 'Zoomed into' })).toContainText('bpfdeck_busy_loop');
+  await other.close();
   await page.getByRole('button', { name: 'Reset zoom' }).click();
   await expect(page.getByRole('navigation', { name: 'Zoomed into' })).toHaveCount(0);
   await expect(box.locator('g[data-name="all"] rect')).toBeInViewport();
+  await expect(page).not.toHaveURL(/diff\.zoom=/);
 });
 
 test('profile: hide idle, the sandwich view, the tooltip, and the URL opens where the sender was', async ({ page, context }) => {
