@@ -7,18 +7,32 @@ import { listReports } from '@/lib/reports/list';
 import { COMPARABLE_VIZ, loadComparison, type Comparison } from '@/lib/reports/comparison';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { CompareChooser } from '@/components/reports/CompareChooser';
-import { DiffFlameGraph } from '@/components/reports/DiffFlameGraph';
+import { DiffFlameGraphWithUrl } from '@/components/reports/DiffFlameGraphWithUrl';
 import { FunctionChangesTable } from '@/components/reports/FunctionChangesTable';
 import { LatencyCompare } from '@/components/reports/LatencyCompare';
 import { fmtTime } from '@/components/reports/format';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { getReport } from '@/lib/reports/read';
+import { escapeControl } from '@/lib/viz/format';
 
 export const dynamic = 'force-dynamic';
 
 type SP = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 const idOrNothing = z.string().regex(ID_PATTERN).optional().catch(undefined);
+
+/** The tab names the two reports compared (signed-in users only: requirePage redirects anyone else first). */
+export async function generateMetadata({ searchParams }: { searchParams: Promise<SP> }) {
+  await requirePage('viewer');
+  const sp = await searchParams;
+  const a = idOrNothing.parse(one(sp.a));
+  const b = idOrNothing.parse(one(sp.b));
+  if (!a || !b) return { title: 'Compare reports · bpfdeck' };
+  const [ra, rb] = await Promise.all([getReport(a).catch(() => null), getReport(b).catch(() => null)]);
+  const name = (r: typeof ra) => (r ? `${escapeControl(r.title)} (${fmtTime(r.startedAt ?? r.createdAt)})` : 'a missing report');
+  return { title: `Compare ${name(ra)} with ${name(rb)} · bpfdeck` };
+}
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SP> }) {
   await requirePage('viewer');
@@ -28,7 +42,9 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const a = idOrNothing.parse(one(sp.a));
   const b = idOrNothing.parse(one(sp.b));
   const reports = tool ? await listReports({ toolId: tool.id, limit: 200 }) : [];
-  const options = reports.map((r) => ({ id: r.id, label: `${r.title} · ${fmtTime(r.startedAt ?? r.createdAt)} · ${r.id.slice(0, 6)}` }));
+  // the time first: reports of one tool on one host have the same title, and a long title pushed the
+  // time out of the narrow select
+  const options = reports.map((r) => ({ id: r.id, label: `${fmtTime(r.startedAt ?? r.createdAt)} · ${r.title} · ${r.id.slice(0, 6)}` }));
 
   let comparison: Comparison | null = null;
   let error: string | null = null;
@@ -87,12 +103,17 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             {side(comparison.b, 'B')}
           </div>
           {comparison.kind === 'profile' ? (
-            <section className="space-y-4 rounded border border-slate-200 bg-white p-4" aria-label="Differential flame graph">
-              <p className="text-sm text-slate-700">
-                A: {comparison.profile.samplesA.toLocaleString('en-US')} samples · B: {comparison.profile.samplesB.toLocaleString('en-US')} samples
-                {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
-              </p>
-              <DiffFlameGraph
+            <section className="space-y-3 rounded border border-slate-200 bg-white p-4" aria-labelledby="diff-h">
+              <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+                <h2 id="diff-h" className="text-lg font-semibold">
+                  Differential flame graph
+                </h2>
+                <p className="text-sm text-slate-700">
+                  A: {comparison.profile.samplesA.toLocaleString('en-US')} samples · B: {comparison.profile.samplesB.toLocaleString('en-US')} samples
+                  {comparison.profile.treeDropped > 0 && <span className="text-slate-500"> · frames under 0.1% in both left out</span>}
+                </p>
+              </div>
+              <DiffFlameGraphWithUrl
                 root={comparison.profile.tree}
                 maxAbsDelta={comparison.profile.maxAbsDelta}
                 labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`}
@@ -104,15 +125,20 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               </div>
             </section>
           ) : (
-            <LatencyCompare
-              toolId={comparison.toolId}
-              viz={comparison.a.viz as VizKind}
-              comparison={comparison.latency}
-              resultA={comparison.resultA}
-              resultB={comparison.resultB}
-              labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`}
-              labelB={`${comparison.b.hostName}, ${fmtTime(comparison.b.startedAt ?? comparison.b.createdAt)}`}
-            />
+            <section className="space-y-4" aria-labelledby="latency-h">
+              <h2 id="latency-h" className="text-lg font-semibold">
+                Latency, A and B
+              </h2>
+              <LatencyCompare
+                toolId={comparison.toolId}
+                viz={comparison.a.viz as VizKind}
+                comparison={comparison.latency}
+                resultA={comparison.resultA}
+                resultB={comparison.resultB}
+                labelA={`${comparison.a.hostName}, ${fmtTime(comparison.a.startedAt ?? comparison.a.createdAt)}`}
+                labelB={`${comparison.b.hostName}, ${fmtTime(comparison.b.startedAt ?? comparison.b.createdAt)}`}
+              />
+            </section>
           )}
         </>
       )}

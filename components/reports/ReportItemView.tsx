@@ -14,6 +14,7 @@ import type { PublicReportItem } from '@/lib/reports/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { ToolResultView } from '@/components/viz/ToolResultView';
+import { useFlameUrlState } from '@/lib/viz/flame-url.client';
 import { EXPORT_LABELS, fmtBytes, fmtTime } from '@/components/reports/format';
 
 const COMPARABLE = new Set(['flamegraph', 'latency-heatmap']);
@@ -41,6 +42,8 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
   const raw = item.raw;
   const [kernelSuffix, setKernelSuffix] = useState(true);
   const note = stackExportNote(result.data);
+  // a profile's search, zoom, sandwich and hide idle live in the URL (per tool: a dashboard report has several views)
+  const flameState = useFlameUrlState(item.toolId);
   return (
     <section
       id={`tool-${item.toolId}`}
@@ -153,6 +156,7 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
       {item.status === 'cancelled' && <p className="text-sm text-amber-800">Cancelled; what bpftrace printed before it stopped is shown.</p>}
       {item.hasResult ? (
         <ToolResultView
+          flameState={flameState}
           toolId={item.toolId}
           viz={item.viz as VizKind}
           result={result.data ?? null}

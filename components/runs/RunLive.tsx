@@ -7,6 +7,7 @@ import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
+import { useFlameUrlState } from '@/lib/viz/flame-url.client';
 import { useQuery } from '@tanstack/react-query';
 import type { VizKind } from '@/lib/tools/catalog';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
@@ -101,10 +102,18 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
 
 function ResultView({ toolId, result, done }: { toolId: string; result: unknown; done: boolean }) {
   const tool = useTool(toolId);
+  const flameState = useFlameUrlState(toolId);
   return (
     <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
       {!done && result !== null && <p className="text-xs text-slate-500">Partial result: it fills in while the run goes on.</p>}
-      <ToolResultView toolId={toolId} viz={tool?.viz ?? 'event-table'} result={result} loading={!tool || (!done && !result)} error={null} />
+      <ToolResultView
+        toolId={toolId}
+        viz={tool?.viz ?? 'event-table'}
+        result={result}
+        loading={!tool || (!done && !result)}
+        error={null}
+        flameState={flameState}
+      />
     </section>
   );
 }

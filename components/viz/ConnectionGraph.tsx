@@ -4,11 +4,17 @@
  * bytes they carried. Two columns (see lib/viz/graph.ts): where connections come from on the left,
  * where they go on the right. Hover or focus an endpoint to highlight its connections; hover a curve
  * for its numbers. Capped at `maxNodes` endpoints (the busiest), with the rest counted.
+ *
+ * Processes are grouped by command (lib/viz/graph-group.ts): the PIDs of one command are one node,
+ * "curl · 85 PIDs"; click (or Enter on) a group to show its PIDs, and one of those to group them again.
+ * The SVG is a group of controls, not an image (an image's children are presentational, so focusable
+ * endpoints inside it were "nested interactive" to axe and screen readers).
  */
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionsResult } from '@/lib/tools/types';
 import { escapeControl, formatBytes } from '@/lib/viz/format';
 import { DEFAULT_MAX_GRAPH_NODES, type LaidEdge, type LaidNode, layoutGraph } from '@/lib/viz/graph';
+import { type GroupedNode, groupByCommand } from '@/lib/viz/graph-group';
 import { EscapedText } from '@/components/viz/EscapedText';
 import { VizEmpty, VizError, VizSkeleton } from '@/components/viz/VizStates';
 
@@ -53,9 +59,22 @@ export function ConnectionGraph({ graph, label, loading, error, maxNodes = DEFAU
 
 type Hover = { kind: 'node'; id: string } | { kind: 'edge'; edge: LaidEdge } | null;
 
-function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph']; label: string; maxNodes: number }) {
+function GraphBody({ graph: raw, label, maxNodes }: { graph: ConnectionsResult['graph']; label: string; maxNodes: number }) {
   const wrap = useRef<HTMLDivElement>(null);
   const width = useWidth(wrap, 800);
+  /** commands shown one node per PID; every other command with several PIDs is one node */
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [ungrouped, setUngrouped] = useState(false);
+  const grouped = useMemo(() => groupByCommand(raw, expanded), [raw, expanded]);
+  const graph = ungrouped ? raw : grouped;
+  const meta = useMemo(() => new Map<string, GroupedNode>(grouped.nodes.map((n) => [n.id, n])), [grouped]);
+  const toggle = (comm: string) =>
+    setExpanded((s) => {
+      const next = new Set(s);
+      if (next.has(comm)) next.delete(comm);
+      else next.add(comm);
+      return next;
+    });
   // room for the longest label (as cut by shortLabel) on each side
   const labelPx = useMemo(
     () => Math.round(16 + LABEL_CHAR_PX * graph.nodes.reduce((m, n) => Math.max(m, Math.min(MAX_LABEL_CHARS, escapeControl(n.label).length)), 4)),
@@ -81,6 +100,16 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
             not drawn: only the {maxNodes} busiest are
           </span>
         )}
+        {grouped.commands.length > 0 && (
+          <span className="flex flex-wrap items-center gap-2 text-xs text-slate-600" data-testid="graph-grouping">
+            {ungrouped
+              ? 'one node per PID'
+              : `grouped by command: ${grouped.commands.map((c) => `${escapeControl(c.comm)} (${c.pids} PIDs)`).join(', ')}; click a group to show its PIDs`}
+            <button type="button" onClick={() => setUngrouped((u) => !u)} className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
+              {ungrouped ? 'Group by command' : 'Show every PID'}
+            </button>
+          </span>
+        )}
       </div>
       <div ref={wrap} className="relative max-h-[640px] overflow-auto rounded border border-slate-200 bg-white">
         <div className="sticky top-0 z-10 flex justify-between bg-white/90 px-2 py-1 text-xs font-medium text-slate-500">
@@ -90,7 +119,7 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
         <svg
           width={layout.widthPx}
           height={layout.heightPx}
-          role="img"
+          role="group"
           aria-label={`${label}: ${layout.nodes.length} endpoints joined by ${layout.edges.length} connection lines, width by bytes`}
           className="block"
           onMouseLeave={() => setHover(null)}
@@ -114,9 +143,21 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
               );
             })}
           </g>
-          {layout.nodes.map((n) => (
-            <NodeMark key={n.id} node={n} active={activeNode === n.id} onHover={(on) => setHover(on ? { kind: 'node', id: n.id } : null)} />
-          ))}
+          {layout.nodes.map((n) => {
+            const m = ungrouped ? undefined : meta.get(n.id);
+            const action = m?.group ? ('expand' as const) : m?.comm && expanded.has(m.comm) ? ('collapse' as const) : null;
+            return (
+              <NodeMark
+                key={n.id}
+                node={n}
+                pids={m?.group?.pids.length}
+                action={action}
+                onActivate={action && m?.comm ? () => toggle(m.comm!) : undefined}
+                active={activeNode === n.id}
+                onHover={(on) => setHover(on ? { kind: 'node', id: n.id } : null)}
+              />
+            );
+          })}
         </svg>
       </div>
       <figcaption className="min-h-10 text-xs text-slate-700" aria-live="polite" data-testid="graph-details">
@@ -138,21 +179,51 @@ function edgeText(e: LaidEdge, byId: Map<string, LaidNode>): string {
   return `${a} → ${b}: ${e.connections.toLocaleString('en-US')} connection${e.connections === 1 ? '' : 's'}, sent ${formatBytes(e.txBytes)}, received ${formatBytes(e.rxBytes)}`;
 }
 
-function NodeMark({ node, active, onHover }: { node: LaidNode; active: boolean; onHover: (on: boolean) => void }) {
+function NodeMark({
+  node,
+  active,
+  onHover,
+  pids,
+  action,
+  onActivate,
+}: {
+  node: LaidNode;
+  active: boolean;
+  onHover: (on: boolean) => void;
+  /** PIDs behind a grouped node */
+  pids?: number;
+  /** what activating it does: show the group's PIDs, or group them again */
+  action: 'expand' | 'collapse' | null;
+  onActivate?: () => void;
+}) {
   const left = node.side === 'left';
-  const text = `${escapeControl(node.label)}: ${formatBytes(node.bytes)}, ${node.connections.toLocaleString('en-US')} connections`;
+  const hint = action === 'expand' ? ' (activate to show each PID)' : action === 'collapse' ? ' (activate to group the PIDs of this command)' : '';
+  const text = `${escapeControl(node.label)}: ${formatBytes(node.bytes)}, ${node.connections.toLocaleString('en-US')} connections${hint}`;
   return (
     <g
       tabIndex={0}
-      role="button"
+      role={onActivate ? 'button' : 'img'}
       aria-label={text}
+      aria-expanded={onActivate ? action === 'collapse' : undefined}
       data-testid="graph-node"
+      data-group-pids={pids}
+      data-label={node.label}
       onMouseEnter={() => onHover(true)}
       onFocus={() => onHover(true)}
       onBlur={() => onHover(false)}
-      className="cursor-default outline-none [&:focus-visible_circle]:stroke-indigo-600 [&:focus-visible_circle]:stroke-[3px]"
+      onClick={onActivate}
+      onKeyDown={(e) => {
+        if (onActivate && (e.key === 'Enter' || e.key === ' ')) {
+          e.preventDefault();
+          onActivate();
+        }
+      }}
+      className={`${onActivate ? 'cursor-pointer' : 'cursor-default'} outline-none [&:focus-visible_circle]:stroke-indigo-600 [&:focus-visible_circle]:stroke-[3px]`}
     >
       <title>{text}</title>
+      {pids !== undefined && (
+        <circle cx={node.x} cy={node.y} r={active ? 8 : 7} className="fill-none stroke-slate-500" strokeWidth={1.5} strokeDasharray="2 2" />
+      )}
       <circle cx={node.x} cy={node.y} r={active ? 5 : 4} className={active ? 'fill-indigo-600 stroke-white' : 'fill-slate-600 stroke-white'} strokeWidth={1} />
       <text
         x={left ? node.x - 8 : node.x + 8}

@@ -4,10 +4,11 @@
  * tree, never fetches. The chart is created once on a ref, `update()`d when the tree changes and `destroy()`ed on unmount. Kernel frames are drawn
  * in orange, user frames in blue-green, processes in grey, so the two sides of a stack read apart.
  */
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { StackNode } from '@/lib/tools/types';
 import { validRegex } from '@/lib/viz/flame';
 import { escapeControl } from '@/lib/viz/format';
+import { PointerTooltip, usePointer } from '@/components/viz/PointerTooltip';
 
 type Chart = {
   width(w: number): Chart;
@@ -15,9 +16,13 @@ type Chart = {
   search(term: string): void;
   clear(): void;
   resetZoom(): void;
+  zoomTo(d: unknown): void;
   destroy(): Chart;
   inverted(b: boolean): Chart;
 };
+
+/** d3-hierarchy's node, as far as it is read here */
+type HNode = { data: StackNode; children?: HNode[]; parent: HNode | null; ancestors(): HNode[] };
 
 export interface FlameGraphProps {
   root: StackNode;
@@ -37,6 +42,14 @@ export interface FlameGraphProps {
   onFrameClick?: (path: Array<{ name: string; kind: StackNode['kind'] }>) => void;
   /** what a frame's value counts, in its tooltip ("samples"; a merged fleet graph: "samples per CPU") */
   valueUnit?: string;
+  /** frame names from below the root to the frame to zoom into when the chart is created (a shared link) */
+  initialZoomPath?: readonly string[];
+  /** the user zoomed (clicked a frame, or Reset zoom: []) */
+  onZoomChange?: (path: string[]) => void;
+  /** the user typed a search */
+  onSearchChange?: (term: string) => void;
+  /** shown beside the zoom controls for the zoomed frame (e.g. "callers and callees") */
+  zoomedActions?: (frame: StackNode) => ReactNode;
 }
 
 const COLORS: Record<StackNode['kind'], (name: string) => string> = {
@@ -52,7 +65,18 @@ function hash(s: string): number {
   return h;
 }
 
-export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm, onFrameClick, valueUnit = 'samples' }: FlameGraphProps) {
+export function FlameGraph({
+  root,
+  label = 'CPU flame graph',
+  cellHeightPx = 18,
+  searchTerm,
+  onFrameClick,
+  valueUnit = 'samples',
+  initialZoomPath,
+  onZoomChange,
+  onSearchChange,
+  zoomedActions,
+}: FlameGraphProps) {
   // the chart is created once: its handlers read the latest props through refs
   const onClickRef = useRef(onFrameClick);
   const unitRef = useRef(valueUnit);
@@ -61,6 +85,28 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
     unitRef.current = valueUnit;
   }, [onFrameClick, valueUnit]);
   const holder = useRef<HTMLDivElement>(null);
+  const wrap = useRef<HTMLDivElement>(null);
+  const [pointer, onPointerMove, onPointerLeave] = usePointer(wrap);
+  /** the zoomed frame's path (names below the root), re-applied when new data replaces the tree */
+  const zoomRef = useRef<string[]>(initialZoomPath ? [...initialZoomPath] : []);
+  const [zoomed, setZoomed] = useState<StackNode | null>(null);
+  const onZoomRef = useRef(onZoomChange);
+  useEffect(() => {
+    onZoomRef.current = onZoomChange;
+  });
+  const sel = useRef<{ datum(): unknown } | null>(null);
+  /** zoom to the frame at zoomRef's path, as deep as it exists (no animation needed: it is a new tree) */
+  const applyZoom = () => {
+    const rootNode = sel.current?.datum() as HNode | undefined;
+    if (!chart.current || !rootNode) return;
+    let at = rootNode;
+    for (const name of zoomRef.current) {
+      const next = at.children?.find((c) => c.data.name === name);
+      if (!next) break;
+      at = next;
+    }
+    if (at !== rootNode) chart.current.zoomTo(at);
+  };
   const invertedRef = useRef(false);
   /**
    * The holder scrolls (a deep stack, e.g. a JIT's 100 frames, would make the chart metres tall): keep
@@ -107,18 +153,35 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
         const v = n.value.toLocaleString('en-US', { maximumFractionDigits: 2 });
         return `${escapeControl(n.data.name)} (${(100 * (n.x1 - n.x0)).toFixed(3)}%, ${v} ${unitRef.current})`;
       });
-      c.onClick((d: unknown) => {
-        const path: Array<{ name: string; kind: StackNode['kind'] }> = [];
-        for (let n = d as { data: StackNode; parent: unknown } | null; n && n.parent; n = n.parent as typeof n)
-          path.unshift({ name: n.data.name, kind: n.data.kind });
-        onClickRef.current?.(path);
-      });
       c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
+      // d3-flame-graph's own tooltip stays off: it appends to <body> and positions by page
+      // coordinates; ours is drawn at the pointer below from the details text. The frames keep their
+      // SVG <title> (what screen readers and the tests read).
+      c.onClick((d: unknown) => {
+        const node = d as HNode;
+        const path = node
+          .ancestors()
+          .reverse()
+          .slice(1)
+          .map((a) => a.data.name);
+        zoomRef.current = path;
+        setZoomed(path.length ? node.data : null);
+        onZoomRef.current?.(path);
+        // one handler (d3-flame-graph keeps the last one set): a fleet view also gets the path's kinds
+        onClickRef.current?.(
+          node
+            .ancestors()
+            .reverse()
+            .slice(1)
+            .map((a) => ({ name: a.data.name, kind: a.data.kind })),
+        );
+      });
       chart.current = c as unknown as Chart;
-      d3.select(el)
-        .datum(structuredClone(root))
-        .call(c as never);
+      const s = d3.select(el).datum(structuredClone(root));
+      s.call(c as never);
+      sel.current = s as unknown as { datum(): unknown };
+      applyZoom();
       showRoot();
       if (termRef.current && validRegex(termRef.current)) chart.current.search(termRef.current);
       ro = new ResizeObserver(() => {
@@ -140,6 +203,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
     if (!chart.current) return;
     chart.current.update(structuredClone(root));
     if (term && validRegex(term)) chart.current.search(term);
+    applyZoom();
     showRoot();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on new data: a new term reaches the chart through runSearch
   }, [root]);
@@ -150,8 +214,9 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
     showRoot();
   }, [inverted]);
 
-  const runSearch = (t: string) => {
+  const runSearch = (t: string, fromUser = false) => {
     setTerm(t);
+    if (fromUser) onSearchChange?.(t);
     termRef.current = t;
     if (!chart.current) return;
     // d3-flame-graph builds a RegExp from the term: a half-typed "foo(" must not throw
@@ -165,6 +230,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- the outside term goes to the d3 chart (outside React) as well as the input
     if (searchTerm !== undefined) runSearch(searchTerm);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the outside term changes
   }, [searchTerm]);
 
   return (
@@ -173,7 +239,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
         <input
           type="search"
           value={term}
-          onChange={(e) => runSearch(e.target.value)}
+          onChange={(e) => runSearch(e.target.value, true)}
           placeholder="Search frames (regex)"
           aria-label="Search frames"
           className="w-64 rounded border border-slate-300 px-2 py-1"
@@ -188,6 +254,7 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
         <button type="button" onClick={() => chart.current?.resetZoom()} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-100">
           Reset zoom
         </button>
+        {zoomed && zoomedActions?.(zoomed)}
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={inverted} onChange={(e) => setInverted(e.target.checked)} /> Icicle
         </label>
@@ -202,7 +269,19 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
           </span>
         </span>
       </div>
-      <div ref={holder} data-testid="flamegraph" className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white" />
+      <div ref={wrap} className="relative" onMouseMove={onPointerMove} onMouseLeave={onPointerLeave}>
+        <div
+          ref={holder}
+          data-testid="flamegraph"
+          tabIndex={0}
+          role="group"
+          aria-label={`${label}, scrollable`}
+          className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white focus-visible:ring-2 focus-visible:ring-indigo-500"
+        />
+        <PointerTooltip pos={details ? pointer : null} testId="flame-tooltip">
+          {details || null}
+        </PointerTooltip>
+      </div>
       <figcaption className="min-h-5 font-mono text-xs text-slate-600" aria-live="polite">
         {details || 'Click a frame to zoom; hover for details.'}
       </figcaption>

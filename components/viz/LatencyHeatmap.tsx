@@ -3,8 +3,11 @@
  * Latency heat map (biolatency, runqlat): x = time in 1 s columns, y = log2 latency buckets, colour =
  * count on a log scale. Beside it the summed histogram with p50/p90/p99. A steady workload reads as
  * horizontal bands; a stall as a column reaching up; two modes (cache hits vs disk) as two bands.
+ * Brush a time range (drag across the heat map) to see the summed histogram and percentiles of only
+ * those seconds (lib/viz/brush.ts).
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { type ColumnRange, latencyRange } from '@/lib/viz/brush';
 import type { LatencyHeatmapResult } from '@/lib/tools/types';
 import { formatDuration } from '@/lib/viz/format';
 import { axisTicks, buildLatencyGrid, latencyAxisLabel, latencyBucketLabel } from '@/lib/viz/heatmap';
@@ -43,33 +46,52 @@ export function LatencyHeatmap({ result, label, countNoun = 'events', loading, e
 
 function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResult; label: string; countNoun: string }) {
   const grid = useMemo(() => buildLatencyGrid(result), [result]);
+  const [brush, setBrush] = useState<ColumnRange | null>(null);
+  // a live result can shrink its columns (never, but a new result may): keep the range inside
+  const range = brush && brush.to < result.columns.length ? brush : null;
+  const picked = useMemo(() => (range ? latencyRange(result, range) : null), [result, range]);
   const unit = result.unit;
   const nRows = grid.rows.length;
   const rowPx = Math.max(8, Math.min(18, Math.floor(420 / Math.max(1, nRows))));
   const totals = useMemo(() => {
-    const byKey = new Map(result.total.map((b) => [`${b.min ?? ''}:${b.max ?? ''}`, b.count]));
+    const byKey = new Map((picked ? picked.total : result.total).map((b) => [`${b.min ?? ''}:${b.max ?? ''}`, b.count]));
     return grid.rows.map((b) => ({ ...b, count: byKey.get(`${b.min ?? ''}:${b.max ?? ''}`) ?? 0 }));
-  }, [grid, result.total]);
+  }, [grid, result.total, picked]);
   const xTicks = axisTicks(grid.nCols, 8);
   const labelEvery = rowPx >= 14 ? 1 : 2;
+  const src = picked ?? result;
   const percentiles = [
-    { name: 'p50', value: result.p50 },
-    { name: 'p90', value: result.p90 },
-    { name: 'p99', value: result.p99 },
+    { name: 'p50', value: src.p50 },
+    { name: 'p90', value: src.p90 },
+    { name: 'p99', value: src.p99 },
   ];
   const colTime = (c: number) => result.columns[c]?.tSec ?? c + 1;
 
   return (
     <figure aria-label={`${label} heat map`} className="space-y-2" data-testid="latency-heatmap">
       <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700" data-testid="latency-percentiles">
-        <span>
-          {result.count.toLocaleString('en-US')} {countNoun} over {grid.nCols.toLocaleString('en-US')} s
-        </span>
+        {picked ? (
+          <span data-testid="latency-brush-summary">
+            {picked.count.toLocaleString('en-US')} {countNoun} in t {picked.fromSec.toFixed(1)}–{picked.toSec.toFixed(1)} s (of{' '}
+            {result.count.toLocaleString('en-US')})
+          </span>
+        ) : (
+          <span>
+            {result.count.toLocaleString('en-US')} {countNoun} over {grid.nCols.toLocaleString('en-US')} s
+          </span>
+        )}
         {percentiles.map((p) => (
           <span key={p.name}>
             {p.name} <strong className="font-medium text-slate-900">{p.value === null ? '—' : formatDuration(p.value, unit)}</strong>
           </span>
         ))}
+        {picked ? (
+          <button type="button" onClick={() => setBrush(null)} className="rounded border border-slate-300 px-2 text-xs hover:bg-slate-100">
+            Clear range
+          </button>
+        ) : (
+          <span className="text-xs text-slate-500">drag across the heat map to sum a time range</span>
+        )}
       </div>
       <div className="flex gap-2">
         <div className="relative w-16 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">
@@ -90,7 +112,9 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
             max={grid.max}
             rowPx={rowPx}
             dataKey={grid}
-            label={`${label}: ${grid.nCols} one-second columns by ${nRows} latency buckets, ${result.count.toLocaleString('en-US')} ${countNoun}; focus and use the arrow keys to read cells`}
+            brush={range}
+            onBrush={setBrush}
+            label={`${label}: ${grid.nCols} one-second columns by ${nRows} latency buckets, ${result.count.toLocaleString('en-US')} ${countNoun}; focus and use the arrow keys to read cells, Enter and Shift+arrows to pick a time range`}
             renderTooltip={(cell) => (
               <>
                 <div className="font-medium">{latencyBucketLabel(grid.rows[cell.row], unit)}</div>
@@ -111,7 +135,13 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
             ))}
           </div>
         </div>
-        <LatencyHistogram rows={totals} unit={unit} rowPx={rowPx} percentiles={percentiles} label={`${label}: summed histogram`} />
+        <LatencyHistogram
+          rows={totals}
+          unit={unit}
+          rowPx={rowPx}
+          percentiles={percentiles}
+          label={picked ? `${label}: histogram of t ${picked.fromSec.toFixed(1)}–${picked.toSec.toFixed(1)} s` : `${label}: summed histogram`}
+        />
       </div>
       <figcaption className="flex flex-wrap items-center justify-between gap-2">
         <HeatLegend max={grid.max} what={countNoun} />

@@ -42,7 +42,7 @@ export function LatencyHistogram({ rows, unit, rowPx, widthPx = 220, percentiles
           const y = yOf(i + 1);
           return (
             <g key={i}>
-              <rect x={0} y={y + 1} width={w} height={Math.max(1, rowPx - 2)} className="fill-indigo-400" data-testid="histogram-bar">
+              <rect x={0} y={y + 1} width={w} height={Math.max(1, rowPx - 2)} className="fill-indigo-400" data-testid="histogram-bar" data-count={b.count}>
                 <title>{`${latencyBucketLabel(b, unit)}: ${b.count.toLocaleString('en-US')}`}</title>
               </rect>
               {b.count > 0 && rowPx >= 10 && (

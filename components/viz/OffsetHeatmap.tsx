@@ -5,6 +5,7 @@
  * the whole height; a hot file or journal is a horizontal band.
  */
 import { useMemo } from 'react';
+import type { ColumnRange } from '@/lib/viz/brush';
 import type { BlockIoResult } from '@/lib/tools/types';
 import { formatBytes } from '@/lib/viz/format';
 import { SECTOR_BYTES, axisTicks, gridStats, offsetRowLabel, offsetRowSectors } from '@/lib/viz/heatmap';
@@ -20,16 +21,29 @@ export interface OffsetHeatmapProps {
   label: string;
   loading?: boolean;
   error?: unknown;
+  /** the brushed time columns (the parent filters its event table by them) */
+  brush?: ColumnRange | null;
+  onBrush?: (range: ColumnRange | null) => void;
 }
 
-export function OffsetHeatmap({ heatmap, label, loading, error }: OffsetHeatmapProps) {
+export function OffsetHeatmap({ heatmap, label, loading, error, brush, onBrush }: OffsetHeatmapProps) {
   if (error) return <VizError label={label} error={error} />;
   if (!heatmap) return loading ? <VizSkeleton label={label} heightPx={320} /> : <VizEmpty label={label}>No disk offsets.</VizEmpty>;
   if (heatmap.rows === 0 || heatmap.cells.length === 0) return <VizEmpty label={label}>No I/O was recorded{loading ? ' yet' : ''}.</VizEmpty>;
-  return <OffsetBody heatmap={heatmap} label={label} />;
+  return <OffsetBody heatmap={heatmap} label={label} brush={brush ?? null} onBrush={onBrush} />;
 }
 
-function OffsetBody({ heatmap, label }: { heatmap: OffsetHeatmapData; label: string }) {
+function OffsetBody({
+  heatmap,
+  label,
+  brush,
+  onBrush,
+}: {
+  heatmap: OffsetHeatmapData;
+  label: string;
+  brush: ColumnRange | null;
+  onBrush?: (range: ColumnRange | null) => void;
+}) {
   const { max, nonZero } = useMemo(() => gridStats(heatmap.cells), [heatmap]);
   const nCols = heatmap.cells.length;
   const nRows = heatmap.rows;
@@ -67,7 +81,9 @@ function OffsetBody({ heatmap, label }: { heatmap: OffsetHeatmapData; label: str
             max={max}
             rowPx={rowPx}
             dataKey={heatmap}
-            label={`${label}: ${nCols} time columns of ${binSec} s by ${nRows} offset bins; focus and use the arrow keys to read cells`}
+            brush={brush && brush.to < nCols ? brush : null}
+            onBrush={onBrush}
+            label={`${label}: ${nCols} time columns of ${binSec} s by ${nRows} offset bins; focus and use the arrow keys to read cells${onBrush ? ', Enter and Shift+arrows to pick a time range' : ''}`}
             renderTooltip={(cell) => (
               <>
                 <div className="font-medium">offset {offsetRowLabel(minSector, binSectors, cell.row)}</div>

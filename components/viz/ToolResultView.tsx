@@ -12,6 +12,7 @@ import { kindOfViz, type ResultKind } from '@/lib/results/registry';
 import { KIND_VIEWS } from '@/components/viz/kinds';
 import { TOOL_LABELS } from '@/lib/viz/labels';
 import { VizError } from '@/components/viz/VizStates';
+import type { FlameStateBinding } from '@/lib/viz/flame-url.client';
 
 export interface ToolResultViewProps {
   /** catalog tool id: names the view and the CSV file */
@@ -23,9 +24,11 @@ export interface ToolResultViewProps {
   /** a run is under way (a result, if any, is a partial snapshot) or the result is being fetched */
   loading?: boolean;
   error?: unknown;
+  /** a profile view's starting state and where its changes go (the page's URL); others ignore it */
+  flameState?: FlameStateBinding;
 }
 
-export function ToolResultView({ toolId, viz, result, loading, error }: ToolResultViewProps) {
+export function ToolResultView({ toolId, viz, result, loading, error, flameState }: ToolResultViewProps) {
   const desc = kindOfViz(viz);
   // a tool's own label; a generic result without a catalog tool is named by its kind
   const { label, countNoun } = TOOL_LABELS[toolId] ?? { label: viz === 'generic' && desc ? desc.label : toolId };
@@ -45,5 +48,15 @@ export function ToolResultView({ toolId, viz, result, loading, error }: ToolResu
     }
   }
   const View = KIND_VIEWS[expected];
-  return <View result={(present ? result : null) as never} label={label} countNoun={countNoun} loading={loading} error={error} csvName={toolId} />;
+  return (
+    <View
+      result={(present ? result : null) as never}
+      label={label}
+      countNoun={countNoun}
+      loading={loading}
+      error={error}
+      csvName={toolId}
+      flameState={flameState}
+    />
+  );
 }

@@ -16,13 +16,15 @@ export interface TopFunctionsTableProps {
   /** the function picked, to highlight in the flame graph (null: cleared) */
   onSelect?: (name: string | null) => void;
   selected?: string | null;
+  /** open the sandwich view (callers and callees) of a function; no button without it */
+  onSandwich?: (name: string) => void;
 }
 
 function pct(v: number, total: number): string {
   return total > 0 ? `${((100 * v) / total).toFixed(1)}%` : '—';
 }
 
-export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null }: TopFunctionsTableProps) {
+export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null, onSandwich }: TopFunctionsTableProps) {
   const [sortBy, setSortBy] = useState<TopFunctionsSort>('self');
   const top = useMemo(() => topFunctions(root, limit, sortBy), [root, limit, sortBy]);
   const header = (key: TopFunctionsSort, text: string) => (
@@ -48,6 +50,7 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
             <col style={{ width: 64 }} />
             <col style={{ width: 84 }} />
             <col style={{ width: 64 }} />
+            {onSandwich && <col style={{ width: 120 }} />}
           </colgroup>
           <thead className="sticky top-0 bg-slate-100 text-left text-xs text-slate-700">
             <tr>
@@ -68,6 +71,11 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
               <th scope="col" className="px-2 py-1 text-right font-medium">
                 Total %
               </th>
+              {onSandwich && (
+                <th scope="col" className="px-2 py-1 font-medium">
+                  Sandwich
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -107,6 +115,19 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null 
                     {f.total.toLocaleString('en-US')}
                   </td>
                   <td className="px-2 py-0.5 text-right tabular-nums text-slate-600">{pct(f.total, top.samples)}</td>
+                  {onSandwich && (
+                    <td className="px-2 py-0.5 text-xs">
+                      <button
+                        type="button"
+                        onClick={() => onSandwich(f.name)}
+                        className="text-fuchsia-800 hover:underline"
+                        aria-label={`Callers and callees of ${f.name}`}
+                        data-testid="sandwich-button"
+                      >
+                        callers/callees
+                      </button>
+                    </td>
+                  )}
                 </tr>
               );
             })}

@@ -11,6 +11,7 @@ import { ReportItemView } from '@/components/reports/ReportItemView';
 import { fmtTime } from '@/components/reports/format';
 import { EscapedText } from '@/components/viz/EscapedText';
 import { FleetReportView } from '@/components/fleet/FleetReportView';
+import { escapeControl } from '@/lib/viz/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,6 +22,17 @@ const KIND_LABEL = {
   fleet: 'Fleet report',
   'fleet-host': 'One host of a fleet report',
 } as const;
+
+/** The tab names the report, its host and time (signed-in users only: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const report = ID_PATTERN.test(id) ? await getReport(id).catch(() => null) : null;
+  if (!report) return { title: 'Report not found · bpfdeck' };
+  const title = escapeControl(report.title);
+  const host = escapeControl(report.hostName);
+  return { title: `${title}${title.includes(host) ? '' : ` · ${host}`} · ${fmtTime(report.startedAt ?? report.createdAt)} · bpfdeck` };
+}
 
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePage('viewer');

@@ -6,6 +6,8 @@ import { getTool } from '@/lib/tools/catalog';
 import { RunLive } from '@/components/runs/RunLive';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
+import { formatDateTime } from '@/lib/format/date';
+import { escapeControl } from '@/lib/viz/format';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +16,9 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   await requirePage('viewer');
   const { id } = await params;
   const run = await getRun(id).catch(() => null);
-  return { title: run ? `${run.toolId} run · bpfdeck` : 'Run not found · bpfdeck' };
+  if (!run) return { title: 'Run not found · bpfdeck' };
+  const when = run.startedAt ? `started ${formatDateTime(run.startedAt, 'UTC')}` : `queued ${formatDateTime(run.createdAt, 'UTC')}`;
+  return { title: `${getTool(run.toolId)?.title ?? run.toolId} on ${escapeControl(run.hostName)} · run ${when} · bpfdeck` };
 }
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {

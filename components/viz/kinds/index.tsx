@@ -15,6 +15,7 @@ import { FlameGraphView } from '@/components/viz/FlameGraphView';
 import { LatencyHeatmap } from '@/components/viz/LatencyHeatmap';
 import { TimeSeriesChart } from '@/components/viz/TimeSeriesChart';
 import { GenericView } from '@/components/viz/kinds/GenericView';
+import type { FlameStateBinding } from '@/lib/viz/flame-url.client';
 
 export interface KindViewProps<R> {
   result: R | null;
@@ -24,11 +25,13 @@ export interface KindViewProps<R> {
   error?: unknown;
   /** file name of CSV downloads, without ".csv" */
   csvName: string;
+  /** profile views: starting state and change listener (components/viz/ToolResultView) */
+  flameState?: FlameStateBinding;
 }
 
 export const KIND_VIEWS: { [K in ResultKind]: ComponentType<KindViewProps<never>> } = {
-  profile: ({ result, label, loading, error }: KindViewProps<ProfileResult>) => (
-    <FlameGraphView result={result} label={label} loading={loading} error={error} />
+  profile: ({ result, label, loading, error, flameState }: KindViewProps<ProfileResult>) => (
+    <FlameGraphView result={result} label={label} loading={loading} error={error} state={flameState?.state} onStateChange={flameState?.onStateChange} />
   ),
   events: ({ result, label, loading, error, csvName }: KindViewProps<EventTableResult>) => (
     <EventTable result={result} label={label} loading={loading} error={error} csvName={csvName} />
