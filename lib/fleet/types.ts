@@ -20,7 +20,8 @@
  *   GET  /api/fleet-runs/[id]/export?toolId=&format=csv|folded|json[&kernelSuffix=0] [viewer] one file over every
  *        host: csv with a leading `host` column, folded stacks with the host as root frame, json { toolId, hosts: [{ host, runId, result }] }
  *   POST /api/fleet-runs/[id]/report          [operator] { report: { id } } (201 when made now, 200 when it existed;
- *        409 while a host still runs; also made by itself when the last host's run ends)
+ *        409 while a host still runs, or while the automatic one is being written; made by itself right
+ *        after the last host's run ends: FleetRunSummary.reportId, GET /api/runs/<a host's run>/report)
  *   GET  /api/reports/[id]                    [viewer]   { report: PublicReport } with kind 'fleet' and `fleet: PublicFleetReport`
  *   GET  /api/reports/[id]/fleet-results?toolId= [viewer] FleetToolResults from the report's snapshot
  *   GET  /api/settings/fleet                  [viewer]   FleetSettings ; PUT [admin] { fanout } -> FleetSettings
