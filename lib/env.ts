@@ -32,6 +32,13 @@ const EnvSchema = z.object({
   BPFDECK_MAX_CONCURRENT_RUNS: intFromEnv(32, 1, 256),
   /** default of the fleet.fanout setting: hosts of one fleet run executing at once (pssh's default -p is 32 too) */
   BPFDECK_FLEET_FANOUT: intFromEnv(32, 1, 1024),
+  /** PostgreSQL only: who executes runs. `worker` (default): `bpfdeck worker` processes, the web tier
+   *  executes nothing; `inprocess`: the web process runs them (one web instance). SQLite: always in-process */
+  BPFDECK_RUN_EXECUTION: z.enum(['worker', 'inprocess']).optional(),
+  /** runs one `bpfdeck worker` process executes at once (BPFDECK_MAX_CONCURRENT_RUNS is the limit over all workers) */
+  BPFDECK_WORKER_CONCURRENCY: intFromEnv(16, 1, 256),
+  /** a worker renews the leases of its runs every third of this; a lease this old means "worker lost" */
+  BPFDECK_RUN_LEASE_SEC: intFromEnv(15, 3, 600),
   /** TCP connect + SSH handshake limit */
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
@@ -127,6 +134,10 @@ export interface AppConfig {
   maxConcurrentRuns: number;
   /** default hosts at a time per fleet run (the fleet.fanout setting overrides it) */
   fleetFanout: number;
+  /** who executes runs: this process (SQLite, or PostgreSQL with BPFDECK_RUN_EXECUTION=inprocess) or workers */
+  runExecution: 'inprocess' | 'worker';
+  workerConcurrency: number;
+  runLeaseSec: number;
   sshConnectTimeoutMs: number;
   maxRawOutputBytes: number;
   stopGraceSec: number;
@@ -162,6 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretKeyBase64: e.BPFDECK_SECRET_KEY,
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
     fleetFanout: e.BPFDECK_FLEET_FANOUT,
+    runExecution: runExecution(database.kind, e.BPFDECK_RUN_EXECUTION),
+    workerConcurrency: e.BPFDECK_WORKER_CONCURRENCY,
+    runLeaseSec: e.BPFDECK_RUN_LEASE_SEC,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_BYTES ?? e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
@@ -187,6 +201,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxStartsPer10Min: e.BPFDECK_MAX_RUN_STARTS_PER_10MIN,
     },
   };
+}
+
+/** Workers need the durable queue, which lives in PostgreSQL: on SQLite, runs execute in-process. */
+function runExecution(kind: DatabaseConfig['kind'], v: 'worker' | 'inprocess' | undefined): 'inprocess' | 'worker' {
+  if (kind === 'sqlite') {
+    if (v === 'worker') throw new Error('invalid bpfdeck configuration:\n  BPFDECK_RUN_EXECUTION=worker needs a PostgreSQL DATABASE_URL');
+    return 'inprocess';
+  }
+  return v ?? 'worker';
 }
 
 /** OIDC is on when issuer, client id and secret are all set; some but not all is a configuration error. */

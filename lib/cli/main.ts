@@ -97,6 +97,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT_OK;
       }
 
+      case 'worker': {
+        const { runWorker } = await import('@/lib/runs/worker');
+        await runWorker({ concurrency: cmd.concurrency ?? undefined, log: (line) => io.stderr(`${line}\n`) });
+        return EXIT_OK;
+      }
+
       case 'run': {
         if (cmd.target.kind === 'fleet') return await runFleetCommand(cmd, cmd.target.selector, io, say);
         const req = resolveRunRequest(listTools(), cmd);

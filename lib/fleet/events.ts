@@ -7,7 +7,7 @@
  */
 import 'server-only';
 import { sseResponse } from '@/lib/sse';
-import { runBus } from '@/lib/runs/bus';
+import { liveBus } from '@/lib/runs/backend';
 import { TERMINAL } from '@/lib/runs/types';
 import { getFleetRun } from '@/lib/fleet/service';
 
@@ -31,7 +31,7 @@ export async function fleetEventsResponse(req: Request, id: string, opts: { part
     };
     const unsubscribers = [...open].map((runId) => {
       const hostId = runs.find((r) => r.id === runId)!.hostId;
-      return runBus.subscribe(runId, (ev) => {
+      return liveBus().subscribe(runId, (ev) => {
         if (ev.type === 'run') stream.send('run', { runId, hostId, run: ev.run });
         else if (ev.type === 'progress') stream.send('progress', { runId, hostId, progress: ev.progress });
         else if (ev.type === 'partial') {

@@ -20,8 +20,8 @@ import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, listTools, loadScript, resolveParams, type ToolDef } from '@/lib/tools/catalog';
 import { listHosts, type PublicHost } from '@/lib/hosts/service';
 import { withFleetQuota } from '@/lib/auth/run-limits';
-import { runBus } from '@/lib/runs/bus';
-import { cancelRun, recoverInterruptedRuns, runner } from '@/lib/runs/service';
+import { liveBus, runQueue } from '@/lib/runs/backend';
+import { cancelRun, recoverInterruptedRuns } from '@/lib/runs/service';
 import { toPublicRun } from '@/lib/runs/public';
 import { RUN_STATUSES, TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { fleetFanout } from '@/lib/settings';
@@ -201,11 +201,11 @@ export async function startFleetRun(input: StartFleetRunBody, requestedBy: strin
   // host pages open now see their host's part at once (refused ones as ended)
   for (const r of await db().run.findMany({ where: { fleetRunId: fleetId }, include: { host: { select: { name: true } } } })) {
     const pub = toPublicRun(r);
-    runBus.publish(r, pub.status === 'failed' ? { type: 'done', run: pub, result: null } : { type: 'run', run: pub });
+    await liveBus().publish(r, pub.status === 'failed' ? { type: 'done', run: pub, result: null } : { type: 'run', run: pub });
   }
   // host by host, tools of a host together: a dashboard's tools on one host start at the same moment
   for (const r of runs) {
-    if (r.status === 'queued') await runner().enqueue(r.id!, r.hostId, r.toolId, { groupId: fleetId, groupLimit: fanout });
+    if (r.status === 'queued') await runQueue().enqueue(r.id!, r.hostId, r.toolId, { groupId: fleetId, groupLimit: fanout });
   }
   return getFleetRun(fleetId);
 }
