@@ -44,6 +44,17 @@ export function databaseConfig(url: string | undefined, dataDir: string, pool: P
   return { kind: 'sqlite', file: url ? path.resolve(url.slice('file:'.length)) : path.join(dataDir, 'bpfdeck.db') };
 }
 
+/** A relative SQLite path made absolute against `cwd` (for the CLI, which changes directory); other URLs unchanged. */
+export function urlRelativeTo(url: string, cwd: string): string {
+  if (!url.startsWith('file:') || path.isAbsolute(url.slice('file:'.length))) return url;
+  return `file:${path.resolve(cwd, url.slice('file:'.length))}`;
+}
+
+/** better-auth's prismaAdapter `provider` name for the database kind. */
+export function betterAuthProvider(kind: DatabaseKind): 'sqlite' | 'postgresql' {
+  return kind === 'postgres' ? 'postgresql' : 'sqlite';
+}
+
 /** For messages and reports: the SQLite file, or the PostgreSQL URL without its password. */
 export function describeDatabase(d: DatabaseConfig): string {
   if (d.kind === 'sqlite') return d.file;
