@@ -15,6 +15,7 @@
 import 'server-only';
 import { db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/db/generated/client';
+import { AppError } from '@/lib/errors';
 
 /** the client inside a transaction (also accepted: db() itself, for reads outside one) */
 export type DbTx = Prisma.TransactionClient;
@@ -24,14 +25,26 @@ export type DbTx = Prisma.TransactionClient;
 // transaction slot (SQLite); timeout: the whole transaction.
 const LIMIT_TX = { maxWait: 10_000, timeout: 20_000 };
 
+/**
+ * fn under the keys' locks, in one transaction. A refusal (fn throws an AppError, e.g. rate_limited)
+ * commits and is thrown after: on SQLite every query of the process shares the one connection, so a
+ * rollback would also undo whatever other code wrote meanwhile (a run's progress, an audit row).
+ */
 export async function withLimitLocks<T>(keys: string[], fn: (tx: DbTx) => Promise<T>): Promise<T> {
   const sorted = [...new Set(keys)].sort();
-  return db().$transaction(async (tx) => {
+  const out = await db().$transaction(async (tx): Promise<{ value: T } | { refused: AppError }> => {
     for (const key of sorted) {
       // An upsert that always writes (DO UPDATE, not DO NOTHING: only a write takes the lock). Both
       // databases read this statement the same way.
       await tx.$executeRaw`INSERT INTO "LimitLock" ("key") VALUES (${key}) ON CONFLICT ("key") DO UPDATE SET "key" = excluded."key"`;
     }
-    return fn(tx);
+    try {
+      return { value: await fn(tx) };
+    } catch (e) {
+      if (e instanceof AppError) return { refused: e };
+      throw e;
+    }
   }, LIMIT_TX);
+  if ('refused' in out) throw out.refused;
+  return out.value;
 }
