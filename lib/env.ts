@@ -30,6 +30,13 @@ const EnvSchema = z.object({
   BPFDECK_SECRET_KEY: z.string().optional(),
   /** runs executing at once across all hosts */
   BPFDECK_MAX_CONCURRENT_RUNS: intFromEnv(32, 1, 256),
+  /** PostgreSQL only: who executes runs. `worker` (default): `bpfdeck worker` processes, the web tier
+   *  executes nothing; `inprocess`: the web process runs them (one web instance). SQLite: always in-process */
+  BPFDECK_RUN_EXECUTION: z.enum(['worker', 'inprocess']).optional(),
+  /** runs one `bpfdeck worker` process executes at once (BPFDECK_MAX_CONCURRENT_RUNS is the limit over all workers) */
+  BPFDECK_WORKER_CONCURRENCY: intFromEnv(16, 1, 256),
+  /** a worker renews the leases of its runs every third of this; a lease this old means "worker lost" */
+  BPFDECK_RUN_LEASE_SEC: intFromEnv(15, 3, 600),
   /** TCP connect + SSH handshake limit */
   BPFDECK_SSH_CONNECT_TIMEOUT_MS: intFromEnv(8000, 500, 120_000),
   /** raw bpftrace stdout kept per run, before truncation is marked */
@@ -123,6 +130,10 @@ export interface AppConfig {
   databaseFile: string;
   secretKeyBase64: string | undefined;
   maxConcurrentRuns: number;
+  /** who executes runs: this process (SQLite, or PostgreSQL with BPFDECK_RUN_EXECUTION=inprocess) or workers */
+  runExecution: 'inprocess' | 'worker';
+  workerConcurrency: number;
+  runLeaseSec: number;
   sshConnectTimeoutMs: number;
   maxRawOutputBytes: number;
   stopGraceSec: number;
@@ -157,6 +168,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseFile: describeDatabase(database),
     secretKeyBase64: e.BPFDECK_SECRET_KEY,
     maxConcurrentRuns: e.BPFDECK_MAX_CONCURRENT_RUNS,
+    runExecution: runExecution(database.kind, e.BPFDECK_RUN_EXECUTION),
+    workerConcurrency: e.BPFDECK_WORKER_CONCURRENCY,
+    runLeaseSec: e.BPFDECK_RUN_LEASE_SEC,
     sshConnectTimeoutMs: e.BPFDECK_SSH_CONNECT_TIMEOUT_MS,
     maxRawOutputBytes: e.BPFDECK_MAX_RAW_OUTPUT_BYTES ?? e.BPFDECK_MAX_RAW_OUTPUT_MB * 1024 * 1024,
     stopGraceSec: e.BPFDECK_STOP_GRACE_SEC,
@@ -182,6 +196,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxStartsPer10Min: e.BPFDECK_MAX_RUN_STARTS_PER_10MIN,
     },
   };
+}
+
+/** Workers need the durable queue, which lives in PostgreSQL: on SQLite, runs execute in-process. */
+function runExecution(kind: DatabaseConfig['kind'], v: 'worker' | 'inprocess' | undefined): 'inprocess' | 'worker' {
+  if (kind === 'sqlite') {
+    if (v === 'worker') throw new Error('invalid bpfdeck configuration:\n  BPFDECK_RUN_EXECUTION=worker needs a PostgreSQL DATABASE_URL');
+    return 'inprocess';
+  }
+  return v ?? 'worker';
 }
 
 /** OIDC is on when issuer, client id and secret are all set; some but not all is a configuration error. */

@@ -29,11 +29,12 @@ stage "unit tests"
 vitest_stage unit --project unit || status=1
 
 stage "integration tests (real sshd, sudo, bpftrace 0.17 and 0.23 on the test fleet)"
-vitest_stage integration --project integration || status=1
+# scaled-*: the scaled form (workers, web instances) exists on PostgreSQL only: run in the PostgreSQL stage
+vitest_stage integration --project integration --exclude 'tests/integration/scaled-*.test.ts' || status=1
 
 # The same integration files on PostgreSQL (a private server: scripts/pg-test-up.sh, stopped at the end).
 # Files that open the SQLite file themselves (security-*, cli) are not in this list yet.
-PG_INTEGRATION_FILES=${PG_INTEGRATION_FILES:-"tests/integration/hosts.test.ts tests/integration/run-quota.test.ts tests/integration/limits-race.test.ts tests/integration/runs.test.ts tests/integration/reports.test.ts tests/integration/tool-execsnoop.test.ts tests/integration/tool-biolatency.test.ts"}
+PG_INTEGRATION_FILES=${PG_INTEGRATION_FILES:-"tests/integration/hosts.test.ts tests/integration/run-quota.test.ts tests/integration/limits-race.test.ts tests/integration/runs.test.ts tests/integration/reports.test.ts tests/integration/tool-execsnoop.test.ts tests/integration/tool-biolatency.test.ts tests/integration/scaled-worker.test.ts"}
 stage "integration tests on PostgreSQL 15 ($PG_INTEGRATION_FILES)"
 if scripts/pg-test-up.sh >/dev/null; then
   # shellcheck disable=SC2086

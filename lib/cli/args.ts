@@ -27,10 +27,11 @@ export type CliCommand =
       json: boolean;
       params: Record<string, number>;
       export: CliExport | null;
-    };
+    }
+  | { cmd: 'worker'; concurrency: number | null };
 
-export type CommandName = 'tools' | 'hosts' | 'import' | 'run';
-const COMMANDS: readonly CommandName[] = ['tools', 'hosts', 'import', 'run'];
+export type CommandName = 'tools' | 'hosts' | 'import' | 'run' | 'worker';
+const COMMANDS: readonly CommandName[] = ['tools', 'hosts', 'import', 'run', 'worker'];
 
 /** Wrong usage: exit status 2, the message and a pointer to --help on stderr. */
 export class UsageError extends Error {
@@ -53,6 +54,7 @@ commands:
   hosts     list registered hosts, optionally picked by a selector (--selector 'role=web,az=b')
   import    decode a saved \`bpftrace -f json\` capture with a tool's parser, print the result as JSON
   run       run a tool on a registered host (over SSH) or on this machine (--local, as root)
+  worker    execute runs from the PostgreSQL run queue until SIGTERM (the scaled form)
   help      help on a command: bpfdeck help <command>, or bpfdeck <command> --help
             (through npx, \`npx bpfdeck help\`: a bare \`npx bpfdeck --help\` shows npx's own help)
 
@@ -97,6 +99,17 @@ bounded whatever its size.
   -o, --output <file>          where to write it (default stdout)
   --no-kernel-suffix           folded/pprof: no "_[k]" on kernel frames
 `,
+  worker: `usage: bpfdeck worker [--concurrency <n>]
+
+Executes runs from the durable run queue (PostgreSQL: DATABASE_URL=postgresql://...) until SIGTERM or
+SIGINT, then stops its running runs with their maps kept and stored, and exits. Start as many as you
+like, on any machines that reach the database and the hosts; web instances then execute nothing.
+
+  --concurrency <n>   runs this worker executes at once (default BPFDECK_WORKER_CONCURRENCY, 16)
+
+BPFDECK_MAX_CONCURRENT_RUNS limits the runs over all workers; BPFDECK_RUN_LEASE_SEC (15) is how long
+a killed worker's runs stay "running" before they are failed ("worker lost").
+`,
   run: `usage: bpfdeck run --tool <id> [--duration <seconds>] (--host <name> | --local) [--json]
                    [--param <name>=<integer>]...
 
@@ -119,6 +132,7 @@ const SPECS: Record<CommandName, OptSpec> = {
   tools: { json: 'flag' },
   hosts: { selector: 'value', json: 'flag' },
   import: { tool: 'value', 'bpftrace-version': 'value', export: 'value', output: 'value', 'no-kernel-suffix': 'flag' },
+  worker: { concurrency: 'value' },
   run: {
     tool: 'value',
     duration: 'value',
@@ -243,6 +257,13 @@ export function parseArgs(argv: readonly string[]): CliCommand {
       const v = p.values.get('bpftrace-version') ?? null;
       if (v !== null && !/^v?\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--bpftrace-version: like 0.23.2 (got ${JSON.stringify(v).slice(0, 40)})`, topic);
       return { cmd: 'import', toolId: id, file: p.positional[0], bpftraceVersion: v, export: exportOption(p, topic) };
+    }
+    case 'worker': {
+      if (p.positional.length) throw new UsageError(`worker takes no positional arguments (got ${p.positional[0]})`, topic);
+      const c = p.values.get('concurrency');
+      if (c !== undefined && !/^[1-9]\d{0,2}$/.test(c))
+        throw new UsageError(`--concurrency: a whole number from 1 to 999 (got ${JSON.stringify(c).slice(0, 40)})`, topic);
+      return { cmd: 'worker', concurrency: c === undefined ? null : Number(c) };
     }
     case 'run': {
       const id = toolId(p, topic);

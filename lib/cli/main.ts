@@ -96,6 +96,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT_OK;
       }
 
+      case 'worker': {
+        const { runWorker } = await import('@/lib/runs/worker');
+        await runWorker({ concurrency: cmd.concurrency ?? undefined, log: (line) => io.stderr(`${line}\n`) });
+        return EXIT_OK;
+      }
+
       case 'run': {
         const req = resolveRunRequest(listTools(), cmd);
         if (cmd.export) checkExportFormat(req.tool, cmd.export.format); // before minutes of tracing

@@ -23,8 +23,8 @@ function progressLine(p: RunProgress): string {
 
 export async function runOnHost(hostName: string, req: RunRequest, progress: (line: string) => void): Promise<HostRunOutcome> {
   const { listHosts } = await import('@/lib/hosts/service');
-  const { cancelRun, getRunResult, runner, skipInterruptedRunRecovery, startRun, waitForRun } = await import('@/lib/runs/service');
-  const { runBus } = await import('@/lib/runs/bus');
+  const { cancelRun, getRunResult, skipInterruptedRunRecovery, startRun, waitForRun } = await import('@/lib/runs/service');
+  const { liveBus, runQueue } = await import('@/lib/runs/backend');
   const { AppError } = await import('@/lib/errors');
 
   const hosts = await listHosts();
@@ -48,7 +48,7 @@ export async function runOnHost(hostName: string, req: RunRequest, progress: (li
 
   let lastLine = '';
   let lastAt = 0;
-  const unsubscribe = runBus.subscribe(run.id, (ev) => {
+  const unsubscribe = liveBus().subscribe(run.id, (ev) => {
     let line = '';
     if (ev.type === 'run') line = `status ${ev.run.status}${ev.run.variantId ? ` (variant ${ev.run.variantId})` : ''}`;
     else if (ev.type === 'progress') {
@@ -79,6 +79,6 @@ export async function runOnHost(hostName: string, req: RunRequest, progress: (li
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     unsubscribe();
-    await runner().shutdown(5_000);
+    await runQueue().shutdown(5_000);
   }
 }

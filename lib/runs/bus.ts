@@ -16,7 +16,7 @@ export interface LiveState {
   partial?: unknown;
 }
 
-class RunBus implements LiveBus {
+export class RunBus implements LiveBus {
   private emitter = new EventEmitter();
   private states = new Map<string, LiveState>();
 
@@ -67,4 +67,5 @@ class RunBus implements LiveBus {
 }
 
 const g = globalThis as unknown as { __bpfdeckRunBus?: RunBus };
-export const runBus: LiveBus = (g.__bpfdeckRunBus ??= new RunBus());
+/** the in-process bus (its state() answers at once); the rest of bpfdeck picks its bus in lib/runs/backend.ts */
+export const runBus: RunBus = (g.__bpfdeckRunBus ??= new RunBus());

@@ -16,7 +16,7 @@ import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
-import { runBus } from '@/lib/runs/bus';
+import { liveBus } from '@/lib/runs/backend';
 import { afterRunFinished } from '@/lib/reports/snapshot';
 import { toPublicRun } from '@/lib/runs/public';
 import { classifyOutcome } from '@/lib/runs/outcome';
@@ -37,12 +37,12 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   const ref = { id: runId, hostId: run.hostId };
   const publishRun = async (data: Prisma.RunUncheckedUpdateInput) => {
     const updated = await db().run.update({ where: { id: runId }, data, include: { host: { select: { name: true } } } });
-    runBus.publish(ref, { type: 'run', run: toPublicRun(updated) });
+    void liveBus().publish(ref, { type: 'run', run: toPublicRun(updated) });
     return updated;
   };
 
   const progress: RunProgress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
-  const publishProgress = () => runBus.publish(ref, { type: 'progress', progress: { ...progress } });
+  const publishProgress = () => void liveBus().publish(ref, { type: 'progress', progress: { ...progress } });
 
   if (!tool) {
     await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
@@ -104,7 +104,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       lastPartialAt = now;
       const snap = parser.snapshot();
       // Live partials go to every open dashboard: skip the ones too big to ship every second.
-      if (JSON.stringify(snap).length <= PARTIAL_MAX_JSON_CHARS) runBus.publish(ref, { type: 'partial', result: snap });
+      if (JSON.stringify(snap).length <= PARTIAL_MAX_JSON_CHARS) void liveBus().publish(ref, { type: 'partial', result: snap });
     }
   };
 
@@ -207,7 +207,7 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
   });
   // The report (lib/reports) is made before "done" goes out, so whoever sees the run end finds it.
   await afterRunFinished(runId);
-  runBus.publish(
+  await liveBus().publish(
     { id: runId, hostId: updated.hostId },
     { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null },
   );

@@ -11,32 +11,54 @@ import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { chooseVariant, getTool, loadScript, resolveParams } from '@/lib/tools/catalog';
 import { getHostRow } from '@/lib/hosts/service';
 import { withRunQuota } from '@/lib/auth/run-limits';
-import { runBus } from '@/lib/runs/bus';
-import { Runner } from '@/lib/runs/runner';
+import { liveBus, runQueue, runner, workerMode } from '@/lib/runs/backend';
 import { toPublicRun } from '@/lib/runs/public';
 import { TERMINAL, type PublicRun, type RunStatus } from '@/lib/runs/types';
 import type { StartRunInput } from '@/lib/runs/schemas';
 import { deleteUnreferencedRawOutputs } from '@/lib/reports/raw-store';
 
-const g = globalThis as unknown as { __bpfdeckRunner?: Runner; __bpfdeckRecovered?: Promise<number> };
+const g = globalThis as unknown as { __bpfdeckRecovered?: Promise<number> };
 
-export function runner(): Runner {
-  g.__bpfdeckRunner ??= new Runner(config().maxConcurrentRuns);
-  return g.__bpfdeckRunner;
-}
+export { runner };
 
 /**
- * Runs left in a live state by a previous process cannot be resumed (their SSH sessions died with it;
- * the hosts stopped bpftrace on their own when the connection dropped). Mark them failed.
- * Only call this when no run is executing in this process.
+ * Runs whose executor is gone cannot be resumed (their SSH sessions died with it; the hosts stopped
+ * bpftrace on their own when the connection dropped). Mark them failed.
+ * - In-process (SQLite): every live run was this server's: call only when none executes here.
+ * - Worker mode (PostgreSQL): only runs whose worker's lease passed ("worker lost"); queued runs wait
+ *   in the durable queue and runs of live workers go on, so a restarted web instance fails nothing.
  */
 export async function markInterruptedRuns(): Promise<number> {
+  if (workerMode()) return failLostRuns();
   const r = await db().run.updateMany({
     where: { status: { in: ['queued', 'connecting', 'running'] } },
     data: { status: 'failed', errorMessage: 'server restarted', endedAt: new Date() },
   });
   if (r.count) console.warn(`bpfdeck: marked ${r.count} interrupted run(s) failed (server restarted)`);
   return r.count;
+}
+
+/** Worker mode: fails the runs of workers whose lease passed, and says so on their live streams. */
+export async function failLostRuns(): Promise<number> {
+  const { takeLostRuns } = await import('@/lib/runs/pg-queue');
+  const ids = await takeLostRuns();
+  let n = 0;
+  for (const id of ids) {
+    const r = await db().run.updateMany({
+      where: { id, status: { in: ['queued', 'connecting', 'running'] } },
+      data: {
+        status: 'failed',
+        errorMessage: `worker lost: the worker executing this run stopped renewing its lease (${config().runLeaseSec} s); bpftrace on the host stopped when its connection dropped`,
+        endedAt: new Date(),
+      },
+    });
+    if (!r.count) continue;
+    n++;
+    const updated = await db().run.findUnique({ where: { id }, include: { host: { select: { name: true } } } });
+    if (updated) await liveBus().publish(updated, { type: 'done', run: toPublicRun(updated), result: null });
+  }
+  if (n) console.warn(`bpfdeck: marked ${n} run(s) failed (worker lost)`);
+  return n;
 }
 
 /**
@@ -92,8 +114,9 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
     }),
   );
   const pub = toPublicRun(run);
-  runBus.publish(run, { type: 'run', run: pub });
-  runner().enqueue(run.id, host.id, tool.id);
+  // published before it is queued: a worker's first event must come after "queued" (order per run)
+  await liveBus().publish(run, { type: 'run', run: pub });
+  await runQueue().enqueue(run.id, host.id, tool.id);
   return pub;
 }
 
@@ -102,7 +125,7 @@ export async function cancelRun(id: string): Promise<PublicRun> {
   if (!run) throw notFound('run');
   if (TERMINAL.has(run.status as RunStatus)) throw conflict(`run is already ${run.status}`);
   await db().run.update({ where: { id }, data: { cancelRequested: true } });
-  const how = runner().cancel(id);
+  const how = await runQueue().cancel(id);
   if (how === 'dequeued' || how === 'unknown') {
     // Not executing in this process: nothing on a host to stop.
     const updated = await db().run.update({
@@ -110,7 +133,7 @@ export async function cancelRun(id: string): Promise<PublicRun> {
       data: { status: 'cancelled', endedAt: new Date(), errorMessage: 'cancelled before it started' },
       include: { host: { select: { name: true } } },
     });
-    runBus.publish(updated, { type: 'done', run: toPublicRun(updated), result: null });
+    await liveBus().publish(updated, { type: 'done', run: toPublicRun(updated), result: null });
     return toPublicRun(updated);
   }
   return getRun(id);

@@ -14,8 +14,11 @@ import { freshPgDatabase, testDatabaseKind } from './pg';
 export function useTempDataDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bpfdeck-it-${label}-`));
   process.env.BPFDECK_DATA_DIR = dir;
-  if (testDatabaseKind() === 'postgres') process.env.DATABASE_URL = freshPgDatabase(label);
-  else delete process.env.DATABASE_URL;
+  if (testDatabaseKind() === 'postgres') {
+    process.env.DATABASE_URL = freshPgDatabase(label);
+    // these files test the in-process runner on PostgreSQL; the scaled form (workers) has its own: scaled-*.test.ts
+    process.env.BPFDECK_RUN_EXECUTION ??= 'inprocess';
+  } else delete process.env.DATABASE_URL;
   return dir;
 }
 

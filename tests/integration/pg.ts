@@ -37,8 +37,9 @@ export function freshPgDatabase(label: string): string {
 }
 
 /** The DATABASE_URL a process under test should get: a fresh PostgreSQL database, or none (SQLite in its data dir). */
-export function testDatabaseEnv(label: string): { DATABASE_URL?: string } {
-  return testDatabaseKind() === 'postgres' ? { DATABASE_URL: freshPgDatabase(label) } : {};
+export function testDatabaseEnv(label: string): { DATABASE_URL?: string; BPFDECK_RUN_EXECUTION?: string } {
+  // the web instance executes its runs itself, as on SQLite (the scaled form with workers: scaled-*.test.ts)
+  return testDatabaseKind() === 'postgres' ? { DATABASE_URL: freshPgDatabase(label), BPFDECK_RUN_EXECUTION: 'inprocess' } : {};
 }
 
 /** How bpfdeck names the database it uses (lib/db/url describeDatabase): what `bpfdeck tools --json` reports. */

@@ -179,7 +179,7 @@ describe('rotating the secret key', () => {
   const run = (args: string[], env: Record<string, string> = {}) => {
     const e: NodeJS.ProcessEnv = { ...process.env, BPFDECK_DATA_DIR: s.dataDir, ...env };
     delete e.DATABASE_URL;
-    if (s.databaseUrl) e.DATABASE_URL = s.databaseUrl; // the server's PostgreSQL database
+    if (s.databaseUrl) Object.assign(e, { DATABASE_URL: s.databaseUrl, BPFDECK_RUN_EXECUTION: 'inprocess' }); // the server's PostgreSQL database
     if (!env.BPFDECK_SECRET_KEY) delete e.BPFDECK_SECRET_KEY;
     return spawnSync(
       process.execPath,

@@ -1,8 +1,8 @@
 import { idParam, route } from '@/lib/http';
 import { sseResponse } from '@/lib/sse';
-import { runBus } from '@/lib/runs/bus';
+import { liveBus } from '@/lib/runs/backend';
 import { getRun, getRunResult } from '@/lib/runs/service';
-import { TERMINAL } from '@/lib/runs/types';
+import { TERMINAL, type LiveEvent } from '@/lib/runs/types';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,9 +22,7 @@ export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { param
       });
       return;
     }
-    const live = runBus.state(id);
-    stream.send('snapshot', { run: live?.run ?? run, progress: live?.progress ?? null, partial: live?.partial ?? null });
-    const unsubscribe = runBus.subscribe(id, (ev) => {
+    const forward = (ev: LiveEvent) => {
       if (ev.type === 'run') stream.send('run', ev.run);
       else if (ev.type === 'progress') stream.send('progress', ev.progress);
       else if (ev.type === 'partial') stream.send('partial', ev.result);
@@ -32,6 +30,16 @@ export const GET = route<{ id: string }>({ role: 'viewer' }, async (req, { param
         stream.send('done', { run: ev.run, result: ev.result });
         stream.close();
       }
+    };
+    // Subscribed before the state is read (the state may come from another process: lib/runs/pg-bus),
+    // and what arrives meanwhile waits until the snapshot is out: nothing is lost between the two.
+    let held: LiveEvent[] | null = [];
+    const unsubscribe = liveBus().subscribe(id, (ev) => (held ? held.push(ev) : forward(ev)));
+    void Promise.resolve(liveBus().state(id)).then((live) => {
+      stream.send('snapshot', { run: live?.run ?? run, progress: live?.progress ?? null, partial: live?.partial ?? null });
+      const waiting = held ?? [];
+      held = null;
+      waiting.forEach(forward);
     });
     // The run may have ended between getRun() and subscribe(): re-check once.
     void getRun(id).then(async (now) => {
