@@ -13,7 +13,7 @@
  * phase that does not finish within its limit is killed and the benchmark exits 1.
  *
  *   flock /tmp/bpfdeck-fleet.lock npx tsx --conditions=react-server tests/bench/p5-scale-out.ts \
- *     [--runs 200] [--duration 10] [--hosts 20] [--concurrency 8] [--events 400]
+ *     [--runs 200] [--duration 10] [--hosts 20] [--concurrency 10] [--events 400]
  * `--concurrency` is BPFDECK_WORKER_CONCURRENCY (runs one worker executes at once).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,7 +34,7 @@ const opt = (name: string, def: string) => {
 const RUNS = Number(opt('runs', '200'));
 const DURATION_SEC = Number(opt('duration', '10'));
 const HOSTS = Number(opt('hosts', '20'));
-const CONCURRENCY = Number(opt('concurrency', '8'));
+const CONCURRENCY = Number(opt('concurrency', '10'));
 const EVENTS = Number(opt('events', '400'));
 const EVENT_INTERVAL_MS = 25;
 const OVERHEAD_RUNS = Math.min(HOSTS, 20);
