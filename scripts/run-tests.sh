@@ -34,7 +34,7 @@ vitest_stage integration --project integration --exclude 'tests/integration/scal
 
 # The same integration files on PostgreSQL (a private server: scripts/pg-test-up.sh, stopped at the end).
 # Files that open the SQLite file themselves (security-*, cli) are not in this list yet.
-PG_INTEGRATION_FILES=${PG_INTEGRATION_FILES:-"tests/integration/hosts.test.ts tests/integration/run-quota.test.ts tests/integration/limits-race.test.ts tests/integration/runs.test.ts tests/integration/reports.test.ts tests/integration/tool-execsnoop.test.ts tests/integration/tool-biolatency.test.ts tests/integration/scaled-worker.test.ts"}
+PG_INTEGRATION_FILES=${PG_INTEGRATION_FILES:-"tests/integration/hosts.test.ts tests/integration/run-quota.test.ts tests/integration/limits-race.test.ts tests/integration/runs.test.ts tests/integration/reports.test.ts tests/integration/tool-execsnoop.test.ts tests/integration/tool-biolatency.test.ts tests/integration/scaled-worker.test.ts tests/integration/scaled-web.test.ts"}
 stage "integration tests on PostgreSQL 15 ($PG_INTEGRATION_FILES)"
 if scripts/pg-test-up.sh >/dev/null; then
   # shellcheck disable=SC2086

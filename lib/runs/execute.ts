@@ -1,7 +1,8 @@
 /**
  * Executes one run: connect (pinned key), preflight if stale, choose the variant, push and run the
- * script, decode and parse the output as it streams, publish live progress, store everything.
- * Every outcome ends in a terminal status with a message a person can act on.
+ * script, decode and parse the output as it streams, publish live progress, store everything; each
+ * step its own function (executeRun says which). Every outcome ends in a terminal status with a
+ * message a person can act on.
  */
 import 'server-only';
 import { resultForView } from '@/lib/tools/profile/full-stacks';
@@ -23,6 +24,7 @@ import { classifyOutcome } from '@/lib/runs/outcome';
 import { compileRedaction, LineRedactor } from '@/lib/runs/redact';
 import { getSetting } from '@/lib/settings';
 import type { RunProgress, RunStatus } from '@/lib/runs/types';
+import type { Client } from 'ssh2';
 
 /** capabilities older than this are checked again before a run */
 const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
@@ -30,173 +32,259 @@ const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
 
-export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
-  const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
-  if (!run) return;
-  const tool = getTool(run.toolId);
-  const ref = { id: runId, hostId: run.hostId };
-  const publishRun = async (data: Prisma.RunUncheckedUpdateInput) => {
-    const updated = await db().run.update({ where: { id: runId }, data, include: { host: { select: { name: true } } } });
-    void liveBus().publish(ref, { type: 'run', run: toPublicRun(updated) });
-    return updated;
-  };
+type RunRow = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+type Tool = NonNullable<ReturnType<typeof getTool>>;
+type Script = ReturnType<typeof loadScript>;
+type RemoteEnding = Awaited<ReturnType<typeof runBpftraceRemote>>;
 
-  const progress: RunProgress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
-  const publishProgress = () => void liveBus().publish(ref, { type: 'progress', progress: { ...progress } });
+function loadRun(runId: string) {
+  return db().run.findUnique({ where: { id: runId }, include: { host: true } });
+}
 
-  if (!tool) {
-    await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
-    return;
+/**
+ * What one run collects while it streams: the raw output (gzip, within the size limit, redacted when
+ * the setting says so), the decoder and the tool's parser, progress, and the stderr tail. Publishes
+ * progress and partial results on the live bus.
+ */
+class RunCapture {
+  readonly progress: RunProgress;
+  stderrTail = Buffer.alloc(0);
+  rawBytes = 0;
+  rawTruncated = false;
+  sawAttached = false;
+  startedAt = 0;
+  private readonly gzip = zlib.createGzip({ level: 6 });
+  private readonly gzChunks: Buffer[] = [];
+  private readonly gzDone: Promise<void>;
+  private readonly parser;
+  private readonly decoder;
+  private lastPartialAt = 0;
+  private lastProgressAt = 0;
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly run: RunRow,
+    readonly tool: Tool,
+    private readonly redactor: LineRedactor | null,
+  ) {
+    this.progress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
+    this.gzip.on('data', (b: Buffer) => this.gzChunks.push(b));
+    this.gzDone = new Promise<void>((r) => this.gzip.on('end', () => r()));
+    this.parser = tool.createParser();
+    this.decoder = createDecoder({
+      version: run.host.preflightJson ? ((JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined) : undefined,
+    });
   }
-  await publishRun({ status: 'connecting' });
-  publishProgress();
 
-  // Redaction (lib/runs/redact) is decided once per run, from the setting when it starts.
-  const redactPatterns = await getSetting('redaction.argvPatterns');
-  const redactRe = compileRedaction(redactPatterns);
-  const redactor = redactRe ? new LineRedactor(redactRe) : null;
-  if (redactor) await publishRun({ redactedWith: JSON.stringify(redactPatterns) });
+  get ref() {
+    return { id: this.run.id, hostId: this.run.hostId };
+  }
 
-  let stderrTail = Buffer.alloc(0);
-  const gzip = zlib.createGzip({ level: 6 });
-  const gzChunks: Buffer[] = [];
-  gzip.on('data', (b: Buffer) => gzChunks.push(b));
-  const gzDone = new Promise<void>((r) => gzip.on('end', () => r()));
-  let rawBytes = 0;
-  let rawTruncated = false;
-  let sawAttached = false;
-  const parser = tool.createParser();
-  const decoder = createDecoder({
-    version: run.host.preflightJson ? ((JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined) : undefined,
-  });
+  publishProgress(): void {
+    void liveBus().publish(this.ref, { type: 'progress', progress: { ...this.progress } });
+  }
+
+  async publishRun(data: Prisma.RunUncheckedUpdateInput) {
+    const updated = await db().run.update({ where: { id: this.run.id }, data, include: { host: { select: { name: true } } } });
+    void liveBus().publish(this.ref, { type: 'run', run: toPublicRun(updated) });
+    return updated;
+  }
+
+  onStarted(): void {
+    this.startedAt = Date.now();
+    void this.publishRun({ status: 'running', startedAt: new Date(this.startedAt) });
+    this.progress.phase = 'tracing';
+    const d = this.run.durationSec;
+    this.ticker = setInterval(() => {
+      this.progress.elapsedSec = Math.min(d, Math.round((Date.now() - this.startedAt) / 100) / 10);
+      this.progress.remainingSec = Math.max(0, Math.round((d - this.progress.elapsedSec) * 10) / 10);
+      if (this.progress.remainingSec === 0 && this.progress.phase === 'tracing') this.progress.phase = 'waiting for bpftrace to print its maps';
+      this.publishProgress();
+    }, 500);
+  }
+
+  onStdout(bytes: Buffer): void {
+    this.progress.stdoutBytes += bytes.length;
+    this.storeStdout(this.redactor ? this.redactor.push(bytes) : bytes);
+  }
+
+  onStderr(chunk: Buffer): void {
+    this.stderrTail = Buffer.concat([this.stderrTail, chunk]);
+    if (this.stderrTail.length > STDERR_TAIL_BYTES) this.stderrTail = this.stderrTail.subarray(this.stderrTail.length - STDERR_TAIL_BYTES);
+  }
+
   /** keep (gzip, within the size limit) and decode stdout: as bpftrace printed it, or redacted */
-  const storeStdout = (chunk: Buffer) => {
+  private storeStdout(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    if (rawBytes + chunk.length <= config().maxRawOutputBytes) {
-      gzip.write(chunk);
-      rawBytes += chunk.length;
-    } else rawTruncated = true;
-    onRecords(decoder.push(chunk));
-  };
-  let lastPartialAt = 0;
-  let startedAt = 0;
-  let ticker: NodeJS.Timeout | undefined;
+    if (this.rawBytes + chunk.length <= config().maxRawOutputBytes) {
+      this.gzip.write(chunk);
+      this.rawBytes += chunk.length;
+    } else this.rawTruncated = true;
+    this.onRecords(this.decoder.push(chunk));
+  }
 
-  let lastProgressAt = 0;
-  const onRecords = (records: BtRecord[]) => {
+  private onRecords(records: BtRecord[]): void {
+    const progress = this.progress;
     let sawMap = false; // any data record: worth a partial result
     const firstRecord = progress.records === 0 && records.length > 0;
     for (const r of records) {
       progress.records++;
-      if (r.type === 'attached_probes') sawAttached = true;
+      if (r.type === 'attached_probes') this.sawAttached = true;
       else if (r.type === 'lost_events') progress.lostEvents += r.events;
       else if (r.type !== 'malformed') sawMap = true;
-      parser.push(r);
+      this.parser.push(r);
     }
     const now = Date.now();
     // The first record (attached_probes) is news at once; later counts ride on the 500 ms ticker
     // unless records flow faster than it.
-    if (firstRecord || (records.length > 0 && now - lastProgressAt >= 250)) {
-      lastProgressAt = now;
-      publishProgress();
+    if (firstRecord || (records.length > 0 && now - this.lastProgressAt >= 250)) {
+      this.lastProgressAt = now;
+      this.publishProgress();
     }
-    if (sawMap && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
-      lastPartialAt = now;
-      const snap = parser.snapshot();
+    if (sawMap && now - this.lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
+      this.lastPartialAt = now;
+      const snap = this.parser.snapshot();
       // Live partials go to every open dashboard: skip the ones too big to ship every second.
-      if (JSON.stringify(snap).length <= PARTIAL_MAX_JSON_CHARS) void liveBus().publish(ref, { type: 'partial', result: snap });
+      if (JSON.stringify(snap).length <= PARTIAL_MAX_JSON_CHARS) void liveBus().publish(this.ref, { type: 'partial', result: snap });
     }
-  };
+  }
+
+  /** the stream ended: flush the redactor and decoder, close the gzip stream */
+  async end(): Promise<void> {
+    if (this.redactor) this.storeStdout(this.redactor.end());
+    this.onRecords(this.decoder.end());
+    this.stop();
+    await this.gzDone;
+  }
+
+  /** stop the ticker and the gzip stream (also on failure) */
+  stop(): void {
+    clearInterval(this.ticker);
+    this.gzip.end();
+  }
+
+  rawOutputGz(): Buffer<ArrayBuffer> {
+    return Buffer.concat(this.gzChunks);
+  }
+
+  finishParser(): unknown {
+    return this.parser.finish();
+  }
+}
+
+/**
+ * Executes one run in four steps, each its own function: connect (pinned key; preflight when the
+ * host's capabilities are stale), script (choose the variant, render and record the script), stream
+ * (push it, run bpftrace, decode and parse as it prints), outcome (classify the ending: pure, shared
+ * with the CLI; store everything; publish "done").
+ */
+export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
+  const run = await loadRun(runId);
+  if (!run) return;
+  const tool = getTool(run.toolId);
+  if (!tool) {
+    await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
+    return;
+  }
+  // Redaction (lib/runs/redact) is decided once per run, from the setting when it starts.
+  const redactPatterns = await getSetting('redaction.argvPatterns');
+  const redactRe = compileRedaction(redactPatterns);
+  const cap = new RunCapture(run, tool, redactRe ? new LineRedactor(redactRe) : null);
+  await cap.publishRun({ status: 'connecting' });
+  cap.publishProgress();
+  if (redactRe) await cap.publishRun({ redactedWith: JSON.stringify(redactPatterns) });
 
   try {
-    const outcome = await withConnection(run.host, async (client) => {
-      let caps: HostCapabilities | null = run.host.preflightJson ? JSON.parse(run.host.preflightJson) : null;
-      if (!caps || !run.host.preflightAt || Date.now() - run.host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
-        progress.phase = 'checking what the host supports';
-        publishProgress();
-        caps = await runPreflight(client, wantedTracepoints());
-        await saveCapabilities(run.hostId, caps);
-      }
-      const choice = chooseVariant(tool, caps);
-      if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-      // the parameters startRun validated and stored (re-checked: a row is input too)
-      const script = loadScript(choice.variant, tool, resolveParams(tool, run.paramsJson ? JSON.parse(run.paramsJson) : {}));
-      await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
+    const ending = await connectStep(cap, async (client, caps) => {
+      const script = await scriptStep(cap, caps);
       if (signal.aborted) return null;
-
-      progress.phase = 'starting bpftrace';
-      publishProgress();
-      return runBpftraceRemote(client, {
-        script: script.text,
-        durationSec: run.durationSec,
-        graceSec: config().stopGraceSec,
-        env: tool.env,
-        signal,
-        onStarted: () => {
-          startedAt = Date.now();
-          void publishRun({ status: 'running', startedAt: new Date(startedAt) });
-          progress.phase = 'tracing';
-          ticker = setInterval(() => {
-            progress.elapsedSec = Math.min(run.durationSec, Math.round((Date.now() - startedAt) / 100) / 10);
-            progress.remainingSec = Math.max(0, Math.round((run.durationSec - progress.elapsedSec) * 10) / 10);
-            if (progress.remainingSec === 0 && progress.phase === 'tracing') progress.phase = 'waiting for bpftrace to print its maps';
-            publishProgress();
-          }, 500);
-        },
-        onStdout: (bytes) => {
-          progress.stdoutBytes += bytes.length;
-          storeStdout(redactor ? redactor.push(bytes) : bytes);
-        },
-        onStderr: (chunk) => {
-          stderrTail = Buffer.concat([stderrTail, chunk]);
-          if (stderrTail.length > STDERR_TAIL_BYTES) stderrTail = stderrTail.subarray(stderrTail.length - STDERR_TAIL_BYTES);
-        },
-      });
+      return streamStep(cap, client, script, signal);
     });
-    if (redactor) storeStdout(redactor.end());
-    onRecords(decoder.end());
-    clearInterval(ticker);
-    gzip.end();
-    await gzDone;
-
-    const { cpuSec, exitCode: wrapperExitCode, stderr: stderrText } = parseHostTimes(stderrTail.toString('utf8'));
-    // The wrapper reports bpftrace's status on stderr too, for when SSH's exit-status went missing.
-    if (outcome && outcome.exitCode === null && outcome.exitSignal === null && wrapperExitCode !== null) outcome.exitCode = wrapperExitCode;
-    const result = parser.finish();
-    const base = {
-      exitCode: outcome?.exitCode ?? null,
-      stderrTail: stderrText || null,
-      rawOutputGz: Buffer.concat(gzChunks),
-      rawOutputBytes: rawBytes,
-      rawTruncated,
-      recordCount: progress.records,
-      lostEvents: progress.lostEvents,
-      resultJson: JSON.stringify(result),
-      hostCpuSec: cpuSec,
-    };
-    if (!outcome || outcome.cancelled) {
-      await finish(runId, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
-    } else {
-      const verdict = classifyOutcome({
-        exitCode: outcome.exitCode,
-        exitSignal: outcome.exitSignal,
-        deadlineHit: outcome.deadlineHit,
-        stoppingSec: outcome.stoppingSec,
-        graceSec: config().stopGraceSec,
-        sawAttached,
-        records: progress.records,
-        stderr: stderrText,
-        userStopped: false,
-      });
-      await finish(runId, verdict.status, { ...base, errorMessage: verdict.status === 'completed' ? verdict.warning : verdict.failure });
-    }
+    await cap.end();
+    await outcomeStep(cap, ending);
   } catch (e) {
-    clearInterval(ticker);
-    gzip.end();
+    cap.stop();
     const msg = e instanceof AppError ? e.message : `internal error: ${(e as Error).message}`;
     if (!(e instanceof AppError)) console.error(`bpfdeck: run ${runId} failed`, e);
-    await finish(runId, 'failed', { errorMessage: msg, stderrTail: stderrTail.toString('utf8') || null });
+    await finish(runId, 'failed', { errorMessage: msg, stderrTail: cap.stderrTail.toString('utf8') || null });
   }
+}
+
+/** Step 1: the SSH connection (through jump hosts, pinned keys), and fresh host capabilities. */
+async function connectStep<T>(cap: RunCapture, fn: (client: Client, caps: HostCapabilities) => Promise<T>): Promise<T> {
+  const host = cap.run.host;
+  return withConnection(host, async (client) => {
+    let caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
+    if (!caps || !host.preflightAt || Date.now() - host.preflightAt.getTime() > PREFLIGHT_MAX_AGE_MS) {
+      cap.progress.phase = 'checking what the host supports';
+      cap.publishProgress();
+      caps = await runPreflight(client, wantedTracepoints());
+      await saveCapabilities(cap.run.hostId, caps);
+    }
+    return fn(client, caps);
+  });
+}
+
+/** Step 2: the variant this host supports and the exact script text (its sha256 stored with the run). */
+async function scriptStep(cap: RunCapture, caps: HostCapabilities): Promise<Script> {
+  const { run, tool } = cap;
+  const choice = chooseVariant(tool, caps);
+  if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
+  // the parameters startRun validated and stored (re-checked: a row is input too)
+  const script = loadScript(choice.variant, tool, resolveParams(tool, run.paramsJson ? JSON.parse(run.paramsJson) : {}));
+  await db().run.update({ where: { id: run.id }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
+  return script;
+}
+
+/** Step 3: push the script, run bpftrace for the duration (stopped early by `signal`), capture its output. */
+async function streamStep(cap: RunCapture, client: Client, script: Script, signal: AbortSignal): Promise<RemoteEnding> {
+  cap.progress.phase = 'starting bpftrace';
+  cap.publishProgress();
+  return runBpftraceRemote(client, {
+    script: script.text,
+    durationSec: cap.run.durationSec,
+    graceSec: config().stopGraceSec,
+    env: cap.tool.env,
+    signal,
+    onStarted: () => cap.onStarted(),
+    onStdout: (bytes) => cap.onStdout(bytes),
+    onStderr: (chunk) => cap.onStderr(chunk),
+  });
+}
+
+/** Step 4: judge the ending (classifyOutcome, pure) and store the result, raw output and verdict. */
+async function outcomeStep(cap: RunCapture, outcome: RemoteEnding | null): Promise<void> {
+  const { cpuSec, exitCode: wrapperExitCode, stderr: stderrText } = parseHostTimes(cap.stderrTail.toString('utf8'));
+  // The wrapper reports bpftrace's status on stderr too, for when SSH's exit-status went missing.
+  if (outcome && outcome.exitCode === null && outcome.exitSignal === null && wrapperExitCode !== null) outcome.exitCode = wrapperExitCode;
+  const result = cap.finishParser();
+  const base = {
+    exitCode: outcome?.exitCode ?? null,
+    stderrTail: stderrText || null,
+    rawOutputGz: cap.rawOutputGz(),
+    rawOutputBytes: cap.rawBytes,
+    rawTruncated: cap.rawTruncated,
+    recordCount: cap.progress.records,
+    lostEvents: cap.progress.lostEvents,
+    resultJson: JSON.stringify(result),
+    hostCpuSec: cpuSec,
+  };
+  if (!outcome || outcome.cancelled) {
+    await finish(cap.run.id, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
+    return;
+  }
+  const verdict = classifyOutcome({
+    exitCode: outcome.exitCode,
+    exitSignal: outcome.exitSignal,
+    deadlineHit: outcome.deadlineHit,
+    stoppingSec: outcome.stoppingSec,
+    graceSec: config().stopGraceSec,
+    sawAttached: cap.sawAttached,
+    records: cap.progress.records,
+    stderr: stderrText,
+    userStopped: false,
+  });
+  await finish(cap.run.id, verdict.status, { ...base, errorMessage: verdict.status === 'completed' ? verdict.warning : verdict.failure });
 }
 
 async function finish(runId: string, status: RunStatus, data: Prisma.RunUncheckedUpdateInput): Promise<void> {

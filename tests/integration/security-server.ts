@@ -101,9 +101,25 @@ export class Server {
     }
   }
 
+  /** resolves once the server process is gone */
+  exited(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    return new Promise((r) => c.once('exit', () => r()));
+  }
+
+  /** SIGKILL to the whole server, as a crash would (the scaled-form tests) */
+  kill9(): void {
+    try {
+      if (this.child?.pid) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+
   async stop(): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return; // a killed child has no exit code
     const done = new Promise((r) => c.once('exit', r));
     try {
       process.kill(-c.pid!, 'SIGTERM');
