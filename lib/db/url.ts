@@ -3,6 +3,7 @@
  * with it): unset or `file:<path>` is the embedded SQLite database, `postgresql://` (or `postgres://`)
  * the scaled form's PostgreSQL server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -48,6 +49,11 @@ export function databaseConfig(url: string | undefined, dataDir: string, pool: P
 export function urlRelativeTo(url: string, cwd: string): string {
   if (!url.startsWith('file:') || path.isAbsolute(url.slice('file:'.length))) return url;
   return `file:${path.resolve(cwd, url.slice('file:'.length))}`;
+}
+
+/** false only for a SQLite file that does not exist yet (nothing registered; reading must not create it) */
+export function databaseMayHoldData(d: DatabaseConfig): boolean {
+  return d.kind === 'postgres' || fs.existsSync(d.file);
 }
 
 /** better-auth's prismaAdapter `provider` name for the database kind. */

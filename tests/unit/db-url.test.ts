@@ -1,6 +1,6 @@
 /** lib/db/url.ts: the one place that knows the DATABASE_URL forms (env validation, the CLI, better-auth). */
 import { describe, expect, it } from 'vitest';
-import { betterAuthProvider, databaseConfig, databaseUrlProblem, describeDatabase, urlRelativeTo } from '@/lib/db/url';
+import { betterAuthProvider, databaseConfig, databaseMayHoldData, databaseUrlProblem, describeDatabase, urlRelativeTo } from '@/lib/db/url';
 
 const POOL = { poolMax: 3, connectTimeoutMs: 1000, idleTimeoutMs: 2000, statementTimeoutMs: 3000 };
 
@@ -12,6 +12,9 @@ describe('DATABASE_URL', () => {
     expect(databaseUrlProblem('file:')).toMatch(/needs a path/);
     expect(databaseUrlProblem('mysql://x')).toMatch(/must be file:<path> \(SQLite\) or postgresql:/);
     expect(databaseUrlProblem('postgres://h/db')).toBeNull();
+    // a missing SQLite file holds nothing (the CLI does not create one to read it); a server always may
+    expect(databaseMayHoldData(databaseConfig('file:/nonexistent/x.db', '/d', POOL))).toBe(false);
+    expect(databaseMayHoldData(databaseConfig('postgresql://u@h/db', '/d', POOL))).toBe(true);
   });
 
   it('the CLI makes a relative SQLite path absolute against where it was typed; other URLs stay as they are', () => {
