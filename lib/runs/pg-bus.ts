@@ -13,26 +13,12 @@ import type { LiveBus } from '@/lib/runs/interfaces';
 import type { LiveState } from '@/lib/runs/bus';
 import type { LiveEvent, PublicRun, RunProgress } from '@/lib/runs/types';
 import { CHANNEL_LIVE, listener, sql } from '@/lib/runs/pg-shared';
+import { eventsSince, type Field, type LiveRow } from '@/lib/runs/live-order';
 
 /** how long the state of an ended run stays readable (a page opened just after the end gets it) */
 const DONE_KEEP_SEC = 60;
 
 const FIELD = { run: 'run', progress: 'progress', partial: 'partial', done: 'done' } as const;
-type Field = keyof typeof FIELD;
-
-interface LiveRow {
-  runId: string;
-  hostId: string;
-  seq: number;
-  runJson: string | null;
-  runSeq: number;
-  progressJson: string | null;
-  progressSeq: number;
-  partialJson: string | null;
-  partialSeq: number;
-  doneJson: string | null;
-  doneSeq: number;
-}
 
 interface Tracker {
   hostId: string;
@@ -52,23 +38,6 @@ function toState(r: LiveRow): LiveState {
     progress: r.progressJson ? (JSON.parse(r.progressJson) as RunProgress) : undefined,
     partial: (done?.result ?? undefined) || (r.partialJson ? JSON.parse(r.partialJson) : undefined),
   };
-}
-
-/** The events of a row newer than `seen`, oldest first. */
-export function eventsSince(r: LiveRow, seen: Record<Field, number>): Array<{ seq: number; field: Field; ev: LiveEvent }> {
-  const out: Array<{ seq: number; field: Field; ev: LiveEvent }> = [];
-  if (r.runSeq > seen.run && r.runJson) out.push({ seq: r.runSeq, field: 'run', ev: { type: 'run', run: JSON.parse(r.runJson) } });
-  if (r.progressSeq > seen.progress && r.progressJson) {
-    out.push({ seq: r.progressSeq, field: 'progress', ev: { type: 'progress', progress: JSON.parse(r.progressJson) } });
-  }
-  if (r.partialSeq > seen.partial && r.partialJson) {
-    out.push({ seq: r.partialSeq, field: 'partial', ev: { type: 'partial', result: JSON.parse(r.partialJson) } });
-  }
-  if (r.doneSeq > seen.done && r.doneJson) {
-    const d = JSON.parse(r.doneJson) as { run: PublicRun; result: unknown };
-    out.push({ seq: r.doneSeq, field: 'done', ev: { type: 'done', run: d.run, result: d.result } });
-  }
-  return out.sort((a, b) => a.seq - b.seq);
 }
 
 export class PgLiveBus implements LiveBus {

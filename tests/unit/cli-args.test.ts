@@ -93,6 +93,16 @@ describe('parseArgs', () => {
     expect(usage(['run', '--tool', 'p', '--local', '--verbose']).message).toMatch(/unknown option --verbose/);
   });
 
+  it('worker [--concurrency n]', () => {
+    expect(parseArgs(['worker'])).toEqual({ cmd: 'worker', concurrency: null });
+    expect(parseArgs(['worker', '--concurrency', '8'])).toEqual({ cmd: 'worker', concurrency: 8 });
+    expect(parseArgs(['worker', '--help'])).toEqual({ cmd: 'help', topic: 'worker' });
+    expect(usage(['worker', '--concurrency', '0']).message).toMatch(/--concurrency: a whole number/);
+    expect(usage(['worker', '--concurrency', 'x; rm']).message).toMatch(/--concurrency: a whole number/);
+    expect(usage(['worker', 'extra']).message).toMatch(/no positional arguments/);
+    expect(HELP.main).toMatch(/^ {2}worker /m);
+  });
+
   it('unknown or missing commands', () => {
     expect(usage([]).message).toMatch(/no command/);
     expect(usage(['frobnicate']).message).toMatch(/unknown command "frobnicate"/);
