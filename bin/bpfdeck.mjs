@@ -37,9 +37,6 @@ const cwd = process.cwd();
 // in the environment means relative to where the command was typed.
 const data = process.env.BPFDECK_DATA_DIR;
 process.env.BPFDECK_DATA_DIR = data ? path.resolve(cwd, data) : path.join(root, '.data');
-if (process.env.DATABASE_URL?.startsWith('file:') && !path.isAbsolute(process.env.DATABASE_URL.slice(5))) {
-  process.env.DATABASE_URL = `file:${path.resolve(cwd, process.env.DATABASE_URL.slice(5))}`;
-}
 
 const emptyModule = pathToFileURL(path.join(root, 'node_modules/server-only/empty.js')).href;
 const hooks = `export async function resolve(specifier, context, next) {
@@ -48,6 +45,10 @@ const hooks = `export async function resolve(specifier, context, next) {
 }`;
 registerHooks(`data:text/javascript,${encodeURIComponent(hooks)}`);
 register({ tsconfig: path.join(root, 'tsconfig.json') });
+// The URL forms are lib/db's to know (a relative SQLite file, like the data directory, means relative
+// to where the command was typed).
+const { urlRelativeTo } = await import(pathToFileURL(path.join(root, 'lib/db/url.ts')).href);
+if (process.env.DATABASE_URL) process.env.DATABASE_URL = urlRelativeTo(process.env.DATABASE_URL, cwd);
 
 // Tools live in <root>/bpftrace-tools (the catalog reads them from the working directory).
 process.chdir(root);

@@ -9,6 +9,7 @@ import { betterAuth } from 'better-auth/minimal';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { genericOAuth } from 'better-auth/plugins/generic-oauth';
 import { databaseKind, db } from '@/lib/db/client';
+import { betterAuthProvider } from '@/lib/db/url';
 import { config } from '@/lib/env';
 import { readOrCreateDataFile, randomSecret } from '@/lib/auth/data-files';
 import { sessionCookieNameFor } from '@/lib/auth/security-headers';
@@ -34,7 +35,7 @@ function createAuth() {
     baseURL: cfg.auth.publicOrigin ?? 'http://127.0.0.1',
     basePath: '/api/auth',
     secret: authSecret(),
-    database: prismaAdapter(db(), { provider: databaseKind() === 'postgres' ? 'postgresql' : 'sqlite' }),
+    database: prismaAdapter(db(), { provider: betterAuthProvider(databaseKind()) }),
     telemetry: { enabled: false },
     // Sign-in attempts are limited by lib/auth/sign-in.ts (per address and per account, with audit).
     rateLimit: { enabled: false },

@@ -41,7 +41,8 @@ export function hasSessionCookie(cookieHeader: string | null): boolean {
 }
 
 // Wrong tokens per client address: guessing is hopeless (256 bits), but a flood of DB look-ups is not.
-const badTokens = new SlidingWindow(30, 60_000);
+// In the database (lib/auth/rate-limit), so the limit is per address over all web instances.
+const badTokens = new SlidingWindow('bad-token', 30, 60_000);
 
 /**
  * Resolve the caller. Returns null when the request carries no credentials; throws `unauthenticated`
@@ -58,8 +59,7 @@ export async function principalFromHeaders(headers: Headers, clientIp: string): 
     // indexed read of a sha256, so doing it before the limit check costs little.
     const id = await verifyToken(m[1]);
     if (!id) {
-      if (badTokens.blocked(clientIp)) throw new AppError('rate_limited', 'too many invalid API tokens from this address; wait a minute');
-      badTokens.hit(clientIp);
+      if (!(await badTokens.take(clientIp))) throw new AppError('rate_limited', 'too many invalid API tokens from this address; wait a minute');
       throw new AppError('unauthenticated', 'the API token is unknown, revoked or expired');
     }
     return { via: 'token', userId: id.userId, email: id.email, name: `token:${id.tokenName}`, role: id.role, tokenId: id.tokenId };
@@ -84,31 +84,38 @@ export interface SignInResult {
 }
 
 /**
- * Password sign-in, limited by SignInLimits (lib/auth/rate-limit: per account+address, per address, and
- * a global back-off per account). Every failure gives the same answer, whether the account exists or not.
+ * Password sign-in, limited by SignInLimits (lib/auth/rate-limit, in the database: per account+address,
+ * per address, and a global back-off per account). Every failure gives the same answer, whether the account exists or not.
  */
 export async function signInWithPassword(
   input: { email: string; password: string },
   client: { ip: string; userAgent: string | null },
   limiter = signInLimiter(),
 ): Promise<SignInResult> {
-  const blockedFor = limiter.retryAfterSec(input.email, client.ip);
-  if (blockedFor > 0) {
+  // Checked and reserved as one step (a failure until the password proves right), so two web
+  // instances cannot both let through the last attempt allowed.
+  const attempt = await limiter.begin(input.email, client.ip);
+  if (attempt.ticket === null) {
+    const blockedFor = attempt.retryAfterSec;
     throw new AppError('rate_limited', `too many failed sign-ins; try again in ${Math.ceil(blockedFor / 60)} min`, { retryAfterSec: blockedFor });
   }
+  const { ticket } = attempt;
+  let outcome: 'ok' | 'failed' | 'void' = 'void';
   try {
     const { headers, response } = await auth().api.signInEmail({
       body: { email: input.email, password: input.password, rememberMe: true },
       headers: authHeaders(null, client.ip, client.userAgent),
       returnHeaders: true,
     });
-    limiter.succeeded(input.email, client.ip);
+    outcome = 'ok';
     const u = response.user as typeof response.user & { role?: string };
     return { user: { id: u.id, email: u.email, name: u.name, role: parseRole(u.role) }, setCookie: headers.getSetCookie() };
   } catch (e) {
     if (!isAPIError(e)) throw e;
-    limiter.failed(input.email, client.ip);
+    outcome = 'failed';
     throw new AppError('unauthenticated', 'wrong email or password');
+  } finally {
+    await limiter.settle(ticket, input.email, client.ip, outcome);
   }
 }
 

@@ -2,9 +2,9 @@
  * `bpfdeck tools`: the catalog, and for each registered host the variant each tool gets there (or why
  * it cannot run), decided by chooseVariant on the capabilities stored by the host's last check.
  */
-import fs from 'node:fs';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { config } from '@/lib/env';
+import { databaseMayHoldData } from '@/lib/db/url';
 import { chooseVariant, type ToolDef } from '@/lib/tools/catalog';
 
 export interface ToolsReport {
@@ -18,7 +18,7 @@ export interface ToolsReport {
     variants: Array<{ id: string; file: string; requires: string[]; tracepoints: number; functions: string[]; btf: boolean }>;
     params: Array<{ name: string; default: number; min: number; max: number; description: string }>;
   }>;
-  /** the database file, or null if there is none yet (then no host is registered) */
+  /** the database file (or PostgreSQL URL without its password), or null if there is no SQLite file yet (then no host is registered) */
   database: string | null;
   hosts: Array<{
     name: string;
@@ -107,8 +107,8 @@ export function formatToolsReport(r: ToolsReport): string {
 
 /** The report for the catalog and the hosts in the server's database (not created if absent). */
 export async function toolsReport(tools: readonly ToolDef[]): Promise<ToolsReport> {
-  const file = config().databaseFile;
-  if (!fs.existsSync(file)) return buildToolsReport(tools, [], null);
+  const { database, databaseFile } = config();
+  if (!databaseMayHoldData(database)) return buildToolsReport(tools, [], null);
   const { listHosts } = await import('@/lib/hosts/service');
-  return buildToolsReport(tools, await listHosts(), file);
+  return buildToolsReport(tools, await listHosts(), databaseFile);
 }

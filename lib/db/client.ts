@@ -21,6 +21,11 @@ import { checkPgSchema, checkSchema } from '@/lib/db/check';
 import type { DatabaseConfig, DatabaseKind } from '@/lib/db/url';
 
 type Db = InstanceType<typeof PrismaClient>;
+
+// How long a write waits for another process's write transaction on the same SQLite file (the CLI, a
+// second server, a limit's lock: lib/db/limits.ts) before failing with SQLITE_BUSY. Explicit, as the
+// pool's timeouts are: better-sqlite3's default is 5 s.
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 type PgConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
 
 // Survives Next.js dev-mode module reloads (one client, one migration pass per process).
@@ -102,7 +107,7 @@ export function db(): Db {
       g.__bpfdeckDb = openPg(d);
     } else {
       prepareDatabase(d.file);
-      g.__bpfdeckDb = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${d.file}` }) });
+      g.__bpfdeckDb = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${d.file}`, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
       g.__bpfdeckDbReady = Promise.resolve();
     }
   }

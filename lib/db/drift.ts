@@ -3,25 +3,59 @@
  * Prisma fixes the provider per schema file, so bpfdeck keeps two; the code uses one client type for
  * both (lib/db/client.ts), which is right only while they describe the same models with the same
  * fields. Compared: models, enums, each field's name, type, `?`/`[]` and attributes (@id, @default,
- * @relation, ...), and block attributes (@@index, @@unique). Ignored: comments, spacing, native
- * column types (`@db.*`: timestamptz on PostgreSQL is the point of having two), generator/datasource.
+ * @relation, ...), and block attributes (@@index, @@unique). Ignored: comments, spacing,
+ * generator/datasource. Native column types (`@db.*`) are left out of that comparison and checked on
+ * their own (nativeTypeProblems): the intended differences and nothing else.
  */
 
 export interface SchemaShape {
   /** "model Run" / "enum RunStatus" -> field or value name -> normalized definition */
   blocks: Map<string, Map<string, string>>;
+  /** "model Run" -> field -> its native type attribute (e.g. `@db.Timestamptz(3)`), for fields with one */
+  native: Map<string, Map<string, string>>;
+}
+
+/**
+ * The native types each schema is meant to have. SQLite: none. PostgreSQL: `@db.Timestamptz(3)` on
+ * every DateTime (a point in time, not a wall-clock reading; the 3 keeps JavaScript's milliseconds) and
+ * nothing else: statuses stay text with CHECK constraints and JSON stays text (README "PostgreSQL").
+ */
+const INTENDED_NATIVE: Record<'sqlite' | 'postgres', Record<string, string>> = {
+  sqlite: {},
+  postgres: { DateTime: '@db.Timestamptz(3)' },
+};
+
+/** Fields whose native type is not the intended one for their Prisma type, as sentences. */
+export function nativeTypeProblems(shape: SchemaShape, kind: 'sqlite' | 'postgres'): string[] {
+  const out: string[] = [];
+  for (const [block, fields] of shape.blocks) {
+    if (!block.startsWith('model ')) continue;
+    for (const [field, def] of fields) {
+      if (field.startsWith('@@')) continue;
+      const type = def.split(' ')[0].replace(/[?[\]]+$/, '');
+      const want = INTENDED_NATIVE[kind][type];
+      const have = shape.native.get(block)?.get(field);
+      if (want && have !== want) out.push(`${block}.${field}: ${type} must be ${want} in the ${kind} schema (has ${have ?? 'no native type'})`);
+      else if (!want && have) out.push(`${block}.${field}: unintended native type ${have} in the ${kind} schema`);
+    }
+  }
+  return out;
 }
 
 export function parseSchema(text: string): SchemaShape {
   const blocks = new Map<string, Map<string, string>>();
+  const native = new Map<string, Map<string, string>>();
   let current: Map<string, string> | null = null;
+  let currentNative: Map<string, string> | null = null;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (!line) continue;
     const open = /^(model|enum|generator|datasource|view|type)\s+(\w+)\s*\{$/.exec(line);
     if (open) {
       current = open[1] === 'generator' || open[1] === 'datasource' ? null : new Map();
+      currentNative = current ? new Map() : null;
       if (current) blocks.set(`${open[1]} ${open[2]}`, current);
+      if (currentNative) native.set(`${open[1]} ${open[2]}`, currentNative);
       continue;
     }
     if (line === '}') {
@@ -29,6 +63,7 @@ export function parseSchema(text: string): SchemaShape {
       continue;
     }
     if (!current) continue;
+    const nativeType = /@db\.\w+(\([^)]*\))?/.exec(line)?.[0];
     const norm = line
       .replace(/@db\.\w+(\([^)]*\))?/g, '')
       .replace(/\s+/g, ' ')
@@ -37,9 +72,10 @@ export function parseSchema(text: string): SchemaShape {
     else {
       const [name, ...rest] = norm.split(' ');
       current.set(name, rest.join(' '));
+      if (nativeType) currentNative!.set(name, nativeType);
     }
   }
-  return { blocks };
+  return { blocks, native };
 }
 
 /** Every difference, as a sentence naming the block and field; empty when the schemas agree. */

@@ -3,6 +3,7 @@
  * with it): unset or `file:<path>` is the embedded SQLite database, `postgresql://` (or `postgres://`)
  * the scaled form's PostgreSQL server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -42,6 +43,22 @@ export function databaseUrlProblem(url: string): string | null {
 export function databaseConfig(url: string | undefined, dataDir: string, pool: PgPoolSettings): DatabaseConfig {
   if (url && isPostgresUrl(url)) return { kind: 'postgres', url, ...pool };
   return { kind: 'sqlite', file: url ? path.resolve(url.slice('file:'.length)) : path.join(dataDir, 'bpfdeck.db') };
+}
+
+/** A relative SQLite path made absolute against `cwd` (for the CLI, which changes directory); other URLs unchanged. */
+export function urlRelativeTo(url: string, cwd: string): string {
+  if (!url.startsWith('file:') || path.isAbsolute(url.slice('file:'.length))) return url;
+  return `file:${path.resolve(cwd, url.slice('file:'.length))}`;
+}
+
+/** false only for a SQLite file that does not exist yet (nothing registered; reading must not create it) */
+export function databaseMayHoldData(d: DatabaseConfig): boolean {
+  return d.kind === 'postgres' || fs.existsSync(d.file);
+}
+
+/** better-auth's prismaAdapter `provider` name for the database kind. */
+export function betterAuthProvider(kind: DatabaseKind): 'sqlite' | 'postgresql' {
+  return kind === 'postgres' ? 'postgresql' : 'sqlite';
 }
 
 /** For messages and reports: the SQLite file, or the PostgreSQL URL without its password. */

@@ -181,9 +181,9 @@ export async function startFleetRun(input: StartFleetRunBody, requestedBy: strin
     }
   }
   // One fleet run counts as one start and one active run against the caller's limits.
-  await withFleetQuota(requestedBy, () =>
-    db().$transaction([
-      db().fleetRun.create({
+  // in the quota's transaction (tx): the user's lock row is let go only once the runs exist
+  await withFleetQuota(requestedBy, async (tx) => {
+    await tx.fleetRun.create({
         data: {
           id: fleetId,
           selector: input.selector?.trim() ?? null,
@@ -194,10 +194,9 @@ export async function startFleetRun(input: StartFleetRunBody, requestedBy: strin
           hostsJson: JSON.stringify(snapshots),
           createdAt: now,
         },
-      }),
-      db().run.createMany({ data: runs }),
-    ]),
-  );
+      });
+    await tx.run.createMany({ data: runs });
+  });
   // host pages open now see their host's part at once (refused ones as ended)
   for (const r of await db().run.findMany({ where: { fleetRunId: fleetId }, include: { host: { select: { name: true } } } })) {
     const pub = toPublicRun(r);

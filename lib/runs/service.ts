@@ -95,9 +95,9 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   const params = resolveParams(tool, input.params);
   const script = loadScript(choice.variant, tool, params);
   // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes, checked and
-  // counted in one step.
-  const run = await withRunQuota(requestedBy, () =>
-    db().run.create({
+  // counted in one step, across processes.
+  const run = await withRunQuota(requestedBy, (tx) =>
+    tx.run.create({
       data: {
         id: newId(),
         hostId: host.id,

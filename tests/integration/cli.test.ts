@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetHost, listRemoteBpftrace } from './fleet';
 import { kernelHasKprobePmu, requireExt4OnBlockDevice } from './host-facts';
 import { pollUntil, registerFleetHost, useTempDataDir } from './helpers';
+import { describeTestDatabase } from './pg';
 import { runExt4Workload, type Ext4Workload } from '../fixtures/ext4slower/workload';
 import { decodeAll } from '@/lib/bpftrace/decoder';
 import { getTool, listTools } from '@/lib/tools/catalog';
@@ -121,7 +122,7 @@ describe('bpfdeck tools', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.tools.map((t: { id: string }) => t.id)).toEqual(listTools().map((t) => t.id));
-    expect(report.database).toBe(path.join(dataDir, 'bpfdeck.db'));
+    expect(report.database).toBe(await describeTestDatabase(dataDir)); // the SQLite file, or the PostgreSQL URL
     const ok = report.hosts.find((h: { name: string }) => h.name === hostName);
     // the version fleet-up.sh recorded from the host's own bpftrace, and the variant its kernel allows
     expect(ok.bpftraceVersion).toBe(fleetHost('fleet11').bpftraceVersion);

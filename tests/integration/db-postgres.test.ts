@@ -1,6 +1,7 @@
 /**
  * PostgreSQL mode's database layer on a real PostgreSQL 15 server (tests/integration/pg.ts):
  * migrations (once, concurrently, refused when edited), the schema check, the append-only audit log,
+ * CHECK constraints on closed sets of values,
  * the pool's explicit acquire timeout, and secret-key rotation through lib/db/sql.
  */
 import { randomBytes } from 'node:crypto';
@@ -84,6 +85,24 @@ describe('PostgreSQL database layer', () => {
     await expect(client.query(`DELETE FROM "AuditEvent"`)).rejects.toThrow('AuditEvent is append-only: rows cannot be deleted');
     await expect(client.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow('AuditEvent is append-only: rows cannot be truncated');
     expect((await client.query(`SELECT count(*)::int AS n FROM "AuditEvent"`)).rows[0].n).toBe(1);
+  });
+
+  it('refuses values outside the closed sets (CHECK constraints on statuses, roles and outcomes)', async () => {
+    await client.query(`INSERT INTO "Host" (id, name, address, username, "updatedAt") VALUES ('chk-h', 'chk-h', '127.0.0.1', 'u', now())`);
+    const run = (status: string) =>
+      client.query(
+        `INSERT INTO "Run" (id, "hostId", "toolId", "variantId", "scriptSha256", "durationSec", status, "requestedBy") VALUES ($1, 'chk-h', 'profile', 'profile', '', 10, $2, 't')`,
+        [`chk-${status}`, status],
+      );
+    await run('queued');
+    await expect(run('stuck')).rejects.toThrow(/violates check constraint "Run_status_check"/);
+    await expect(client.query(`INSERT INTO "User" (id, name, email, role, "updatedAt") VALUES ('chk-u', 'u', 'u@x', 'root', now())`)).rejects.toThrow(
+      /violates check constraint "User_role_check"/,
+    );
+    await expect(client.query(`INSERT INTO "AuditEvent" (actor, via, action, outcome) VALUES ('t', 'system', 'test.x', 'maybe')`)).rejects.toThrow(
+      /violates check constraint "AuditEvent_outcome_check"/,
+    );
+    await client.query(`DELETE FROM "Host" WHERE id = 'chk-h'`);
   });
 
   it('a pool with every connection busy fails the next query after the acquire timeout, not never', async () => {

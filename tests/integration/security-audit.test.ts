@@ -5,14 +5,13 @@
  * table refuses UPDATE and DELETE.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetHost, hostKeyBlob } from './fleet';
 import { PASSWORD, startServer, type Server, type Who } from './security-server';
+import type { TestSql } from './pg';
 
 let s: Server;
-let db: Database.Database;
+let db: TestSql;
 let admin: Who;
 let operator: Who;
 let viewer: Who;
@@ -31,14 +30,14 @@ interface Row {
   details: string | null;
 }
 
-const maxId = () => (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM AuditEvent').get() as { m: number }).m;
-const rowsAfter = (id: number) => db.prepare('SELECT * FROM AuditEvent WHERE id > ? ORDER BY id').all(id) as Row[];
+const maxId = async () => (await db.all<{ m: number }>('SELECT COALESCE(MAX("id"), 0) AS "m" FROM "AuditEvent"'))[0].m;
+const rowsAfter = (id: number) => db.all<Row>('SELECT * FROM "AuditEvent" WHERE "id" > ? ORDER BY "id"', [id]);
 
 /** Run fn; exactly one audit row must appear, with this action (and outcome); returns it. */
 async function one<T>(action: string, fn: () => Promise<T>, outcome = 'ok'): Promise<{ row: Row; out: T }> {
-  const before = maxId();
+  const before = await maxId();
   const out = await fn();
-  const rows = rowsAfter(before);
+  const rows = await rowsAfter(before);
   expect(
     rows.map((r) => `${r.action}/${r.outcome}`),
     `after ${action}`,
@@ -47,9 +46,9 @@ async function one<T>(action: string, fn: () => Promise<T>, outcome = 'ok'): Pro
 }
 
 async function none(fn: () => Promise<unknown>): Promise<void> {
-  const before = maxId();
+  const before = await maxId();
   await fn();
-  expect(rowsAfter(before)).toEqual([]);
+  expect(await rowsAfter(before)).toEqual([]);
 }
 
 async function waitTerminal(id: string): Promise<string> {
@@ -63,10 +62,10 @@ async function waitTerminal(id: string): Promise<string> {
 
 beforeAll(async () => {
   s = await startServer('audit');
-  db = new Database(path.join(s.dataDir, 'bpfdeck.db'));
+  db = await s.sql();
 });
 afterAll(async () => {
-  db?.close();
+  await db?.close();
   await s?.stop();
 });
 
@@ -140,7 +139,7 @@ describe('hosts, host keys, runs, exports, deletion', () => {
     // The host's key "changed" (we pretend fleet12's key was pinned): re-pinning needs replace, and is audited.
     const other = hostKeyBlob(fleetHost('fleet12'));
     const { fingerprintOf } = await import('@/lib/ssh/hostkey');
-    db.prepare('UPDATE Host SET hostKeyBlob = ?, hostKeyFingerprint = ? WHERE id = ?').run(other.toString('base64'), fingerprintOf(other), hostId);
+    await db.run('UPDATE "Host" SET "hostKeyBlob" = ?, "hostKeyFingerprint" = ? WHERE "id" = ?', [other.toString('base64'), fingerprintOf(other), hostId]);
     const refused = await one(
       'hostkey.accept',
       () => s.req('POST', `/api/hosts/${hostId}/hostkey/accept`, { who: admin, body: { fingerprint: fp } }),
@@ -222,10 +221,10 @@ describe('account changes and sign-out', () => {
 });
 
 describe('the log itself', () => {
-  it('is append-only: the database refuses UPDATE and DELETE', () => {
-    expect(maxId()).toBeGreaterThan(10);
-    expect(() => db.prepare("UPDATE AuditEvent SET actor = 'someone else'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM AuditEvent').run()).toThrow(/append-only/);
+  it('is append-only: the database refuses UPDATE and DELETE', async () => {
+    expect(await maxId()).toBeGreaterThan(10);
+    await expect(db.run(`UPDATE "AuditEvent" SET "actor" = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(db.run('DELETE FROM "AuditEvent"')).rejects.toThrow(/append-only/);
   });
 
   it('admins browse and filter it (API and page)', async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fleetClientKeyPath, fleetHost } from './fleet';
 import { findFragments, freePort, keyFragments, ROOT, Server, startServer, type Who } from './security-server';
 import { generateTestKey } from '@/tests/helpers/ssh-keys';
+import { databaseContents } from './pg';
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
@@ -148,12 +149,13 @@ describe('private keys never leave the server', () => {
   });
 
   it('the database holds them encrypted only', () => {
-    const files = fs.readdirSync(s.dataDir).filter((f) => f.startsWith('bpfdeck.db'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const bytes = fs.readFileSync(path.join(s.dataDir, f)).toString('latin1');
-      expect(findFragments(bytes, fragments), f).toEqual([]);
-    }
+    const contents = databaseContents(s.dataDir, s.databaseUrl); // SQLite's files, or a pg_dump
+    expect(contents.length).toBeGreaterThan(0);
+    expect(
+      contents.some((c) => /v1:[A-Za-z0-9+/]{40,}/.test(c.text)),
+      'the sealed keys are in what is searched',
+    ).toBe(true);
+    for (const c of contents) expect(findFragments(c.text, fragments), c.name).toEqual([]);
   });
 
   it('the server log has no key material', () => {
@@ -177,6 +179,7 @@ describe('rotating the secret key', () => {
   const run = (args: string[], env: Record<string, string> = {}) => {
     const e: NodeJS.ProcessEnv = { ...process.env, BPFDECK_DATA_DIR: s.dataDir, ...env };
     delete e.DATABASE_URL;
+    if (s.databaseUrl) Object.assign(e, { DATABASE_URL: s.databaseUrl, BPFDECK_RUN_EXECUTION: 'inprocess' }); // the server's PostgreSQL database
     if (!env.BPFDECK_SECRET_KEY) delete e.BPFDECK_SECRET_KEY;
     return spawnSync(
       process.execPath,
@@ -223,7 +226,7 @@ describe('rotating the secret key', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/cannot decrypt 4 secret/);
 
-    const s2 = new Server(s.port, s.dataDir, { BPFDECK_SECRET_KEY: next });
+    const s2 = new Server(s.port, s.dataDir, { ...s.env, BPFDECK_SECRET_KEY: next });
     await s2.start();
     try {
       const who = await s2.signIn('admin@test.local');

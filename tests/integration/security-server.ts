@@ -1,6 +1,7 @@
 /**
  * A real bpfdeck server for the security tests: `next start` of the production build (`npx next build`
- * first) on a free port and a private data directory, its stdout/stderr kept (to search for secrets),
+ * first) on a free port and a private data directory (and, with BPFDECK_TEST_DATABASE=postgres, a
+ * fresh PostgreSQL database: tests/integration/pg.ts), its stdout/stderr kept (to search for secrets),
  * and an HTTP client with one cookie jar per identity, that keeps every response body it saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
+import { openTestSql, testDatabaseEnv, type TestSql } from './pg';
 
 /** the checkout whose build is served; BPFDECK_TEST_SERVER_ROOT serves another (to show a test failing on an older build) */
 export const ROOT = process.env.BPFDECK_TEST_SERVER_ROOT ?? path.resolve(import.meta.dirname, '../..');
@@ -54,6 +56,16 @@ export class Server {
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.origin = this.url;
+  }
+
+  /** the PostgreSQL database it uses, or undefined: SQLite in its data dir */
+  get databaseUrl(): string | undefined {
+    return this.env.DATABASE_URL;
+  }
+
+  /** plain SQL on the server's database, whichever it is (close it when done) */
+  sql(): Promise<TestSql> {
+    return openTestSql(this.dataDir, this.databaseUrl);
   }
 
   /** what the server printed (stdout and stderr) */
@@ -209,7 +221,7 @@ export function sessionCookie(h: Headers): string {
 
 export async function startServer(label: string, env: Record<string, string> = {}): Promise<Server> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bpfdeck-sec-${label}-`));
-  const s = new Server(await freePort(), dataDir, env);
+  const s = new Server(await freePort(), dataDir, { ...testDatabaseEnv(`sec_${label}`), ...env });
   await s.start();
   return s;
 }
