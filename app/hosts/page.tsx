@@ -5,6 +5,8 @@ import { requirePage } from '@/lib/auth/page-guard';
 import { AppError } from '@/lib/errors';
 import { EscapedText } from '@/components/viz/EscapedText';
 
+export const metadata = { title: 'Hosts · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function HostsPage({ searchParams }: { searchParams: Promise<{ selector?: string | string[] }> }) {

@@ -18,7 +18,9 @@ export function ReportTable({ reports, showHost = true, canDelete = false }: { r
           <th className="px-3 py-2">Tools</th>
           <th className="px-3 py-2">Started</th>
           <th className="px-3 py-2">By</th>
-          <th className="px-3 py-2" />
+          <th className="px-3 py-2">
+            <span className="sr-only">Actions</span>
+          </th>
         </tr>
       </thead>
       <tbody>

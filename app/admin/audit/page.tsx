@@ -5,6 +5,8 @@ import { auditQuerySchema, listAudit, type AuditQuery } from '@/lib/audit/list';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/actions';
 import { EscapedText } from '@/components/viz/EscapedText';
 
+export const metadata = { title: 'Audit log · Admin · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -51,7 +51,9 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
             <th className="px-3 py-2">Created by</th>
             <th className="px-3 py-2">Last used</th>
             <th className="px-3 py-2">Expires</th>
-            <th className="px-3 py-2" />
+            <th className="px-3 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -39,7 +39,9 @@ export function UsersAdmin({ initialUsers, myId }: { initialUsers: PublicUser[];
             <th className="px-3 py-2">Role</th>
             <th className="px-3 py-2">Sign-in</th>
             <th className="px-3 py-2">Sessions</th>
-            <th className="px-3 py-2" />
+            <th className="px-3 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -21,6 +21,14 @@ import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
+/** The tab names the host (only for a signed-in user: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const host = ID_PATTERN.test(id) ? await getHost(id).catch(() => null) : null;
+  return { title: host ? `History of ${host.name} · bpfdeck` : 'Host not found · bpfdeck' };
+}
+
 type SP = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 
@@ -71,7 +79,9 @@ export default async function HostHistoryPage({ params, searchParams }: { params
                 <th className="px-3 py-2">Duration</th>
                 <th className="px-3 py-2">Output</th>
                 <th className="px-3 py-2">Report</th>
-                <th className="px-3 py-2" />
+                <th className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
