@@ -33,7 +33,8 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
   const [clientError, setClientError] = useState<string | null>(null);
   const send = useMutation({
     mutationFn: () => {
-      const p = new URLSearchParams({ hostName: hostName.trim() });
+      const p = new URLSearchParams();
+      if (hostName.trim()) p.set('hostName', hostName.trim());
       if (toolId) p.set('toolId', toolId);
       if (version.trim()) p.set('bpftraceVersion', version.trim());
       if (kernel.trim()) p.set('kernelRelease', kernel.trim());
@@ -65,9 +66,8 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm">
-          Host it was captured on
+          Host it was captured on (a report bundle names it)
           <input
-            required
             value={hostName}
             onChange={(e) => setHostName(e.target.value)}
             className={field}
@@ -93,10 +93,10 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
         </p>
       )}
       <label className="flex flex-col gap-1 text-sm">
-        Capture file (bpftrace -f json output, at most {maxBytes / 2 ** 20} MiB)
+        Capture file (bpftrace -f json output, or a bpfdeck report bundle; at most {maxBytes / 2 ** 20} MiB)
         <input
           type="file"
-          accept=".jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain"
+          accept=".bpfdeck.jsonl,.jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain"
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           aria-label="Capture file"
           className="text-sm"
