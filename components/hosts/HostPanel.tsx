@@ -26,6 +26,8 @@ const btn = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50';
 export function HostPanel({ initialHost, role = 'admin' }: { initialHost: PublicHost; role?: Role }) {
   const isAdmin = role === 'admin';
   const [host, setHost] = useState(initialHost);
+  // the key and capability panels of a checked host start folded
+  const [open, setOpen] = useState(false);
   const router = useRouter();
   const scan = useMutation({
     mutationFn: () =>
@@ -45,6 +47,7 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
     mutationFn: () => api<{ host: PublicHost }>(`/api/hosts/${host.id}/check`, { body: {} }),
     onSuccess: ({ host: h }) => {
       setHost(h);
+      setOpen(true); // show what the check just found; the next visit opens folded
       router.refresh(); // tool availability is computed on the server from the new capabilities
     },
     // the host now carries the failure (its status says "auth failed"): fetch it again
@@ -58,7 +61,6 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
   const status = hostStatus(host);
   // folded once the host is known to work; a key being compared, a check running or failing keeps it open
   const canFold = !!host.hostKey && !!caps && status.status === 'ok';
-  const [open, setOpen] = useState(false);
   const unfolded = !canFold || open || !!scan.data || check.isPending || !!check.error;
 
   const checkButton = (
@@ -205,7 +207,10 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
             </button>
             <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-900">{HOST_STATUS_LABEL[status.status]}</span>
             <span className="min-w-0 break-all">
-              key <span className="font-mono text-xs">{host.hostKey!.fingerprint}</span>
+              key{' '}
+              <span className="font-mono text-xs" data-testid="summary-fingerprint">
+                {host.hostKey!.fingerprint}
+              </span>
             </span>
             <span>bpftrace {caps!.bpftraceVersion}</span>
             <span className="break-all font-mono text-xs">{caps!.kernelRelease}</span>

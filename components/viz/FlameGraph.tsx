@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StackNode } from '@/lib/tools/types';
-import { validRegex } from '@/lib/viz/flame';
+import { FLAME_HIGHLIGHT, frameColor, validRegex } from '@/lib/viz/flame';
 import { escapeControl } from '@/lib/viz/format';
 
 type Chart = {
@@ -30,19 +30,6 @@ export interface FlameGraphProps {
    * text whenever it changes. A regular expression, like the box.
    */
   searchTerm?: string;
-}
-
-const COLORS: Record<StackNode['kind'], (name: string) => string> = {
-  root: () => '#94a3b8',
-  process: () => '#cbd5e1',
-  kernel: (n) => `hsl(${20 + (hash(n) % 25)}, 85%, ${58 + (hash(n) % 10)}%)`,
-  user: (n) => `hsl(${160 + (hash(n) % 40)}, 55%, ${55 + (hash(n) % 12)}%)`,
-};
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < Math.min(s.length, 24); i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
 }
 
 export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18, searchTerm }: FlameGraphProps) {
@@ -83,9 +70,8 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
       c.getName((d: unknown) => escapeControl((d as { data: StackNode }).data.name));
       c.setColorMapper((d: unknown, original: unknown) => {
         const node = d as { data: StackNode; highlight?: boolean };
-        if (node.highlight) return '#e600e6';
-        const kind = node.data.kind ?? 'user';
-        return COLORS[kind] ? COLORS[kind](node.data.name) : (original as string);
+        if (node.highlight) return FLAME_HIGHLIGHT;
+        return frameColor(node.data.kind ?? 'user', node.data.name) ?? (original as string);
       });
       c.setSearchHandler((_results: unknown, sum: unknown, total: unknown) => setMatch({ sum: sum as number, total: total as number }));
       c.setDetailsHandler((text: unknown) => setDetails((text as string | null) ?? ''));
