@@ -5,6 +5,7 @@
  * where they go on the right. Hover or focus an endpoint to highlight its connections; hover a curve
  * for its numbers. Capped at `maxNodes` endpoints (the busiest), with the rest counted.
  */
+import { useRovingFocus } from '@/components/ui/useRovingFocus';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionsResult } from '@/lib/tools/types';
 import { escapeControl, formatBytes } from '@/lib/viz/format';
@@ -67,6 +68,8 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
   const activeNode = hover?.kind === 'node' ? hover.id : null;
   const touches = (e: LaidEdge) => activeNode !== null && (e.source === activeNode || e.target === activeNode);
   const leftCount = layout.nodes.filter((n) => n.side === 'left').length;
+  // the endpoints are one Tab stop; the arrow keys move between them
+  useRovingFocus(wrap, '[data-testid="graph-node"]', { orientation: 'both' });
 
   return (
     <figure aria-label={`${label} graph`} className="space-y-2" data-testid="connection-graph">
@@ -90,7 +93,7 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
         <svg
           width={layout.widthPx}
           height={layout.heightPx}
-          role="img"
+          role="group"
           aria-label={`${label}: ${layout.nodes.length} endpoints joined by ${layout.edges.length} connection lines, width by bytes`}
           className="block"
           onMouseLeave={() => setHover(null)}
@@ -125,7 +128,9 @@ function GraphBody({ graph, label, maxNodes }: { graph: ConnectionsResult['graph
         ) : hover?.kind === 'node' && byId.get(hover.id) ? (
           <NodeDetails node={byId.get(hover.id)!} edges={layout.edges} byId={byId} />
         ) : (
-          <span className="text-slate-500">Hover or focus an endpoint (Tab) to see its connections; line width grows with bytes carried.</span>
+          <span className="text-slate-500">
+            Hover or focus an endpoint (Tab, then the arrow keys) to see its connections; line width grows with bytes carried.
+          </span>
         )}
       </figcaption>
     </figure>

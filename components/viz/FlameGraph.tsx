@@ -162,7 +162,15 @@ export function FlameGraph({ root, label = 'CPU flame graph', cellHeightPx = 18,
           </span>
         </span>
       </div>
-      <div ref={holder} data-testid="flamegraph" className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white" />
+      {/* focusable, so the keyboard scrolls a tall graph too (axe: scrollable-region-focusable) */}
+      <div
+        ref={holder}
+        data-testid="flamegraph"
+        tabIndex={0}
+        role="region"
+        aria-label={`${label} (scroll with the arrow keys)`}
+        className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white"
+      />
       <figcaption className="min-h-5 font-mono text-xs text-slate-600" aria-live="polite">
         {details || 'Click a frame to zoom; hover for details.'}
       </figcaption>
