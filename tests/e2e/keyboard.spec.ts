@@ -42,7 +42,7 @@ async function tabUntil(page: Page, want: (f: Awaited<ReturnType<typeof focused>
 
 test('sign in, open a host, run a tool, reach its result and the next card, open a row: keyboard only', async ({ browser }) => {
   test.setTimeout(240_000);
-  const ctx = await browser.newContext(); // signed out
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } }); // signed out
   const page = await ctx.newPage();
   await page.goto(`/hosts`);
   await expect(page).toHaveURL(/\/login/);
