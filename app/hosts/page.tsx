@@ -84,7 +84,7 @@ export default async function HostsPage({ searchParams }: { searchParams: Promis
           <p className="text-slate-600">No hosts yet. Add one below: bpfdeck needs sshd, sudo and bpftrace on it, nothing else.</p>
         ) : (
           // the table scrolls in its own box on a narrow screen; the page never gets wider than it
-          <div className="overflow-x-auto rounded border border-slate-200">
+          <div className="relative overflow-x-auto rounded border border-slate-200">
             <table className="w-full bg-white text-sm" data-testid="hosts-table">
               <thead className="bg-slate-100 text-left text-slate-600">
                 <tr>

@@ -11,7 +11,7 @@ export function ReportTable({ reports, showHost = true, canDelete = false }: { r
   if (reports.length === 0) return <p className="text-sm text-slate-600">No reports.</p>;
   return (
     // the table scrolls in its own box on a narrow screen: the page stays as wide as the viewport
-    <div className="overflow-x-auto rounded border border-slate-200">
+    <div className="relative overflow-x-auto rounded border border-slate-200">
       <table className="w-full bg-white text-sm" data-testid="report-table">
         <thead className="bg-slate-100 text-left text-slate-600">
           <tr>

@@ -72,7 +72,7 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
         ))}
       </div>
       {/* on a phone the grid keeps a usable width (12rem) and the row scrolls sideways instead of squeezing it */}
-      <div className="flex gap-2 max-sm:overflow-x-auto">
+      <div className="relative flex gap-2 max-sm:overflow-x-auto">
         <div className="relative w-16 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">
           {grid.rows.map((b, i) =>
             i % labelEvery === 0 ? (

@@ -24,11 +24,13 @@ const overflow = (page: Page) =>
     const wide: string[] = [];
     for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
       const r = el.getBoundingClientRect();
-      // inside a box that scrolls sideways it does not widen the page
+      // inside a box that scrolls sideways it does not widen the page (unless it is positioned outside
+      // the box: a visually hidden label at its static place in a wide table did that)
       let clipped = false;
+      const positioned = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const ox = getComputedStyle(p).overflowX;
-        if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') {
+        if ((ox === 'auto' || ox === 'scroll' || ox === 'hidden') && (!positioned || getComputedStyle(p).position !== 'static')) {
           clipped = true;
           break;
         }
