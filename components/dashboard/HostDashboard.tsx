@@ -43,6 +43,7 @@ export function HostDashboard({
   hostId,
   pinned,
   checked = true,
+  checkFailed = null,
   tools,
   initialLatest,
 }: {
@@ -50,6 +51,8 @@ export function HostDashboard({
   pinned: boolean;
   /** the host has been checked (its capabilities are known); until then nothing can be run */
   checked?: boolean;
+  /** why the last host check failed (login refused, unreachable...), when it did */
+  checkFailed?: string | null;
   tools: DashboardTool[];
   initialLatest: Record<string, PublicRun>;
 }) {
@@ -109,7 +112,11 @@ export function HostDashboard({
                 window of time.
               </>
             ) : (
-              <span data-testid="not-checked">This host is not checked yet: check the host first (above) to learn which tools can run here.</span>
+              <span data-testid="not-checked">
+                {checkFailed
+                  ? `The last host check failed (${checkFailed}): fix that (above), then check the host again to learn which tools can run here.`
+                  : 'This host is not checked yet: check the host first (above) to learn which tools can run here.'}
+              </span>
             )}
           </p>
         </div>

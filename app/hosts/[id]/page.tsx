@@ -66,7 +66,14 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <HostPanel initialHost={host} role={me.role} />
       {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} checked={!!host.capabilities} tools={tools} initialLatest={latest} />
+      <HostDashboard
+        hostId={host.id}
+        pinned={!!host.hostKey && me.role !== 'viewer'}
+        checked={!!host.capabilities}
+        checkFailed={host.capabilities ? null : (host.checkError?.message ?? null)}
+        tools={tools}
+        initialLatest={latest}
+      />
       <section id="recent-runs" tabIndex={-1} aria-labelledby="recent-runs-h">
         <h2 id="recent-runs-h" className="mb-2 text-lg font-semibold">
           Recent runs
