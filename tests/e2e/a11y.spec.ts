@@ -76,9 +76,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-for (const scheme of ['light', 'dark'] as const) {
-  test(`axe: no serious or critical violation on any page (${scheme} mode)`, async ({ page }) => {
+for (const [scheme, width] of [
+  ['light', 1440],
+  ['dark', 1440],
+  ['light', 390],
+] as const) {
+  test(`axe: no serious or critical violation on any page (${scheme} mode, ${width} px)`, async ({ page }) => {
     test.setTimeout(300_000);
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     await page.emulateMedia({ colorScheme: scheme });
     const found: string[] = [];
     for (const p of pages(data)) {
