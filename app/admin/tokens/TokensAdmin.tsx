@@ -42,7 +42,7 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
           </button>
         </div>
       )}
-      <div className="relative overflow-x-auto rounded border border-slate-200">
+      <div className="relative overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label="API tokens">
         <table className="w-full bg-white text-sm" data-testid="tokens-table">
           <thead className="bg-slate-100 text-left text-slate-600">
             <tr>

@@ -31,7 +31,7 @@ export function UsersAdmin({ initialUsers, myId }: { initialUsers: PublicUser[];
 
   return (
     <div className="space-y-6">
-      <div className="relative overflow-x-auto rounded border border-slate-200">
+      <div className="relative overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label="Users">
         <table className="w-full bg-white text-sm" data-testid="users-table">
           <thead className="bg-slate-100 text-left text-slate-600">
             <tr>
