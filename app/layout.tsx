@@ -15,6 +15,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
+          <a href="#main" className="sr-only rounded bg-indigo-700 px-3 py-2 text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
+            Skip to content
+          </a>
           <header className="border-b border-slate-200 bg-white">
             <nav className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-6 px-4 py-3">
               <Link href="/" className="font-semibold tracking-tight">
@@ -28,7 +31,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               {me && <UserMenu email={me.email} role={me.role} />}
             </nav>
           </header>
-          <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-screen-2xl px-4 py-6 outline-none">
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

@@ -22,7 +22,15 @@ export function errorResponse(e: unknown): NextResponse {
     return NextResponse.json({ error: { code: e.code, message: e.message, details: e.details } }, { status: HTTP_STATUS[e.code] });
   }
   if (e instanceof ZodError) {
-    const message = e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+    // a message that names its field already ("name: letters, ...") is not prefixed again ("name: name: ...")
+    const message = e.issues
+      .map((i) => {
+        const p = i.path.join('.');
+        const first = String(i.path[0]);
+        const named = i.message.startsWith(`${first}:`) || i.message.startsWith(`${first} `) || i.message.startsWith(`${p}:`);
+        return p && !named ? `${p}: ${i.message}` : i.message;
+      })
+      .join('; ');
     return NextResponse.json({ error: { code: 'validation', message, issues: e.issues } }, { status: 422 });
   }
   console.error('bpfdeck: unhandled error in route', e);

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { requirePage } from '@/lib/auth/page-guard';
 
+export const metadata = { title: 'Admin · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function AdminPage() {

@@ -5,7 +5,7 @@ import { isRole, roleAtLeast } from '@/lib/auth/roles';
 import { LoginForm } from './LoginForm';
 
 export const dynamic = 'force-dynamic';
-export const metadata = { title: 'bpfdeck · sign in' };
+export const metadata = { title: 'Sign in · bpfdeck' };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

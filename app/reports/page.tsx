@@ -10,6 +10,8 @@ import { HistoryFilter } from '@/components/reports/HistoryFilter';
 import { ReportTable } from '@/components/reports/ReportTable';
 import { RetentionForm } from '@/components/reports/RetentionForm';
 
+export const metadata = { title: 'Reports · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 type SP = Record<string, string | string[] | undefined>;

@@ -4,7 +4,7 @@ import { setupTokenHint } from '@/lib/auth/first-run';
 import { SetupForm } from './SetupForm';
 
 export const dynamic = 'force-dynamic';
-export const metadata = { title: 'bpfdeck · set up' };
+export const metadata = { title: 'Set up · bpfdeck' };
 
 /** First start only: create the first admin. Once one exists this page sends people to /login. */
 export default async function SetupPage() {

@@ -43,6 +43,7 @@ export function HostDashboard({
   hostId,
   pinned,
   checked = true,
+  checkFailed = null,
   tools,
   initialLatest,
 }: {
@@ -50,6 +51,8 @@ export function HostDashboard({
   pinned: boolean;
   /** the host has been checked (its capabilities are known); until then nothing can be run */
   checked?: boolean;
+  /** why the last host check failed (login refused, unreachable...), when it did */
+  checkFailed?: string | null;
   tools: DashboardTool[];
   initialLatest: Record<string, PublicRun>;
 }) {
@@ -109,7 +112,11 @@ export function HostDashboard({
                 window of time.
               </>
             ) : (
-              <span data-testid="not-checked">This host is not checked yet: check the host first (above) to learn which tools can run here.</span>
+              <span data-testid="not-checked">
+                {checkFailed
+                  ? `The last host check failed (${checkFailed}): fix that (above), then check the host again to learn which tools can run here.`
+                  : 'This host is not checked yet: check the host first (above) to learn which tools can run here.'}
+              </span>
             )}
           </p>
         </div>
@@ -144,9 +151,10 @@ export function HostDashboard({
         </div>
       </div>
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        {tools.map((t) => (
+        {tools.map((t, i) => (
           <ToolCard
             key={t.id}
+            next={tools[i + 1] ? { id: `card-${tools[i + 1].id}`, title: tools[i + 1].title } : { id: 'recent-runs', title: 'Recent runs' }}
             hostId={hostId}
             pinned={pinned}
             checked={checked}
@@ -162,6 +170,7 @@ export function HostDashboard({
 }
 
 function ToolCard({
+  next,
   hostId,
   pinned,
   checked,
@@ -170,6 +179,8 @@ function ToolCard({
   live,
   onStarted,
 }: {
+  /** where the skip link at the top of the card goes: the next card (or what follows the dashboard) */
+  next: { id: string; title: string };
   hostId: string;
   pinned: boolean;
   checked: boolean;
@@ -213,11 +224,31 @@ function ToolCard({
 
   return (
     <article
+      id={`card-${tool.id}`}
+      // a skip link's target: focus lands on the card itself, the next Tab goes into it
+      tabIndex={-1}
       data-testid={`card-${tool.id}`}
       data-expanded={expanded ? 'true' : 'false'}
       aria-label={`${tool.title} (${tool.id})`}
-      className={`flex min-w-0 flex-col gap-2 rounded border border-slate-200 bg-white p-4 ${expanded ? 'xl:col-span-2' : ''}`}
+      className={`flex min-w-0 scroll-mt-16 flex-col gap-2 rounded border border-slate-200 bg-white p-4 ${expanded ? 'xl:col-span-2' : ''}`}
     >
+      {/* keyboard: past this card (its table or graph included) in one step; visible when focused */}
+      <a
+        href={`#${next.id}`}
+        data-testid={`skip-${tool.id}`}
+        className="sr-only self-start rounded bg-indigo-700 px-2 py-1 text-sm text-white focus:not-sr-only"
+        onClick={(e) => {
+          // focus the target too (a hash change alone moves only the reading position in some browsers)
+          const el = document.getElementById(next.id);
+          if (el) {
+            e.preventDefault();
+            el.focus();
+            el.scrollIntoView({ block: 'start' });
+          }
+        }}
+      >
+        Skip to {next.title}
+      </a>
       <header className="flex flex-wrap items-start gap-2">
         <div className="min-w-[14rem] flex-1">
           <h3 className="font-semibold">

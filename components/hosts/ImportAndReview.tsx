@@ -152,7 +152,9 @@ export function ImportAndReview({ identities }: { identities: IdentityOption[] }
                 <th className="px-2 py-1">Host</th>
                 <th className="px-2 py-1">SHA256 fingerprint</th>
                 <th className="px-2 py-1">known_hosts</th>
-                <th className="px-2 py-1"></th>
+                <th className="px-2 py-1">
+                  <span className="sr-only">Action</span>
+                </th>
               </tr>
             </thead>
             <tbody>

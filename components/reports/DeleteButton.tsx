@@ -6,7 +6,20 @@ import { useState } from 'react';
 import { api } from '@/lib/api.client';
 import { ErrorBox } from '@/components/ui/ErrorBox';
 
-export function DeleteButton({ url, what, consequence, redirectTo }: { url: string; what: string; consequence: string; redirectTo?: string }) {
+export function DeleteButton({
+  url,
+  what,
+  consequence,
+  redirectTo,
+  label = 'Delete',
+}: {
+  url: string;
+  what: string;
+  consequence: string;
+  redirectTo?: string;
+  /** the first button's text */
+  label?: string;
+}) {
   const router = useRouter();
   const [asking, setAsking] = useState(false);
   const del = useMutation({
@@ -20,7 +33,7 @@ export function DeleteButton({ url, what, consequence, redirectTo }: { url: stri
   if (!asking) {
     return (
       <button type="button" onClick={() => setAsking(true)} className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-800 hover:bg-red-50">
-        Delete
+        {label}
       </button>
     );
   }

@@ -33,7 +33,8 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
   const [clientError, setClientError] = useState<string | null>(null);
   const send = useMutation({
     mutationFn: () => {
-      const p = new URLSearchParams({ hostName: hostName.trim() });
+      const p = new URLSearchParams();
+      if (hostName.trim()) p.set('hostName', hostName.trim());
       if (toolId) p.set('toolId', toolId);
       if (version.trim()) p.set('bpftraceVersion', version.trim());
       if (kernel.trim()) p.set('kernelRelease', kernel.trim());
@@ -49,11 +50,11 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
     if (file.size > maxBytes) return setClientError(`The file is ${(file.size / 2 ** 20).toFixed(0)} MiB; at most ${maxBytes / 2 ** 20} MiB can be imported.`);
     send.mutate();
   };
-  const field = 'rounded border border-slate-300 px-2 py-1 text-sm';
+  const field = 'w-full min-w-0 rounded border border-slate-300 px-2 py-1 text-sm';
   return (
     <form onSubmit={submit} className="space-y-3 rounded border border-slate-200 bg-white p-4" aria-label="Import a capture">
       <div className="grid gap-3 sm:grid-cols-2">
-        <label className="flex flex-col gap-1 text-sm">
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
           Tool
           <select value={toolId} onChange={(e) => setToolId(e.target.value)} className={field} aria-label="Tool">
             <option value="">Any bpftrace program (views chosen from the output)</option>
@@ -64,10 +65,9 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
             ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1 text-sm">
-          Host it was captured on
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
+          Host it was captured on (a report bundle names it)
           <input
-            required
             value={hostName}
             onChange={(e) => setHostName(e.target.value)}
             className={field}
@@ -76,11 +76,11 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
             maxLength={120}
           />
         </label>
-        <label className="flex flex-col gap-1 text-sm">
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
           bpftrace version (optional)
           <input value={version} onChange={(e) => setVersion(e.target.value)} className={field} aria-label="bpftrace version" placeholder="0.17.0" />
         </label>
-        <label className="flex flex-col gap-1 text-sm">
+        <label className="flex min-w-0 flex-col gap-1 text-sm">
           Kernel (optional)
           <input value={kernel} onChange={(e) => setKernel(e.target.value)} className={field} aria-label="Kernel" placeholder="6.1.0-26-amd64" />
         </label>
@@ -88,15 +88,15 @@ export function ImportForm({ tools, maxBytes }: { tools: ImportTool[]; maxBytes:
       {tool && (
         <p className="text-sm text-slate-600">
           Capture it on the host with the catalog script:{' '}
-          <code className="rounded bg-slate-100 px-1 font-mono text-xs">sudo bpftrace -f json {tool.scriptFile} &gt; capture.jsonl</code> (stop it with Ctrl+C;
-          the maps it prints then are part of the capture).
+          <code className="break-all rounded bg-slate-100 px-1 font-mono text-xs">sudo bpftrace -f json {tool.scriptFile} &gt; capture.jsonl</code> (stop it
+          with Ctrl+C; the maps it prints then are part of the capture).
         </p>
       )}
-      <label className="flex flex-col gap-1 text-sm">
-        Capture file (bpftrace -f json output, at most {maxBytes / 2 ** 20} MiB)
+      <label className="flex min-w-0 flex-col gap-1 text-sm">
+        Capture file (bpftrace -f json output, or a bpfdeck report bundle; at most {maxBytes / 2 ** 20} MiB)
         <input
           type="file"
-          accept=".jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain"
+          accept=".bpfdeck.jsonl,.jsonl,.json,.ndjson,.txt,application/json,application/x-ndjson,text/plain"
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           aria-label="Capture file"
           className="text-sm"

@@ -30,7 +30,9 @@ export function LatencyCompare({
       <table className="w-full max-w-2xl rounded border border-slate-200 bg-white text-sm" data-testid="percentile-changes">
         <thead className="bg-slate-100 text-left text-slate-600">
           <tr>
-            <th className="px-3 py-2" />
+            <th className="px-3 py-2">
+              <span className="sr-only">Percentile</span>
+            </th>
             <th className="px-3 py-2 text-right">A</th>
             <th className="px-3 py-2 text-right">B</th>
             <th className="px-3 py-2 text-right">change</th>

@@ -135,7 +135,7 @@ export function ReportItemView({ reportId, item }: { reportId: string; item: Pub
       <details className="text-sm">
         <summary className="cursor-pointer text-slate-600">
           Script <span className="font-mono text-xs">{item.scriptFile ?? item.variantId}</span> · sha256{' '}
-          <span className="font-mono text-xs" data-testid={`script-sha-${item.toolId}`}>
+          <span className="break-all font-mono text-xs" data-testid={`script-sha-${item.toolId}`}>
             {item.scriptSha256}
           </span>
         </summary>

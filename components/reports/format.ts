@@ -25,6 +25,7 @@ export function fmtPoints(d: number): string {
 
 export const EXPORT_LABELS: Record<string, string> = {
   raw: 'Raw capture (.jsonl)',
+  bundle: 'Report bundle (capture + metadata)',
   json: 'Result (JSON)',
   csv: 'Table (CSV)',
   folded: 'Folded stacks',

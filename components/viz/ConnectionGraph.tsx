@@ -10,6 +10,7 @@
  * The SVG is a group of controls, not an image (an image's children are presentational, so focusable
  * endpoints inside it were "nested interactive" to axe and screen readers).
  */
+import { useRovingFocus } from '@/components/ui/useRovingFocus';
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionsResult } from '@/lib/tools/types';
 import { escapeControl, formatBytes } from '@/lib/viz/format';
@@ -86,6 +87,8 @@ function GraphBody({ graph: raw, label, maxNodes }: { graph: ConnectionsResult['
   const activeNode = hover?.kind === 'node' ? hover.id : null;
   const touches = (e: LaidEdge) => activeNode !== null && (e.source === activeNode || e.target === activeNode);
   const leftCount = layout.nodes.filter((n) => n.side === 'left').length;
+  // the endpoints are one Tab stop; the arrow keys move between them
+  useRovingFocus(wrap, '[data-testid="graph-node"]', { orientation: 'both' });
 
   return (
     <figure aria-label={`${label} graph`} className="space-y-2" data-testid="connection-graph">
@@ -166,7 +169,9 @@ function GraphBody({ graph: raw, label, maxNodes }: { graph: ConnectionsResult['
         ) : hover?.kind === 'node' && byId.get(hover.id) ? (
           <NodeDetails node={byId.get(hover.id)!} edges={layout.edges} byId={byId} />
         ) : (
-          <span className="text-slate-500">Hover or focus an endpoint (Tab) to see its connections; line width grows with bytes carried.</span>
+          <span className="text-slate-500">
+            Hover or focus an endpoint (Tab, then the arrow keys) to see its connections; line width grows with bytes carried.
+          </span>
         )}
       </figcaption>
     </figure>

@@ -25,6 +25,7 @@ import { type ResultNotice, resultNotices } from '@/lib/viz/notices';
 import { EventDetails } from '@/components/viz/EventDetails';
 import { EscapedText } from '@/components/viz/EscapedText';
 import { ResultNotices, VizEmpty, VizError, VizSkeleton } from '@/components/viz/VizStates';
+import { useRovingFocus } from '@/components/ui/useRovingFocus';
 
 type EventRow = Record<string, EventCellValue>;
 
@@ -179,6 +180,18 @@ function EventGrid({
   });
   const items = virtualizer.getVirtualItems();
   const first = items.length ? items[0].index : 0;
+  // the rows are one Tab stop (a live table keeps adding rows: Tab must get past them); arrow keys,
+  // PageUp/PageDown and Home/End move inside, Enter opens a row's details. The sort buttons likewise.
+  const virt = useRef({ virtualizer, length: 0 });
+  virt.current = { virtualizer, length: view.length };
+  // stable: a new callback would restart the roving focus (and forget the active row)
+  const scrollToEnd = useCallback(
+    (where: 'start' | 'end') => virt.current.virtualizer.scrollToIndex(where === 'start' ? 0 : Math.max(0, virt.current.length - 1)),
+    [],
+  );
+  useRovingFocus(scrollRef, 'tr[data-testid="event-row"]', { pageStep: 10, scrollToEnd });
+  const headRef = useRef<HTMLTableSectionElement>(null);
+  useRovingFocus(headRef, 'button[aria-label^="Sort by"]', { orientation: 'horizontal' });
   const windowRows = useMemo(() => items.map((vi) => rows[view[vi.index]]), [items, rows, view]);
 
   const table = useReactTable({
@@ -272,7 +285,7 @@ function EventGrid({
               <col key={c.key} style={widths[i]! > 0 ? { width: widths[i]! } : undefined} />
             ))}
           </colgroup>
-          <thead className="sticky top-0 z-10 bg-slate-100 text-left text-xs text-slate-700 shadow-[0_1px_0_#e2e8f0]">
+          <thead ref={headRef} className="sticky top-0 z-10 bg-slate-100 text-left text-xs text-slate-700 shadow-[0_1px_0_#e2e8f0]">
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id} aria-rowindex={1}>
                 {hg.headers.map((h) => {
@@ -364,13 +377,10 @@ const EventRowView = memo(function EventRowView({ row, columns, index, selected,
       tabIndex={0}
       onClick={() => onToggle(row)}
       onKeyDown={(e) => {
+        // the arrow keys move between rows: useRovingFocus in EventTable
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           onToggle(row);
-        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-          e.preventDefault();
-          const next = e.currentTarget[e.key === 'ArrowDown' ? 'nextElementSibling' : 'previousElementSibling'];
-          if (next instanceof HTMLElement && next.dataset.testid === 'event-row') next.focus();
         }
       }}
       style={{ height: ROW_PX }}

@@ -6,7 +6,7 @@
  */
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { StackNode } from '@/lib/tools/types';
-import { validRegex } from '@/lib/viz/flame';
+import { FLAME_HIGHLIGHT, frameColor, validRegex } from '@/lib/viz/flame';
 import { escapeControl } from '@/lib/viz/format';
 import { PointerTooltip, usePointer } from '@/components/viz/PointerTooltip';
 
@@ -50,19 +50,6 @@ export interface FlameGraphProps {
   onSearchChange?: (term: string) => void;
   /** shown beside the zoom controls for the zoomed frame (e.g. "callers and callees") */
   zoomedActions?: (frame: StackNode) => ReactNode;
-}
-
-const COLORS: Record<StackNode['kind'], (name: string) => string> = {
-  root: () => '#94a3b8',
-  process: () => '#cbd5e1',
-  kernel: (n) => `hsl(${20 + (hash(n) % 25)}, 85%, ${58 + (hash(n) % 10)}%)`,
-  user: (n) => `hsl(${160 + (hash(n) % 40)}, 55%, ${55 + (hash(n) % 12)}%)`,
-};
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < Math.min(s.length, 24); i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
 }
 
 export function FlameGraph({
@@ -143,9 +130,8 @@ export function FlameGraph({
       c.getName((d: unknown) => escapeControl((d as { data: StackNode }).data.name));
       c.setColorMapper((d: unknown, original: unknown) => {
         const node = d as { data: StackNode; highlight?: boolean };
-        if (node.highlight) return '#e600e6';
-        const kind = node.data.kind ?? 'user';
-        return COLORS[kind] ? COLORS[kind](node.data.name) : (original as string);
+        if (node.highlight) return FLAME_HIGHLIGHT;
+        return frameColor(node.data.kind ?? 'user', node.data.name) ?? (original as string);
       });
       // fractional values (a fleet graph normalised per CPU) with at most 2 decimals, and the unit named
       c.setLabelHandler((d: unknown) => {
@@ -269,13 +255,14 @@ export function FlameGraph({
           </span>
         </span>
       </div>
+      {/* focusable, so the keyboard scrolls a tall graph too (axe: scrollable-region-focusable) */}
       <div ref={wrap} className="relative" onMouseMove={onPointerMove} onMouseLeave={onPointerLeave}>
         <div
           ref={holder}
           data-testid="flamegraph"
           tabIndex={0}
-          role="group"
-          aria-label={`${label}, scrollable`}
+          role="region"
+          aria-label={`${label} (scroll with the arrow keys)`}
           className="max-h-[600px] w-full overflow-y-auto overflow-x-hidden rounded border border-slate-200 bg-white focus-visible:ring-2 focus-visible:ring-indigo-500"
         />
         <PointerTooltip pos={details ? pointer : null} testId="flame-tooltip">

@@ -1,8 +1,11 @@
+'use client';
 /** Colour legend of a heat map: the log scale from 1 to `max`, with its end values. */
 import { heatColorAt } from '@/lib/viz/heatmap';
+import { useColorScheme } from '@/components/viz/useColorScheme';
 
 export function HeatLegend({ max, what }: { max: number; /** what a cell counts, e.g. "I/Os" */ what: string }) {
-  const stops = Array.from({ length: 11 }, (_, i) => `${heatColorAt(0.08 + 0.092 * i)} ${i * 10}%`).join(', ');
+  const scheme = useColorScheme();
+  const stops = Array.from({ length: 11 }, (_, i) => `${heatColorAt(0.08 + 0.092 * i, scheme)} ${i * 10}%`).join(', ');
   const mid = max > 1 ? Math.round(Math.sqrt(max)) : null;
   return (
     <div

@@ -17,6 +17,7 @@ import { type ReactNode, type RefObject, useEffect, useMemo, useRef, useState } 
 import type { ColumnRange } from '@/lib/viz/brush';
 import { columnRange } from '@/lib/viz/brush';
 import { heatColor } from '@/lib/viz/heatmap';
+import { useColorScheme } from '@/components/viz/useColorScheme';
 
 export interface HeatCell {
   col: number;
@@ -70,6 +71,7 @@ export function HeatmapCanvas({ nCols, nRows, countAt, max, rowPx, label, render
   const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
   /** a drag under way: the column it started on and where it is now */
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const scheme = useColorScheme();
 
   // the hottest cell (the keyboard cursor's start) and the number of non-empty cells
   const summary = useMemo(() => {
@@ -98,7 +100,7 @@ export function HeatmapCanvas({ nCols, nRows, countAt, max, rowPx, label, render
     const ctx = cv.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = heatColor(0, max);
+    ctx.fillStyle = heatColor(0, max, scheme);
     ctx.fillRect(0, 0, width, height);
     for (let c = 0; c < nCols; c++) {
       const x0 = colX(c);
@@ -106,18 +108,18 @@ export function HeatmapCanvas({ nCols, nRows, countAt, max, rowPx, label, render
       for (let r = 0; r < nRows; r++) {
         const v = countAt(c, r);
         if (!(v > 0)) continue;
-        ctx.fillStyle = heatColor(v, max);
+        ctx.fillStyle = heatColor(v, max, scheme);
         // a 1 px gap between rows keeps the bucket boundaries readable
         ctx.fillRect(x0, rowY(r), w, rowPx - (rowPx >= 8 ? 1 : 0));
       }
     }
     if (cursor) {
-      ctx.strokeStyle = '#1e1b4b';
+      ctx.strokeStyle = scheme === 'dark' ? '#f8fafc' : '#1e1b4b';
       ctx.lineWidth = 2;
       ctx.strokeRect(colX(cursor.col) + 1, rowY(cursor.row) + 1, Math.max(2, colX(cursor.col + 1) - colX(cursor.col) - 2), rowPx - 2);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- countAt changes with dataKey
-  }, [dataKey, width, height, nCols, nRows, max, rowPx, cursor]);
+  }, [dataKey, width, height, nCols, nRows, max, rowPx, cursor, scheme]);
 
   const cellAt = (clientX: number, clientY: number): { col: number; row: number } | null => {
     const rect = canvas.current?.getBoundingClientRect();

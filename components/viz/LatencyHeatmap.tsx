@@ -93,7 +93,8 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
           <span className="text-xs text-slate-500">drag across the heat map to sum a time range</span>
         )}
       </div>
-      <div className="flex gap-2">
+      {/* on a phone the grid keeps a usable width (12rem) and the row scrolls sideways instead of squeezing it */}
+      <div className="relative flex gap-2 max-sm:overflow-x-auto">
         <div className="relative w-16 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">
           {grid.rows.map((b, i) =>
             i % labelEvery === 0 ? (
@@ -103,7 +104,7 @@ function HeatmapBody({ result, label, countNoun }: { result: LatencyHeatmapResul
             ) : null,
           )}
         </div>
-        <div className="min-w-0 flex-1">
+        <div className="min-w-48 flex-1">
           <HeatmapCanvas
             testId="latency-heatmap-canvas"
             nCols={grid.nCols}

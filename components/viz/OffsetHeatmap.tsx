@@ -64,7 +64,7 @@ function OffsetBody({
         offsets {formatBytes(minSector * SECTOR_BYTES)} to {formatBytes(minSector * SECTOR_BYTES + spanBytes)} in {nRows} bins of{' '}
         {formatBytes(binSectors * SECTOR_BYTES)} · {nonZero.toLocaleString('en-US')} busy cells
       </div>
-      <div className="flex gap-2">
+      <div className="relative flex gap-2 max-sm:overflow-x-auto">
         <div className="relative w-20 shrink-0 text-right text-[10px] text-slate-600" style={{ height: nRows * rowPx }} aria-hidden="true">
           {yTicks.map((r) => (
             <span key={r} className="absolute right-1 -translate-y-1/2 whitespace-nowrap" style={{ top: (nRows - r) * rowPx }}>
@@ -72,7 +72,7 @@ function OffsetBody({
             </span>
           ))}
         </div>
-        <div className="min-w-0 flex-1">
+        <div className="min-w-48 flex-1">
           <HeatmapCanvas
             testId="offset-heatmap-canvas"
             nCols={nCols}

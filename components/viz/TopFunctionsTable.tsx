@@ -4,7 +4,8 @@
  * counted once in total). The flame graph answers "where in the call tree"; this answers "which
  * function", summed over every stack it appears in. Selecting a function highlights it in the graph.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import { useRovingFocus } from '@/components/ui/useRovingFocus';
 import type { StackNode } from '@/lib/tools/types';
 import { type TopFunctionsSort, topFunctions } from '@/lib/viz/flame';
 import { EscapedText } from '@/components/viz/EscapedText';
@@ -20,6 +21,9 @@ export interface TopFunctionsTableProps {
   onSandwich?: (name: string) => void;
 }
 
+/** narrowest the Function column gets (a phone, a half-width card): names stay readable */
+const FUNCTION_MIN_PX = 160;
+
 function pct(v: number, total: number): string {
   return total > 0 ? `${((100 * v) / total).toFixed(1)}%` : '—';
 }
@@ -27,6 +31,9 @@ function pct(v: number, total: number): string {
 export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null, onSandwich }: TopFunctionsTableProps) {
   const [sortBy, setSortBy] = useState<TopFunctionsSort>('self');
   const top = useMemo(() => topFunctions(root, limit, sortBy), [root, limit, sortBy]);
+  // the function buttons are one Tab stop; Up/Down move between them
+  const scroller = useRef<HTMLDivElement>(null);
+  useRovingFocus(scroller, 'tbody button[aria-pressed]');
   const header = (key: TopFunctionsSort, text: string) => (
     <th scope="col" className="px-2 py-1 text-right font-medium" aria-sort={sortBy === key ? 'descending' : 'none'}>
       <button type="button" onClick={() => setSortBy(key)} className="hover:text-slate-950" aria-label={`Sort by ${text}`}>
@@ -40,8 +47,14 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null,
         Top {Math.min(limit, top.rows.length)} of {top.functions.toLocaleString('en-US')} functions by {sortBy} samples ({top.samples.toLocaleString('en-US')}{' '}
         samples)
       </div>
-      <div className="max-h-[560px] overflow-auto rounded border border-slate-200 bg-white">
-        <table aria-label="Top functions by samples" data-testid="top-functions" className="w-full table-fixed border-collapse text-sm">
+      <div ref={scroller} className="max-h-[560px] overflow-auto rounded border border-slate-200 bg-white">
+        {/* the fixed columns take 396 px: the Function column keeps at least 160 px, the box scrolls sideways below that */}
+        <table
+          aria-label="Top functions by samples"
+          data-testid="top-functions"
+          className="w-full table-fixed border-collapse text-sm"
+          style={{ minWidth: 396 + FUNCTION_MIN_PX }}
+        >
           <colgroup>
             <col style={{ width: 36 }} />
             <col />

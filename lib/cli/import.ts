@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ToolDef } from '@/lib/tools/catalog';
-import { importCapture, type ImportedCapture } from '@/lib/tools/import';
+import { chunksOf, importCapture, type ImportedCapture } from '@/lib/tools/import';
+import { getTool } from '@/lib/tools/catalog';
+import { openBundle } from '@/lib/reports/bundle';
 
 export const IMPORT_CHUNK_BYTES = 1 << 20;
 
@@ -24,8 +26,11 @@ export async function importStream(
   input: Readable,
   opts: { bpftraceVersion?: string | null } = {},
 ): Promise<{ result: unknown; stats: ImportStats; toolId: string | null; chosen: ImportedCapture['chosen']; mismatch: string | null }> {
-  const cap = await importCapture(tool?.id ?? null, input, {
-    bpftraceVersion: opts.bpftraceVersion ?? undefined,
+  // a report bundle (lib/reports/bundle.ts) says its own tool and bpftrace version
+  const { meta, body } = await openBundle(chunksOf(input));
+  const toolId = tool?.id ?? (meta && getTool(meta.tool) ? meta.tool : null);
+  const cap = await importCapture(toolId, body, {
+    bpftraceVersion: opts.bpftraceVersion ?? meta?.bpftraceVersion ?? undefined,
     keepRaw: false,
     maxBytes: Number.POSITIVE_INFINITY,
   });

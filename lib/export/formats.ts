@@ -1,6 +1,8 @@
 /**
  * Export formats of one tool result in a report (or a run): which apply, and the file for each.
  *   raw     the capture exactly as bpftrace printed it (streamed from the stored gzip; byte-identical)
+ *   bundle  the same capture after one metadata line (tool, variant, parameters, host, kernel, bpftrace
+ *           version, times): imports with all of it filled in (lib/reports/bundle.ts)
  *   json    the parsed (typed) result
  *   csv     tables: event rows, histogram buckets per second, time series points
  *   folded  profile: folded stacks, from the full unpruned stacks (lib/export/folded.ts)
@@ -17,8 +19,10 @@ import { renderFlameSvg } from '@/lib/export/flame-svg';
 import type { EventTableResult, ToolResult } from '@/lib/tools/types';
 import { kindOfViz } from '@/lib/results/registry';
 
-export const EXPORT_FORMATS = ['raw', 'json', 'csv', 'folded', 'pprof', 'svg'] as const;
+export const EXPORT_FORMATS = ['raw', 'bundle', 'json', 'csv', 'folded', 'pprof', 'svg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** formats that carry the raw capture (every traced process's argv): they need the raw download role */
+export const RAW_FORMATS: ReadonlySet<ExportFormat> = new Set(['raw', 'bundle']);
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 /** ?kernelSuffix=0 turns the "_[k]" of kernel frames off (folded, pprof); on by default */
 export const kernelSuffixSchema = z
@@ -29,7 +33,7 @@ export const kernelSuffixSchema = z
 /** Formats offered for a tool result of visualization `viz`. */
 export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable: boolean }): ExportFormat[] {
   const out: ExportFormat[] = [];
-  if (opts.rawAvailable) out.push('raw');
+  if (opts.rawAvailable) out.push('raw', 'bundle');
   if (opts.hasResult) {
     out.push('json');
     // the kind's descriptor says which derived formats it offers (lib/results/kinds/)
@@ -40,6 +44,7 @@ export function formatsFor(viz: string, opts: { hasResult: boolean; rawAvailable
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   raw: 'application/x-ndjson; charset=utf-8',
+  bundle: 'application/x-ndjson; charset=utf-8',
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   folded: 'text/plain; charset=utf-8',
@@ -47,7 +52,15 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   svg: 'image/svg+xml; charset=utf-8',
 };
 
-const EXTENSIONS: Record<ExportFormat, string> = { raw: 'jsonl', json: 'json', csv: 'csv', folded: 'folded.txt', pprof: 'pb.gz', svg: 'svg' };
+const EXTENSIONS: Record<ExportFormat, string> = {
+  raw: 'jsonl',
+  bundle: 'bpfdeck.jsonl',
+  json: 'json',
+  csv: 'csv',
+  folded: 'folded.txt',
+  pprof: 'pb.gz',
+  svg: 'svg',
+};
 
 /** "bpfdeck-profile-fleet11-20261125-181500-AbCdEf12.svg": safe in a Content-Disposition header. */
 export function exportFileName(parts: { toolId: string; hostName: string; at: Date | null; id: string }, format: ExportFormat): string {
@@ -89,7 +102,7 @@ export function profileExportSource(resultJson: string): StackSource | null {
  * format does not apply to this result (raw is streamed by the caller).
  */
 export function renderResultExport(
-  format: Exclude<ExportFormat, 'raw'>,
+  format: Exclude<ExportFormat, 'raw' | 'bundle'>,
   resultJson: string,
   meta: { title: string; subtitle?: string },
   opts: ExportOptions = {},

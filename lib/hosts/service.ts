@@ -22,17 +22,19 @@ export interface PublicHost {
   address: string;
   port: number;
   username: string;
-  /** the SSH identity it logs in with (public facts only) */
-  identity: null | { id: string; name: string; kind: string; fingerprint: string };
+  /** the SSH identity it logs in with (public facts only: the public key line is what goes into the host's authorized_keys) */
+  identity: null | { id: string; name: string; kind: string; fingerprint: string; publicKey: string };
   /** ProxyJump chain, first hop first */
   jumpHostIds: string[];
   tags: Record<string, string>;
   hostKey: null | { algo: string; fingerprint: string; pinnedAt: string };
   capabilities: HostCapabilities | null;
+  /** the last host check failed before it could look at the host (auth_failed, unreachable, ...); null once a check works */
+  checkError: null | { code: string; message: string; at: string };
   createdAt: string;
 }
 
-type HostWithIdentity = Host & { identity?: { id: string; name: string; kind: string; fingerprint: string } | null };
+type HostWithIdentity = Host & { identity?: { id: string; name: string; kind: string; fingerprint: string; publicKey: string } | null };
 
 export function toPublicHost(h: HostWithIdentity): PublicHost {
   return {
@@ -41,7 +43,9 @@ export function toPublicHost(h: HostWithIdentity): PublicHost {
     address: h.address,
     port: h.port,
     username: h.username,
-    identity: h.identity ? { id: h.identity.id, name: h.identity.name, kind: h.identity.kind, fingerprint: h.identity.fingerprint } : null,
+    identity: h.identity
+      ? { id: h.identity.id, name: h.identity.name, kind: h.identity.kind, fingerprint: h.identity.fingerprint, publicKey: h.identity.publicKey }
+      : null,
     jumpHostIds: JSON.parse(h.jumpHostIds) as string[],
     tags: JSON.parse(h.tagsJson) as Record<string, string>,
     hostKey:
@@ -49,11 +53,18 @@ export function toPublicHost(h: HostWithIdentity): PublicHost {
         ? { algo: h.hostKeyAlgo ?? 'unknown', fingerprint: h.hostKeyFingerprint, pinnedAt: h.hostKeyPinnedAt.toISOString() }
         : null,
     capabilities: h.preflightJson ? (JSON.parse(h.preflightJson) as HostCapabilities) : null,
+    checkError: h.checkError && h.checkFailedAt ? { ...splitCheckError(h.checkError), at: h.checkFailedAt.toISOString() } : null,
     createdAt: h.createdAt.toISOString(),
   };
 }
 
-const withIdentity = { identity: { select: { id: true, name: true, kind: true, fingerprint: true } } } as const;
+/** "<code>: <message>" as stored in Host.checkError */
+function splitCheckError(s: string): { code: string; message: string } {
+  const i = s.indexOf(': ');
+  return i < 0 ? { code: 'remote_failed', message: s } : { code: s.slice(0, i), message: s.slice(i + 2) };
+}
+
+const withIdentity = { identity: { select: { id: true, name: true, kind: true, fingerprint: true, publicKey: true } } } as const;
 
 export async function listHosts(opts: { selector?: string } = {}): Promise<PublicHost[]> {
   const all = (await db().host.findMany({ orderBy: { name: 'asc' }, include: withIdentity })).map(toPublicHost);
@@ -145,6 +156,10 @@ export async function updateHost(id: string, input: UpdateHostInput): Promise<Pu
         ? { hostKeyAlgo: null, hostKeyBlob: null, hostKeyFingerprint: null, hostKeyPinnedAt: null, preflightJson: null, preflightAt: null }
         : {}),
       ...(input.username !== undefined && input.username !== before.username ? { preflightJson: null, preflightAt: null } : {}),
+      // a check error said something about the old endpoint, user or key
+      ...(endpointChanged || (input.username !== undefined && input.username !== before.username) || input.privateKey || input.identityId
+        ? { checkError: null, checkFailedAt: null }
+        : {}),
     },
     include: withIdentity,
   });
@@ -225,11 +240,29 @@ export async function withConnection<T>(host: Host, fn: (client: Client) => Prom
 
 export async function checkHost(id: string): Promise<PublicHost> {
   const h = await getHostRow(id);
-  const caps = await withConnection(h, (c) => runPreflight(c, wantedTracepoints()));
+  let caps: HostCapabilities;
+  try {
+    caps = await withConnection(h, (c) => runPreflight(c, wantedTracepoints()));
+  } catch (e) {
+    // kept for the hosts list's status ("auth failed"); the capabilities of an earlier check stay as they were
+    if (e instanceof AppError) {
+      await db().host.update({ where: { id }, data: { checkError: `${e.code}: ${e.message}`.slice(0, 2000), checkFailedAt: new Date() } });
+    }
+    throw e;
+  }
   await saveCapabilities(id, caps);
   return getHost(id);
 }
 
 export async function saveCapabilities(id: string, caps: HostCapabilities): Promise<Host> {
-  return db().host.update({ where: { id }, data: { preflightJson: JSON.stringify(caps), preflightAt: new Date(caps.checkedAt) } });
+  return db().host.update({
+    where: { id },
+    data: { preflightJson: JSON.stringify(caps), preflightAt: new Date(caps.checkedAt), checkError: null, checkFailedAt: null },
+  });
+}
+
+/** When each host last had a run started (for the hosts list), one query for all hosts. */
+export async function lastRunAtByHost(): Promise<Map<string, string>> {
+  const rows = await db().run.groupBy({ by: ['hostId'], _max: { createdAt: true } });
+  return new Map(rows.filter((r) => r._max.createdAt).map((r) => [r.hostId, r._max.createdAt!.toISOString()]));
 }

@@ -35,8 +35,13 @@ export const createReportBody = z.union([z.object({ runId: id }).strict(), z.obj
 export const importQuery = z.object({
   /** absent: the generic result (any bpftrace program), or a tool recognised from its records */
   toolId: toolIdSchema.optional(),
-  /** what to call the host the capture came from (shown as the report's host) */
-  hostName: z.string().trim().min(1).max(120),
+  /** what to call the host the capture came from (shown as the report's host); a report bundle names it itself */
+  hostName: z
+    .string()
+    .trim()
+    .max(120)
+    .optional()
+    .transform((s) => s || undefined),
   bpftraceVersion: z
     .string()
     .trim()

@@ -59,7 +59,8 @@ export interface ImportedCapture {
   sawAttached: boolean;
 }
 
-async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
+/** Any ImportInput as chunks (a ReadableStream is cancelled when the reader stops early). */
+export async function* chunksOf(input: ImportInput): AsyncIterable<Uint8Array> {
   if (input instanceof Uint8Array) {
     yield input;
   } else if (typeof (input as ReadableStream<Uint8Array>).getReader === 'function') {

@@ -88,3 +88,34 @@ export function validRegex(t: string): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Frame colours: kernel frames orange, user frames blue-green, processes grey. Light fills in both
+// colour schemes (the labels are black: d3-flame-graph's CSS), at least 4.5:1 against black text
+// (tests/unit/viz-palettes.test.ts).
+
+/** a frame matching the search */
+export const FLAME_HIGHLIGHT = '#e600e6';
+
+function nameHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < Math.min(s.length, 24); i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+/** The fill of a frame of `kind` named `name` (stable per name); null for an unknown kind. */
+export function frameColor(kind: string, name: string): string | null {
+  const h = nameHash(name);
+  switch (kind) {
+    case 'root':
+      return '#94a3b8';
+    case 'process':
+      return '#cbd5e1';
+    case 'kernel':
+      return `hsl(${20 + (h % 25)}, 85%, ${58 + (h % 10)}%)`;
+    case 'user':
+      return `hsl(${160 + (h % 40)}, 55%, ${55 + (h % 12)}%)`;
+    default:
+      return null;
+  }
+}

@@ -21,28 +21,44 @@ export const HEAT_STOPS: ReadonlyArray<readonly [number, number, number]> = [
 /** colour of a zero cell */
 export const EMPTY_CELL = 'rgb(248, 250, 252)';
 
+/**
+ * Dark mode (prefers-color-scheme: dark): the same idea on a dark page, dim (few) to bright (many), so
+ * the hot cells still stand out most; zero cells are the card's dark colour.
+ */
+export const HEAT_STOPS_DARK: ReadonlyArray<readonly [number, number, number]> = [
+  [74, 26, 80],
+  [150, 36, 60],
+  [222, 82, 30],
+  [250, 172, 52],
+  [255, 247, 188],
+];
+export const EMPTY_CELL_DARK = 'rgb(15, 23, 42)';
+
+export type ColorScheme = 'light' | 'dark';
+
 /** Position 0..1 of `count` on a log scale whose top is `max`: log(1 + count) / log(1 + max). */
 export function logScale(count: number, max: number): number {
   if (!(count > 0) || !(max > 0)) return 0;
   return Math.min(1, Math.log1p(count) / Math.log1p(max));
 }
 
-/** RGB colour at position t (0..1) of HEAT_STOPS, linearly interpolated. */
-export function heatColorAt(t: number): string {
-  const x = Math.max(0, Math.min(1, t)) * (HEAT_STOPS.length - 1);
-  const i = Math.min(HEAT_STOPS.length - 2, Math.floor(x));
+/** RGB colour at position t (0..1) of HEAT_STOPS (or HEAT_STOPS_DARK), linearly interpolated. */
+export function heatColorAt(t: number, scheme: ColorScheme = 'light'): string {
+  const stops = scheme === 'dark' ? HEAT_STOPS_DARK : HEAT_STOPS;
+  const x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
-  const a = HEAT_STOPS[i];
-  const b = HEAT_STOPS[i + 1];
+  const a = stops[i];
+  const b = stops[i + 1];
   const c = (k: number) => Math.round(a[k] + (b[k] - a[k]) * f);
   return `rgb(${c(0)}, ${c(1)}, ${c(2)})`;
 }
 
 /** Cell colour of `count` with the scale's top at `max`; zero cells are EMPTY_CELL. */
-export function heatColor(count: number, max: number): string {
-  if (!(count > 0)) return EMPTY_CELL;
+export function heatColor(count: number, max: number, scheme: ColorScheme = 'light'): string {
+  if (!(count > 0)) return scheme === 'dark' ? EMPTY_CELL_DARK : EMPTY_CELL;
   // the smallest non-zero count still gets a visible tint (t >= 0.08)
-  return heatColorAt(0.08 + 0.92 * logScale(count, max));
+  return heatColorAt(0.08 + 0.92 * logScale(count, max), scheme);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -252,9 +252,9 @@ describe('SVG flame graph', () => {
 
 describe('formats', () => {
   it('offers what fits the result', () => {
-    expect(formatsFor('flamegraph', { hasResult: true, rawAvailable: true })).toEqual(['raw', 'json', 'folded', 'pprof', 'svg']);
+    expect(formatsFor('flamegraph', { hasResult: true, rawAvailable: true })).toEqual(['raw', 'bundle', 'json', 'folded', 'pprof', 'svg']);
     expect(formatsFor('event-table', { hasResult: true, rawAvailable: false })).toEqual(['json', 'csv']);
-    expect(formatsFor('latency-heatmap', { hasResult: false, rawAvailable: true })).toEqual(['raw']);
+    expect(formatsFor('latency-heatmap', { hasResult: false, rawAvailable: true })).toEqual(['raw', 'bundle']);
   });
 
   it('renders from the stored JSON; the JSON export is the stored text itself', () => {

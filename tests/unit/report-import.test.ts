@@ -131,6 +131,6 @@ describe('imported report', () => {
     expect(JSON.parse((await getReportResultJson(a.id, 'execsnoop'))!).kind).toBe('generic');
     const b = await createImportedReport({ hostName: 'lab', requestedBy: 'carol' }, chunked(bytes, 4096));
     const rb = await getReport(b.id);
-    expect(rb.items[0]).toMatchObject({ toolId: 'generic', viz: 'generic', errorMessage: null, exports: ['raw', 'json', 'csv'] });
+    expect(rb.items[0]).toMatchObject({ toolId: 'generic', viz: 'generic', errorMessage: null, exports: ['raw', 'bundle', 'json', 'csv'] });
   });
 });

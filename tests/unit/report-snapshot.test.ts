@@ -132,7 +132,7 @@ describe('a run becomes an immutable report', () => {
       hostCpuSec: 0.25,
     });
     expect(item.raw).toMatchObject({ bytes: CAPTURE.length, sha256: sha(CAPTURE), available: true, truncated: false });
-    expect(item.exports).toEqual(['raw', 'json', 'folded', 'pprof', 'svg']);
+    expect(item.exports).toEqual(['raw', 'bundle', 'json', 'folded', 'pprof', 'svg']);
 
     // moved, not copied: the run row keeps no bytes, points at the store, and still serves them
     const run = await db().run.findUniqueOrThrow({ where: { id: runId } });

@@ -5,6 +5,8 @@ import { auditQuerySchema, listAudit, type AuditQuery } from '@/lib/audit/list';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES } from '@/lib/audit/actions';
 import { EscapedText } from '@/components/viz/EscapedText';
 
+export const metadata = { title: 'Audit log · Admin · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -88,47 +90,50 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           {problem}
         </p>
       )}
-      <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm" data-testid="audit-table">
-        <thead className="bg-slate-100 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-2">When</th>
-            <th className="px-3 py-2">Who</th>
-            <th className="px-3 py-2">From</th>
-            <th className="px-3 py-2">Action</th>
-            <th className="px-3 py-2">Target</th>
-            <th className="px-3 py-2">Outcome</th>
-            <th className="px-3 py-2">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.length === 0 && (
+      {/* focusable: on a phone it scrolls sideways and holds nothing else to focus (axe: scrollable-region-focusable) */}
+      <div className="relative overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label="Audit events">
+        <table className="w-full bg-white text-sm" data-testid="audit-table">
+          <thead className="bg-slate-100 text-left text-slate-600">
             <tr>
-              <td colSpan={7} className="px-3 py-2 text-slate-500">
-                Nothing matches.
-              </td>
+              <th className="px-3 py-2">When</th>
+              <th className="px-3 py-2">Who</th>
+              <th className="px-3 py-2">From</th>
+              <th className="px-3 py-2">Action</th>
+              <th className="px-3 py-2">Target</th>
+              <th className="px-3 py-2">Outcome</th>
+              <th className="px-3 py-2">Details</th>
             </tr>
-          )}
-          {events.map((e) => (
-            <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="audit-row">
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.at.replace('T', ' ').slice(0, 19)}Z</td>
-              <td className="px-3 py-2 font-mono text-xs">
-                <EscapedText text={e.actor} />
-                {e.via === 'token' && <span className="ml-1 text-slate-500">(API token)</span>}
-              </td>
-              <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>
-                {e.ip ?? '—'}
-              </td>
-              <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-              <td className="break-all px-3 py-2 font-mono text-xs">{e.target ?? '—'}</td>
-              <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ''}`}>
-                {e.outcome}
-                {e.status !== null && <span className="ml-1 text-xs text-slate-500">{e.status}</span>}
-              </td>
-              <td className="max-w-md break-all px-3 py-2 font-mono text-xs text-slate-600">{e.details ? JSON.stringify(e.details) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {events.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-3 py-2 text-slate-500">
+                  Nothing matches.
+                </td>
+              </tr>
+            )}
+            {events.map((e) => (
+              <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="audit-row">
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{e.at.replace('T', ' ').slice(0, 19)}Z</td>
+                <td className="px-3 py-2 font-mono text-xs">
+                  <EscapedText text={e.actor} />
+                  {e.via === 'token' && <span className="ml-1 text-slate-500">(API token)</span>}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs" title={e.userAgent ?? undefined}>
+                  {e.ip ?? '—'}
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
+                <td className="break-all px-3 py-2 font-mono text-xs">{e.target ?? '—'}</td>
+                <td className={`px-3 py-2 ${OUTCOME_STYLE[e.outcome] ?? ''}`}>
+                  {e.outcome}
+                  {e.status !== null && <span className="ml-1 text-xs text-slate-500">{e.status}</span>}
+                </td>
+                <td className="max-w-md break-all px-3 py-2 font-mono text-xs text-slate-600">{e.details ? JSON.stringify(e.details) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {olderHref && (
         <Link href={olderHref} className="text-sm text-indigo-700 hover:underline">
           Older →

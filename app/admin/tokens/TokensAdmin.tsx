@@ -42,51 +42,55 @@ export function TokensAdmin({ initialTokens }: { initialTokens: PublicToken[] })
           </button>
         </div>
       )}
-      <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm" data-testid="tokens-table">
-        <thead className="bg-slate-100 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Token</th>
-            <th className="px-3 py-2">Role</th>
-            <th className="px-3 py-2">Created by</th>
-            <th className="px-3 py-2">Last used</th>
-            <th className="px-3 py-2">Expires</th>
-            <th className="px-3 py-2" />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.length === 0 && (
+      <div className="relative overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label="API tokens">
+        <table className="w-full bg-white text-sm" data-testid="tokens-table">
+          <thead className="bg-slate-100 text-left text-slate-600">
             <tr>
-              <td colSpan={7} className="px-3 py-2 text-slate-500">
-                No tokens.
-              </td>
+              <th className="px-3 py-2">Name</th>
+              <th className="px-3 py-2">Token</th>
+              <th className="px-3 py-2">Role</th>
+              <th className="px-3 py-2">Created by</th>
+              <th className="px-3 py-2">Last used</th>
+              <th className="px-3 py-2">Expires</th>
+              <th className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          )}
-          {tokens.map((t) => (
-            <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? 'text-slate-600' : ''}`} data-testid={`token-${t.name}`}>
-              <td className="px-3 py-2">{t.name}</td>
-              <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
-              <td className="px-3 py-2">{t.role}</td>
-              <td className="px-3 py-2 font-mono text-xs">{t.createdBy}</td>
-              <td className="px-3 py-2">{when(t.lastUsedAt)}</td>
-              <td className="px-3 py-2">{when(t.expiresAt)}</td>
-              <td className="px-3 py-2 text-right">
-                {t.revokedAt ? (
-                  <span>revoked {when(t.revokedAt)}</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="rounded border border-red-300 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
-                    onClick={() => window.confirm(`Revoke ${t.name}? Anything using it stops working.`) && revoke.mutate(t.id)}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-3 py-2 text-slate-500">
+                  No tokens.
+                </td>
+              </tr>
+            )}
+            {tokens.map((t) => (
+              <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt ? 'text-slate-600' : ''}`} data-testid={`token-${t.name}`}>
+                <td className="px-3 py-2">{t.name}</td>
+                <td className="px-3 py-2 font-mono text-xs">{t.prefix}…</td>
+                <td className="px-3 py-2">{t.role}</td>
+                <td className="px-3 py-2 font-mono text-xs">{t.createdBy}</td>
+                <td className="px-3 py-2">{when(t.lastUsedAt)}</td>
+                <td className="px-3 py-2">{when(t.expiresAt)}</td>
+                <td className="px-3 py-2 text-right">
+                  {t.revokedAt ? (
+                    <span>revoked {when(t.revokedAt)}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="rounded border border-red-300 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
+                      onClick={() => window.confirm(`Revoke ${t.name}? Anything using it stops working.`) && revoke.mutate(t.id)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ErrorBox error={revoke.error} title="Revoke failed" />
 
       <form

@@ -3,6 +3,8 @@ import { requirePage } from '@/lib/auth/page-guard';
 import { listTokens } from '@/lib/auth/tokens';
 import { TokensAdmin } from './TokensAdmin';
 
+export const metadata = { title: 'API tokens · Admin · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function TokensPage() {

@@ -31,64 +31,68 @@ export function UsersAdmin({ initialUsers, myId }: { initialUsers: PublicUser[];
 
   return (
     <div className="space-y-6">
-      <table className="w-full overflow-hidden rounded border border-slate-200 bg-white text-sm" data-testid="users-table">
-        <thead className="bg-slate-100 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-2">Email</th>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Role</th>
-            <th className="px-3 py-2">Sign-in</th>
-            <th className="px-3 py-2">Sessions</th>
-            <th className="px-3 py-2" />
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
-              <td className="px-3 py-2 font-mono text-xs">{u.email}</td>
-              <td className="px-3 py-2">{u.name}</td>
-              <td className="px-3 py-2">
-                <select
-                  aria-label={`role of ${u.email}`}
-                  value={u.role}
-                  disabled={u.id === myId || update.isPending}
-                  onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
-                  className="rounded border border-slate-300 px-1 py-0.5"
-                >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td className="px-3 py-2">{u.methods.join(', ')}</td>
-              <td className="px-3 py-2">{u.activeSessions}</td>
-              <td className="space-x-2 px-3 py-2 text-right">
-                <button
-                  type="button"
-                  className={`${btn} border border-slate-300 hover:bg-slate-50`}
-                  onClick={() => {
-                    const password = window.prompt(`New password for ${u.email} (at least 12 characters). Their sessions will end.`);
-                    if (password) update.mutate({ id: u.id, password });
-                  }}
-                >
-                  Set password
-                </button>
-                {u.id !== myId && (
+      <div className="relative overflow-x-auto rounded border border-slate-200" tabIndex={0} role="region" aria-label="Users">
+        <table className="w-full bg-white text-sm" data-testid="users-table">
+          <thead className="bg-slate-100 text-left text-slate-600">
+            <tr>
+              <th className="px-3 py-2">Email</th>
+              <th className="px-3 py-2">Name</th>
+              <th className="px-3 py-2">Role</th>
+              <th className="px-3 py-2">Sign-in</th>
+              <th className="px-3 py-2">Sessions</th>
+              <th className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-slate-100" data-testid={`user-${u.email}`}>
+                <td className="px-3 py-2 font-mono text-xs">{u.email}</td>
+                <td className="px-3 py-2">{u.name}</td>
+                <td className="px-3 py-2">
+                  <select
+                    aria-label={`role of ${u.email}`}
+                    value={u.role}
+                    disabled={u.id === myId || update.isPending}
+                    onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
+                    className="rounded border border-slate-300 px-1 py-0.5"
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="px-3 py-2">{u.methods.join(', ')}</td>
+                <td className="px-3 py-2">{u.activeSessions}</td>
+                <td className="space-x-2 px-3 py-2 text-right">
                   <button
                     type="button"
-                    className={`${btn} border border-red-300 text-red-800 hover:bg-red-50`}
-                    onClick={() => window.confirm(`Delete ${u.email}? Their sessions and API tokens end too.`) && remove.mutate(u.id)}
+                    className={`${btn} border border-slate-300 hover:bg-slate-50`}
+                    onClick={() => {
+                      const password = window.prompt(`New password for ${u.email} (at least 12 characters). Their sessions will end.`);
+                      if (password) update.mutate({ id: u.id, password });
+                    }}
                   >
-                    Delete
+                    Set password
                   </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  {u.id !== myId && (
+                    <button
+                      type="button"
+                      className={`${btn} border border-red-300 text-red-800 hover:bg-red-50`}
+                      onClick={() => window.confirm(`Delete ${u.email}? Their sessions and API tokens end too.`) && remove.mutate(u.id)}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ErrorBox error={update.error ?? remove.error} title="Change failed" />
 
       <form

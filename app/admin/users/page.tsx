@@ -4,6 +4,8 @@ import { listUsers } from '@/lib/auth/users';
 import { ROLE_DESCRIPTIONS, ROLES } from '@/lib/auth/roles';
 import { UsersAdmin } from './UsersAdmin';
 
+export const metadata = { title: 'Users · Admin · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function UsersPage() {

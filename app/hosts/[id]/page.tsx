@@ -57,7 +57,7 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
         <h1 className="text-xl font-semibold">
           <EscapedText text={host.name} />
         </h1>
-        <p className="font-mono text-sm text-slate-600">
+        <p className="break-all font-mono text-sm text-slate-600">
           {host.username}@{host.address}:{host.port}
           <Link href={`/hosts/${host.id}/history`} className="ml-3 font-sans text-indigo-700 hover:underline">
             History and reports
@@ -66,22 +66,31 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <HostPanel initialHost={host} role={me.role} />
       {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} checked={!!host.capabilities} tools={tools} initialLatest={latest} />
-      <section>
-        <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
+      <HostDashboard
+        hostId={host.id}
+        pinned={!!host.hostKey && me.role !== 'viewer'}
+        checked={!!host.capabilities}
+        checkFailed={host.capabilities ? null : (host.checkError?.message ?? null)}
+        tools={tools}
+        initialLatest={latest}
+      />
+      <section id="recent-runs" tabIndex={-1} aria-labelledby="recent-runs-h">
+        <h2 id="recent-runs-h" className="mb-2 text-lg font-semibold">
+          Recent runs
+        </h2>
         {runs.length === 0 ? (
           <p className="text-sm text-slate-600">No runs yet.</p>
         ) : (
           <ul className="divide-y divide-slate-100 rounded border border-slate-200 bg-white text-sm">
             {runs.map((r) => (
-              <li key={r.id} className="flex items-center gap-3 px-3 py-2">
+              <li key={r.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2">
                 <RunStatusBadge status={r.status} />
                 <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">
                   {r.toolId}
                 </Link>
                 <span className="text-slate-600">{r.durationSec} s</span>
                 <span className="text-slate-500">{formatDateTime(r.createdAt)}</span>
-                {r.errorMessage && <span className="truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}
+                {r.errorMessage && <span className="min-w-0 max-w-full truncate text-red-700">{r.errorMessage.split('\n')[0]}</span>}
               </li>
             ))}
           </ul>

@@ -2,6 +2,8 @@ import { requirePage } from '@/lib/auth/page-guard';
 import { listIdentities } from '@/lib/hosts/identities';
 import { ImportAndReview } from '@/components/hosts/ImportAndReview';
 
+export const metadata = { title: 'Import hosts · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 /** Admin: bulk import (ssh_config or list), then the host-key review of the new hosts. */

@@ -4,6 +4,8 @@ import { listTools } from '@/lib/tools/catalog';
 import { MAX_IMPORT_BYTES } from '@/lib/tools/import';
 import { ImportForm } from '@/components/reports/ImportForm';
 
+export const metadata = { title: 'Import a capture · bpfdeck' };
+
 export const dynamic = 'force-dynamic';
 
 export default async function ImportPage() {

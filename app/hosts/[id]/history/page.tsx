@@ -21,6 +21,14 @@ import { EscapedText } from '@/components/viz/EscapedText';
 
 export const dynamic = 'force-dynamic';
 
+/** The tab names the host (only for a signed-in user: requirePage redirects anyone else first). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage('viewer');
+  const { id } = await params;
+  const host = ID_PATTERN.test(id) ? await getHost(id).catch(() => null) : null;
+  return { title: host ? `History of ${host.name} · bpfdeck` : 'Host not found · bpfdeck' };
+}
+
 type SP = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
 
@@ -62,58 +70,62 @@ export default async function HostHistoryPage({ params, searchParams }: { params
         {runs.length === 0 ? (
           <p className="text-sm text-slate-600">No runs.</p>
         ) : (
-          <table className="w-full rounded border border-slate-200 bg-white text-sm" data-testid="run-table">
-            <thead className="bg-slate-100 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2">Status</th>
-                <th className="px-3 py-2">Tool</th>
-                <th className="px-3 py-2">Started</th>
-                <th className="px-3 py-2">Duration</th>
-                <th className="px-3 py-2">Output</th>
-                <th className="px-3 py-2">Report</th>
-                <th className="px-3 py-2" />
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100 align-top" data-testid={`run-row-${r.id}`}>
-                  <td className="px-3 py-2">
-                    <RunStatusBadge status={r.status} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">
-                      {r.toolId}
-                    </Link>
-                    {r.dashboardId && <span className="ml-2 text-xs text-slate-500">dashboard</span>}
-                    {r.errorMessage && <div className="max-w-md truncate text-xs text-red-700">{r.errorMessage.split('\n')[0]}</div>}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 text-slate-600">{fmtTime(r.startedAt ?? r.createdAt)}</td>
-                  <td className="px-3 py-2 text-slate-600">{r.durationSec} s</td>
-                  <td className="px-3 py-2 text-slate-600">
-                    {r.recordCount.toLocaleString('en-US')} records · {fmtBytes(r.rawOutputBytes)}
-                  </td>
-                  <td className="px-3 py-2">
-                    {reportOf[r.id] ? (
-                      <Link href={`/reports/${reportOf[r.id]}`} className="text-indigo-700 hover:underline">
-                        report
-                      </Link>
-                    ) : (
-                      <span className="text-slate-600">—</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    {isAdmin && TERMINAL.has(r.status) && (
-                      <DeleteButton
-                        url={`/api/runs/${r.id}`}
-                        what={`this ${r.toolId} run`}
-                        consequence={reportOf[r.id] ? 'Its report stays.' : 'It has no report: its output goes too.'}
-                      />
-                    )}
-                  </td>
+          <div className="relative overflow-x-auto rounded border border-slate-200">
+            <table className="w-full bg-white text-sm" data-testid="run-table">
+              <thead className="bg-slate-100 text-left text-slate-600">
+                <tr>
+                  <th className="px-3 py-2">Status</th>
+                  <th className="px-3 py-2">Tool</th>
+                  <th className="px-3 py-2">Started</th>
+                  <th className="px-3 py-2">Duration</th>
+                  <th className="px-3 py-2">Output</th>
+                  <th className="px-3 py-2">Report</th>
+                  <th className="px-3 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {runs.map((r) => (
+                  <tr key={r.id} className="border-t border-slate-100 align-top" data-testid={`run-row-${r.id}`}>
+                    <td className="px-3 py-2">
+                      <RunStatusBadge status={r.status} />
+                    </td>
+                    <td className="px-3 py-2">
+                      <Link href={`/runs/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                        {r.toolId}
+                      </Link>
+                      {r.dashboardId && <span className="ml-2 text-xs text-slate-500">dashboard</span>}
+                      {r.errorMessage && <div className="max-w-md truncate text-xs text-red-700">{r.errorMessage.split('\n')[0]}</div>}
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-2 text-slate-600">{fmtTime(r.startedAt ?? r.createdAt)}</td>
+                    <td className="px-3 py-2 text-slate-600">{r.durationSec} s</td>
+                    <td className="px-3 py-2 text-slate-600">
+                      {r.recordCount.toLocaleString('en-US')} records · {fmtBytes(r.rawOutputBytes)}
+                    </td>
+                    <td className="px-3 py-2">
+                      {reportOf[r.id] ? (
+                        <Link href={`/reports/${reportOf[r.id]}`} className="text-indigo-700 hover:underline">
+                          report
+                        </Link>
+                      ) : (
+                        <span className="text-slate-600">—</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2 text-right">
+                      {isAdmin && TERMINAL.has(r.status) && (
+                        <DeleteButton
+                          url={`/api/runs/${r.id}`}
+                          what={`this ${r.toolId} run`}
+                          consequence={reportOf[r.id] ? 'Its report stays.' : 'It has no report: its output goes too.'}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </div>

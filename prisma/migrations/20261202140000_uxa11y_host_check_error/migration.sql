@@ -1,0 +1,3 @@
+-- The hosts list's status column (lib/hosts/status.ts): why the last host check failed, and when.
+ALTER TABLE "Host" ADD COLUMN "checkError" TEXT;
+ALTER TABLE "Host" ADD COLUMN "checkFailedAt" DATETIME;
