@@ -184,17 +184,17 @@ export async function startFleetRun(input: StartFleetRunBody, requestedBy: strin
   // in the quota's transaction (tx): the user's lock row is let go only once the runs exist
   await withFleetQuota(requestedBy, async (tx) => {
     await tx.fleetRun.create({
-        data: {
-          id: fleetId,
-          selector: input.selector?.trim() ?? null,
-          toolIdsJson: JSON.stringify(input.toolIds),
-          durationSec: input.durationSec,
-          fanout,
-          requestedBy,
-          hostsJson: JSON.stringify(snapshots),
-          createdAt: now,
-        },
-      });
+      data: {
+        id: fleetId,
+        selector: input.selector?.trim() ?? null,
+        toolIdsJson: JSON.stringify(input.toolIds),
+        durationSec: input.durationSec,
+        fanout,
+        requestedBy,
+        hostsJson: JSON.stringify(snapshots),
+        createdAt: now,
+      },
+    });
     await tx.run.createMany({ data: runs });
   });
   // host pages open now see their host's part at once (refused ones as ended)
