@@ -190,7 +190,7 @@ function UpstreamToolItem({
             {run.scriptSha256 && <span className="font-mono">sha256 {run.scriptSha256.slice(0, 12)}…</span>}
             {run.scriptFixes.length > 0 && <span className="text-amber-800">upstream fix applied: {run.scriptFixes.map((f) => f.id).join(', ')}</span>}
             {active && progress && (
-              <span>
+              <span data-testid={`upstream-progress-${tool.name}`}>
                 {progress.phase} · {progress.remainingSec.toFixed(0)} s left · {progress.records.toLocaleString()} records
               </span>
             )}

@@ -56,7 +56,7 @@ describe.each(['fleet11', 'fleet21'] as const)('%s', (name) => {
     const { run, result } = await runTool(hostId, 'execsnoop', 5, () => [
       // spaced out: 0.17's execsnoop.bt prints argv with join(), an event of its own, and execs on two
       // CPUs at the same moment can interleave their lines
-      spawn('sh', ['-c', `for i in 1 2 3; do /bin/echo ${mark} x > /dev/null; sleep 0.3; done`], { stdio: 'ignore' }),
+      spawn('/bin/sh', ['-c', `for i in 1 2 3; do /bin/echo ${mark} x > /dev/null; sleep 0.3; done`], { stdio: 'ignore' }),
     ]);
     expect(run.status).toBe('completed');
     expect(run.scriptPath).toBe('/usr/sbin/execsnoop.bt');
