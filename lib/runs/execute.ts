@@ -14,7 +14,9 @@ import { AppError } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
+import { wantedTracepoints } from '@/lib/tools/catalog';
+import type { ToolParser } from '@/lib/tools/types';
+import { resolveRunScript, type ResolvedRunScript } from '@/lib/runs/script';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { liveBus } from '@/lib/runs/backend';
@@ -33,8 +35,7 @@ const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
-type Tool = NonNullable<ReturnType<typeof getTool>>;
-type Script = ReturnType<typeof loadScript>;
+type Script = ResolvedRunScript;
 type RemoteEnding = Awaited<ReturnType<typeof runBpftraceRemote>>;
 
 function loadRun(runId: string) {
@@ -56,7 +57,8 @@ class RunCapture {
   private readonly gzip = zlib.createGzip({ level: 6 });
   private readonly gzChunks: Buffer[] = [];
   private readonly gzDone: Promise<void>;
-  private readonly parser;
+  /** made once the script is known (its source says which parser: lib/runs/script.ts) */
+  parser: ToolParser<unknown> | null = null;
   private readonly decoder;
   private lastPartialAt = 0;
   private lastProgressAt = 0;
@@ -64,13 +66,11 @@ class RunCapture {
 
   constructor(
     readonly run: RunRow,
-    readonly tool: Tool,
     private readonly redactor: LineRedactor | null,
   ) {
     this.progress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
     this.gzip.on('data', (b: Buffer) => this.gzChunks.push(b));
     this.gzDone = new Promise<void>((r) => this.gzip.on('end', () => r()));
-    this.parser = tool.createParser();
     this.decoder = createDecoder({
       version: run.host.preflightJson ? ((JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined) : undefined,
     });
@@ -132,7 +132,7 @@ class RunCapture {
       if (r.type === 'attached_probes') this.sawAttached = true;
       else if (r.type === 'lost_events') progress.lostEvents += r.events;
       else if (r.type !== 'malformed') sawMap = true;
-      this.parser.push(r);
+      this.parser?.push(r);
     }
     const now = Date.now();
     // The first record (attached_probes) is news at once; later counts ride on the 500 ms ticker
@@ -141,7 +141,7 @@ class RunCapture {
       this.lastProgressAt = now;
       this.publishProgress();
     }
-    if (sawMap && now - this.lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
+    if (sawMap && this.parser && now - this.lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
       this.lastPartialAt = now;
       const snap = this.parser.snapshot();
       // Live partials go to every open dashboard: skip the ones too big to ship every second.
@@ -167,8 +167,9 @@ class RunCapture {
     return Buffer.concat(this.gzChunks);
   }
 
+  /** null when the run ended before its script was known */
   finishParser(): unknown {
-    return this.parser.finish();
+    return this.parser ? this.parser.finish() : null;
   }
 }
 
@@ -181,22 +182,17 @@ class RunCapture {
 export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
   const run = await loadRun(runId);
   if (!run) return;
-  const tool = getTool(run.toolId);
-  if (!tool) {
-    await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
-    return;
-  }
   // Redaction (lib/runs/redact) is decided once per run, from the setting when it starts.
   const redactPatterns = await getSetting('redaction.argvPatterns');
   const redactRe = compileRedaction(redactPatterns);
-  const cap = new RunCapture(run, tool, redactRe ? new LineRedactor(redactRe) : null);
+  const cap = new RunCapture(run, redactRe ? new LineRedactor(redactRe) : null);
   await cap.publishRun({ status: 'connecting' });
   cap.publishProgress();
   if (redactRe) await cap.publishRun({ redactedWith: JSON.stringify(redactPatterns) });
 
   try {
     const ending = await connectStep(cap, async (client, caps) => {
-      const script = await scriptStep(cap, caps);
+      const script = await scriptStep(cap, client, caps);
       if (signal.aborted) return null;
       return streamStep(cap, client, script, signal);
     });
@@ -226,14 +222,15 @@ async function connectStep<T>(cap: RunCapture, fn: (client: Client, caps: HostCa
   });
 }
 
-/** Step 2: the variant this host supports and the exact script text (its sha256 stored with the run). */
-async function scriptStep(cap: RunCapture, caps: HostCapabilities): Promise<Script> {
-  const { run, tool } = cap;
-  const choice = chooseVariant(tool, caps);
-  if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-  // the parameters startRun validated and stored (re-checked: a row is input too)
-  const script = loadScript(choice.variant, tool, resolveParams(tool, run.paramsJson ? JSON.parse(run.paramsJson) : {}));
-  await db().run.update({ where: { id: run.id }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
+/**
+ * Step 2: the exact script text, whatever its source (catalog variant this host supports, the host's
+ * own upstream file, an approved custom script: lib/runs/script.ts), its parser, and what is stored
+ * with the run (the sha256 of what runs, always).
+ */
+async function scriptStep(cap: RunCapture, client: Client, caps: HostCapabilities): Promise<Script> {
+  const script = await resolveRunScript(cap.run, { client, caps, hostName: cap.run.host.name });
+  cap.parser = script.createParser();
+  await db().run.update({ where: { id: cap.run.id }, data: script.record });
   return script;
 }
 
@@ -242,10 +239,10 @@ async function streamStep(cap: RunCapture, client: Client, script: Script, signa
   cap.progress.phase = 'starting bpftrace';
   cap.publishProgress();
   return runBpftraceRemote(client, {
-    script: script.text,
+    script: script.scriptText,
     durationSec: cap.run.durationSec,
     graceSec: config().stopGraceSec,
-    env: cap.tool.env,
+    env: script.env,
     signal,
     onStarted: () => cap.onStarted(),
     onStdout: (bytes) => cap.onStdout(bytes),
@@ -267,7 +264,7 @@ async function outcomeStep(cap: RunCapture, outcome: RemoteEnding | null): Promi
     rawTruncated: cap.rawTruncated,
     recordCount: cap.progress.records,
     lostEvents: cap.progress.lostEvents,
-    resultJson: JSON.stringify(result),
+    resultJson: result === null ? null : JSON.stringify(result),
     hostCpuSec: cpuSec,
   };
   if (!outcome || outcome.cancelled) {

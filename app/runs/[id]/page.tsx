@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
 import { getRun } from '@/lib/runs/service';
-import { getTool } from '@/lib/tools/catalog';
+import { runTitle } from '@/lib/runs/sources/kinds';
 import { RunLive } from '@/components/runs/RunLive';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
@@ -18,7 +18,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   const run = await getRun(id).catch(() => null);
   if (!run) return { title: 'Run not found · bpfdeck' };
   const when = run.startedAt ? `started ${formatDateTime(run.startedAt, 'UTC')}` : `queued ${formatDateTime(run.createdAt, 'UTC')}`;
-  return { title: `${getTool(run.toolId)?.title ?? run.toolId} on ${escapeControl(run.hostName)} · run ${when} · bpfdeck` };
+  return { title: `${runTitle(run)} on ${escapeControl(run.hostName)} · run ${when} · bpfdeck` };
 }
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
@@ -28,7 +28,6 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     if (e instanceof AppError && e.code === 'not_found') notFound();
     throw e;
   });
-  const tool = getTool(run.toolId);
   return (
     <div className="space-y-4">
       <div>
@@ -36,7 +35,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           ← <EscapedText text={run.hostName} />
         </Link>
         <h1 className="text-xl font-semibold">
-          {tool?.title ?? run.toolId} on <EscapedText text={run.hostName} />
+          {runTitle(run)} on <EscapedText text={run.hostName} />
         </h1>
       </div>
       <RunLive initialRun={run} canCancel={me.role !== 'viewer'} />
