@@ -23,6 +23,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <NavLink href="/hosts">Hosts</NavLink>
               <NavLink href="/reports">Reports</NavLink>
               <NavLink href="/compare">Compare</NavLink>
+              <NavLink href="/scripts">Scripts</NavLink>
               {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
               {me && <UserMenu email={me.email} role={me.role} />}
             </nav>
