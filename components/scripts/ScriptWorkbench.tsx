@@ -201,8 +201,12 @@ function Versions({ script, isAdmin, onApprove, approving }: { script: PublicScr
 }
 
 function DiffView({ versions }: { versions: PublicScriptVersion[] }) {
-  const [newer, setNewer] = useState(versions[0]?.id ?? '');
-  const [older, setOlder] = useState(versions[1]?.id ?? versions[0]?.id ?? '');
+  // until someone picks, the two newest versions (also after a save adds one)
+  const [picked, setPicked] = useState<{ older: string | null; newer: string | null }>({ older: null, newer: null });
+  const newer = picked.newer ?? versions[0]?.id ?? '';
+  const older = picked.older ?? versions[1]?.id ?? versions[0]?.id ?? '';
+  const setNewer = (id: string) => setPicked((p) => ({ ...p, newer: id }));
+  const setOlder = (id: string) => setPicked((p) => ({ ...p, older: id }));
   const a = versions.find((v) => v.id === older);
   const b = versions.find((v) => v.id === newer);
   const lines = useMemo(() => (a && b ? lineDiff(a.text ?? '', b.text ?? '') : []), [a, b]);
