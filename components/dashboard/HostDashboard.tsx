@@ -17,6 +17,7 @@ import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
 import { useHostEvents, type LiveRun } from '@/components/dashboard/useHostEvents';
 import { ReportLink } from '@/components/reports/ReportLink';
+import { UpstreamTools, type UpstreamToolRow } from '@/components/dashboard/UpstreamTools';
 
 export interface DashboardTool {
   id: string;
@@ -45,9 +46,12 @@ export function HostDashboard({
   checked = true,
   tools,
   initialLatest,
+  upstream = null,
 }: {
   hostId: string;
   pinned: boolean;
+  /** the host package's own tools (its "Upstream tools" section, on the same live stream); null = not listed */
+  upstream?: { tools: UpstreamToolRow[] | null; bpftraceVersion: string | null } | null;
   /** the host has been checked (its capabilities are known); until then nothing can be run */
   checked?: boolean;
   tools: DashboardTool[];
@@ -157,6 +161,17 @@ export function HostDashboard({
           />
         ))}
       </div>
+      {upstream && (
+        <UpstreamTools
+          hostId={hostId}
+          pinned={pinned && checked}
+          tools={upstream.tools}
+          bpftraceVersion={upstream.bpftraceVersion}
+          latest={latest}
+          live={live}
+          onStarted={track}
+        />
+      )}
     </section>
   );
 }

@@ -3,7 +3,6 @@
  * Host actions: pin the host key (explicitly, after seeing its fingerprint), check what the host
  * supports, and start a tool run.
  */
-import { upstreamBlocker } from '@/lib/bpftrace/upstream-tools';
 import { useRouter } from 'next/navigation';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -131,37 +130,6 @@ export function HostPanel({ initialHost, role = 'admin' }: { initialHost: Public
         )}
         <ErrorBox error={check.error} title="Host check failed" />
       </section>
-
-      {caps?.upstreamTools && (
-        <section className="space-y-2 rounded border border-slate-200 bg-white p-4" aria-labelledby="upstream-h" data-testid="upstream-tools">
-          <h2 id="upstream-h" className="font-semibold">
-            Upstream tools{' '}
-            <span className="text-sm font-normal text-slate-600">({caps.upstreamTools.length} shipped by this host&apos;s bpftrace package)</span>
-          </h2>
-          {caps.upstreamTools.length === 0 ? (
-            <p className="text-sm text-slate-600">No .bt tools found in /usr/sbin or /usr/share/bpftrace/tools.</p>
-          ) : (
-            <ul className="divide-y divide-slate-100 text-sm">
-              {caps.upstreamTools.map((t) => {
-                const blocker = upstreamBlocker(t, caps.probes.kprobe?.ok);
-                return (
-                  <li key={t.name} className="flex flex-wrap items-baseline gap-x-3 py-1" data-testid="upstream-tool" data-tool={t.name}>
-                    <span className="font-mono">{t.name}.bt</span>
-                    <span className="text-slate-700">{t.description}</span>
-                    <a href={t.man} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">
-                      man page
-                    </a>
-                    <a href={t.example} className="text-indigo-700 hover:underline" target="_blank" rel="noreferrer noopener">
-                      examples
-                    </a>
-                    {blocker && <span className="text-amber-800">{blocker}</span>}
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
-      )}
     </div>
   );
 }

@@ -7,7 +7,6 @@ import { ErrorBox } from '@/components/ui/ErrorBox';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { formatDateTime } from '@/lib/format/date';
 import { ToolResultView } from '@/components/viz/ToolResultView';
-import { useQuery } from '@tanstack/react-query';
 import type { VizKind } from '@/lib/tools/catalog';
 import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { useRunEvents } from '@/components/runs/useRunEvents';
@@ -77,7 +76,9 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         </div>
         <ProgressBar value={fraction} label="Run progress" />
         <div className="font-mono text-xs text-slate-500">
-          script sha256 {run.scriptSha256.slice(0, 16)}… · variant {run.variantId}
+          script sha256 {run.scriptSha256 ? `${run.scriptSha256.slice(0, 16)}…` : '(known when the file is read)'} · variant {run.variantId}
+          {run.scriptPath && <span data-testid="run-script-path"> · {run.scriptPath} (the host&apos;s own file)</span>}
+          {run.bpftraceVersion && <span> · bpftrace {run.bpftraceVersion}</span>}
           {run.params &&
             Object.entries(run.params).map(([name, value]) => (
               <span key={name}>
@@ -86,6 +87,15 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
               </span>
             ))}
         </div>
+        {run.scriptFixes.map((f) => (
+          <p key={f.id} className="text-xs text-amber-800" data-testid="run-script-fix">
+            bpfdeck applied upstream&apos;s fix{' '}
+            <a className="underline" href={`https://github.com/bpftrace/bpftrace/commit/${f.upstreamCommit}`} target="_blank" rel="noreferrer noopener">
+              {f.upstreamCommit.slice(0, 9)}
+            </a>{' '}
+            ({f.upstreamRelease}) to the host&apos;s file (sha256 {f.hostFileSha256.slice(0, 16)}…): {f.why}.
+          </p>
+        ))}
         <ErrorBox error={cancel.error} title="Cancel failed" />
         {run.status === 'failed' && <ErrorBox error={run.errorMessage ?? 'failed'} title="The run failed" />}
         {run.status === 'completed' && run.errorMessage && <p className="text-sm text-amber-800">{run.errorMessage}</p>}
@@ -94,23 +104,17 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         )}
       </section>
       {/* a failed run has no result to show: its error above is what is true ("No events." would not be) */}
-      {run.status !== 'failed' && <ResultView toolId={run.toolId} result={result} done={done} />}
+      {run.status !== 'failed' && <ResultView toolId={run.toolId} viz={run.viz} result={result} done={done} />}
     </div>
   );
 }
 
-function ResultView({ toolId, result, done }: { toolId: string; result: unknown; done: boolean }) {
-  const tool = useTool(toolId);
+/** viz: the run's own view kind (PublicRun.viz: the catalog tool's, or generic for upstream scripts) */
+function ResultView({ toolId, viz, result, done }: { toolId: string; viz: VizKind; result: unknown; done: boolean }) {
   return (
     <section className="space-y-2 rounded border border-slate-200 bg-white p-4">
       {!done && result !== null && <p className="text-xs text-slate-500">Partial result: it fills in while the run goes on.</p>}
-      <ToolResultView toolId={toolId} viz={tool?.viz ?? 'event-table'} result={result} loading={!tool || (!done && !result)} error={null} />
+      <ToolResultView toolId={toolId} viz={viz} result={result} loading={!done && !result} error={null} />
     </section>
   );
-}
-
-/** The tool's catalog entry (for its view kind), from the tools API. */
-function useTool(toolId: string): { id: string; viz: VizKind } | undefined {
-  const q = useQuery({ queryKey: ['tools'], queryFn: () => api<{ tools: Array<{ id: string; viz: VizKind }> }>('/api/tools'), staleTime: Infinity });
-  return q.data?.tools.find((t) => t.id === toolId);
 }

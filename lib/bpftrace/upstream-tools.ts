@@ -43,11 +43,18 @@ export function upstreamListingLines(marker: string): string[] {
 }
 
 /** bpftrace's repository, where its tools' man pages and examples live */
-const UPSTREAM = 'https://github.com/bpftrace/bpftrace/blob/master';
+const UPSTREAM = 'https://github.com/bpftrace/bpftrace/blob';
 
-export function upstreamDocs(name: string): { man: string; example: string } {
+/**
+ * The man page and example of a tool at the host's bpftrace release (tag v<x.y.z>: the text that
+ * matches the host's file; master no longer has the _example.txt files), or master when the version
+ * is not known.
+ */
+export function upstreamDocs(name: string, bpftraceVersion?: string | null): { man: string; example: string } {
   const n = encodeURIComponent(name);
-  return { man: `${UPSTREAM}/man/man8/${n}.bt.8`, example: `${UPSTREAM}/tools/${n}_example.txt` };
+  const v = /^(\d+\.\d+\.\d+)/.exec(bpftraceVersion ?? '')?.[1];
+  const ref = v ? `v${v}` : 'master';
+  return { man: `${UPSTREAM}/${ref}/man/man8/${n}.bt.8`, example: `${UPSTREAM}/${ref}/tools/${n}_example.txt` };
 }
 
 /** The `upstream=` values of a listing -> tools (bad paths dropped, descriptions bounded), sorted by name. */
@@ -81,4 +88,29 @@ export function upstreamBlocker(tool: UpstreamTool, kprobeOk: boolean | undefine
 /** kprobe:/kretprobe: probes in a script's text (for a script read from the host before a run). */
 export function scriptUsesKprobes(text: string): boolean {
   return /(^|[\s,])k(ret)?probe:/m.test(text);
+}
+
+/** The probe types of a script's text that a host check tests for real (lib/bpftrace/preflight). */
+export function scriptProbeTypes(text: string): Array<'kprobe' | 'kfunc' | 'tracepoint' | 'profile'> {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+  const out: Array<'kprobe' | 'kfunc' | 'tracepoint' | 'profile'> = [];
+  if (/(^|[\s,])k(ret)?probe:/m.test(code)) out.push('kprobe');
+  if (/(^|[\s,])(kfunc|kretfunc|fentry|fexit):/m.test(code)) out.push('kfunc');
+  if (/(^|[\s,])(tracepoint|t|rawtracepoint):/m.test(code)) out.push('tracepoint');
+  if (/(^|[\s,])profile:/m.test(code)) out.push('profile');
+  return out;
+}
+
+/**
+ * The plain-words reason the text of an upstream tool cannot run on a host whose check found these
+ * probe types (checked against the file as read, not only the listing, which may be older), or null.
+ */
+export function scriptBlocker(name: string, text: string, probes: Partial<Record<string, { ok: boolean; message?: string }>>): string | null {
+  const what: Record<string, string> = { kprobe: 'kprobes', kfunc: 'kfuncs (fentry)', tracepoint: 'tracepoints', profile: 'profile probes' };
+  const missing = scriptProbeTypes(text).filter((p) => probes[p]?.ok === false);
+  if (missing.length === 0) return null;
+  if (missing.length === 1 && missing[0] === 'kprobe') return upstreamBlocker({ name, usesKprobes: true } as UpstreamTool, false);
+  return `${name}.bt uses ${missing.map((p) => what[p]).join(' and ')}, which cannot attach on this host (${missing
+    .map((p) => probes[p]?.message ?? `${p} probes are not available`)
+    .join('; ')}): it cannot run here.`;
 }

@@ -8,7 +8,7 @@ import { db } from '@/lib/db/client';
 import { AppError, notFound } from '@/lib/errors';
 import { CONTENT_TYPES, exportFileName, formatsFor, renderResultExport, type ExportFormat, type ExportOptions } from '@/lib/export/formats';
 import { gunzipToWebStream } from '@/lib/export/raw';
-import { getTool } from '@/lib/tools/catalog';
+import { runTitle, runViz } from '@/lib/runs/sources/kinds';
 import { getReportItemSource, getReportRawGz } from '@/lib/reports/read';
 
 export interface ExportFile {
@@ -50,6 +50,7 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
     where: { id: runId },
     select: {
       toolId: true,
+      scriptSource: true,
       startedAt: true,
       createdAt: true,
       resultJson: true,
@@ -60,7 +61,7 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
     },
   });
   if (!run) throw notFound('run');
-  const tool = getTool(run.toolId);
+  const title0 = runTitle(run);
   const name = exportFileName({ toolId: run.toolId, hostName: run.host.name, at: run.startedAt ?? run.createdAt, id: runId }, format);
   if (format === 'raw') {
     const gz = run.rawOutputGz ?? run.rawOutput?.gz ?? null;
@@ -74,11 +75,10 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
     };
   }
   if (!run.resultJson) throw unavailable(format, 'this run (it has no result)');
-  if (!formatsFor(tool?.viz ?? '', { hasResult: true, rawAvailable: false }).includes(format))
-    throw unavailable(format, `${tool?.title ?? run.toolId} results`);
-  const title = `${tool?.title ?? run.toolId} on ${run.host.name}`;
+  if (!formatsFor(runViz(run), { hasResult: true, rawAvailable: false }).includes(format)) throw unavailable(format, `${title0} results`);
+  const title = `${title0} on ${run.host.name}`;
   const out = renderResultExport(format, run.resultJson, { title, subtitle: `run ${runId}` }, opts);
-  if (!out) throw unavailable(format, `${tool?.title ?? run.toolId} results`);
+  if (!out) throw unavailable(format, `${title0} results`);
   return { body: out.body, contentType: out.contentType, fileName: name };
 }
 

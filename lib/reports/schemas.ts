@@ -1,8 +1,9 @@
+import { RUN_TOOL_ID_RE } from '@/lib/runs/tool-id';
 import { z } from 'zod';
 import { ID_PATTERN } from '@/lib/ids';
 
 const id = z.string().regex(ID_PATTERN, 'not an id');
-export const toolIdSchema = z.string().regex(/^[a-z0-9-]{1,32}$/, 'not a tool id');
+export const toolIdSchema = z.string().regex(RUN_TOOL_ID_RE, 'not a tool id');
 
 /** datetime-local ("2026-11-25T18:00", read as UTC), a date, or full ISO; empty = no bound */
 const when = z

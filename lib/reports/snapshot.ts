@@ -23,6 +23,8 @@ import type { HostCapabilities } from '@/lib/bpftrace/preflight';
 import { getTool, listTools, loadScript, type LoadedScript, type ToolDef, type ToolParamValues, type ToolVariant } from '@/lib/tools/catalog';
 import { TERMINAL, type RunStatus } from '@/lib/runs/types';
 import { moveRunRawToStore } from '@/lib/reports/raw-store';
+import { runTitle, runViz } from '@/lib/runs/sources/kinds';
+import { createHash } from 'node:crypto';
 
 export interface SnapshotDeps {
   /** reads a catalog script rendered with the run's parameters (tests inject a changed one) */
@@ -53,9 +55,22 @@ function hostSnapshot(host: Host) {
  * sha256; else null, and the report keeps the sha256 and says the text is not known.
  */
 export function scriptSnapshot(
-  run: { toolId: string; variantId: string; scriptSha256: string; paramsJson?: string | null },
+  run: {
+    toolId: string;
+    variantId: string;
+    scriptSha256: string;
+    paramsJson?: string | null;
+    scriptSource?: string;
+    scriptPath?: string | null;
+    scriptText?: string | null;
+  },
   deps: SnapshotDeps,
 ): { scriptFile: string | null; scriptText: string | null } {
+  // a script that is not a catalog file was stored with the run, as it ran (lib/runs/script.ts)
+  if (run.scriptSource !== undefined && run.scriptSource !== 'catalog') {
+    const ok = run.scriptText != null && createHash('sha256').update(run.scriptText).digest('hex') === run.scriptSha256;
+    return { scriptFile: run.scriptPath ?? null, scriptText: ok ? run.scriptText! : null };
+  }
   const tool = getTool(run.toolId);
   const variant = tool?.variants.find((v) => v.id === run.variantId);
   if (!tool || !variant) return { scriptFile: null, scriptText: null };
@@ -69,15 +84,14 @@ export function scriptSnapshot(
 }
 
 async function itemFromRun(run: Run, position: number, deps: SnapshotDeps): Promise<ItemData> {
-  const tool = getTool(run.toolId);
   const rawOutputId = await moveRunRawToStore(run.id);
   return {
     id: newId(),
     position,
     runId: run.id,
     toolId: run.toolId,
-    toolTitle: tool?.title ?? run.toolId,
-    viz: tool?.viz ?? 'unknown',
+    toolTitle: runTitle(run),
+    viz: runViz(run),
     variantId: run.variantId,
     ...scriptSnapshot(run, deps),
     scriptSha256: run.scriptSha256,

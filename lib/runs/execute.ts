@@ -13,7 +13,9 @@ import { AppError } from '@/lib/errors';
 import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { BtRecord } from '@/lib/bpftrace/types';
 import { runPreflight, type HostCapabilities } from '@/lib/bpftrace/preflight';
-import { chooseVariant, getTool, loadScript, resolveParams, wantedTracepoints } from '@/lib/tools/catalog';
+import { wantedTracepoints } from '@/lib/tools/catalog';
+import type { ToolParser } from '@/lib/tools/types';
+import { resolveRunScript } from '@/lib/runs/script';
 import { saveCapabilities, withConnection } from '@/lib/hosts/service';
 import { parseHostTimes, runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { runBus } from '@/lib/runs/bus';
@@ -33,7 +35,6 @@ const PARTIAL_MAX_JSON_CHARS = 2_000_000;
 export async function executeRun(runId: string, signal: AbortSignal): Promise<void> {
   const run = await db().run.findUnique({ where: { id: runId }, include: { host: true } });
   if (!run) return;
-  const tool = getTool(run.toolId);
   const ref = { id: runId, hostId: run.hostId };
   const publishRun = async (data: Prisma.RunUncheckedUpdateInput) => {
     const updated = await db().run.update({ where: { id: runId }, data, include: { host: { select: { name: true } } } });
@@ -44,10 +45,6 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   const progress: RunProgress = { elapsedSec: 0, remainingSec: run.durationSec, records: 0, lostEvents: 0, stdoutBytes: 0, phase: 'connecting' };
   const publishProgress = () => runBus.publish(ref, { type: 'progress', progress: { ...progress } });
 
-  if (!tool) {
-    await finish(runId, 'failed', { errorMessage: `unknown tool ${run.toolId}` });
-    return;
-  }
   await publishRun({ status: 'connecting' });
   publishProgress();
 
@@ -65,7 +62,8 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
   let rawBytes = 0;
   let rawTruncated = false;
   let sawAttached = false;
-  const parser = tool.createParser();
+  // made once the script is known (its source says which parser: lib/runs/script.ts)
+  let parser = null as ToolParser<unknown> | null;
   const decoder = createDecoder({
     version: run.host.preflightJson ? ((JSON.parse(run.host.preflightJson) as HostCapabilities).bpftraceVersion ?? undefined) : undefined,
   });
@@ -91,7 +89,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       if (r.type === 'attached_probes') sawAttached = true;
       else if (r.type === 'lost_events') progress.lostEvents += r.events;
       else if (r.type !== 'malformed') sawMap = true;
-      parser.push(r);
+      parser?.push(r);
     }
     const now = Date.now();
     // The first record (attached_probes) is news at once; later counts ride on the 500 ms ticker
@@ -100,7 +98,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       lastProgressAt = now;
       publishProgress();
     }
-    if (sawMap && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
+    if (sawMap && parser && now - lastPartialAt >= PARTIAL_MIN_INTERVAL_MS) {
       lastPartialAt = now;
       const snap = parser.snapshot();
       // Live partials go to every open dashboard: skip the ones too big to ship every second.
@@ -117,20 +115,19 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
         caps = await runPreflight(client, wantedTracepoints());
         await saveCapabilities(run.hostId, caps);
       }
-      const choice = chooseVariant(tool, caps);
-      if (!choice.ok) throw new AppError('tool_unavailable', choice.reason);
-      // the parameters startRun validated and stored (re-checked: a row is input too)
-      const script = loadScript(choice.variant, tool, resolveParams(tool, run.paramsJson ? JSON.parse(run.paramsJson) : {}));
-      await db().run.update({ where: { id: runId }, data: { variantId: choice.variant.id, scriptSha256: script.sha256 } });
+      // catalog variant, host's upstream file, ...: what to push, its sha256 and parser (lib/runs/script.ts)
+      const script = await resolveRunScript(run, { client, caps, hostName: run.host.name });
+      parser = script.createParser();
+      await db().run.update({ where: { id: runId }, data: script.record });
       if (signal.aborted) return null;
 
       progress.phase = 'starting bpftrace';
       publishProgress();
       return runBpftraceRemote(client, {
-        script: script.text,
+        script: script.scriptText,
         durationSec: run.durationSec,
         graceSec: config().stopGraceSec,
-        env: tool.env,
+        env: script.env,
         signal,
         onStarted: () => {
           startedAt = Date.now();
@@ -162,7 +159,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
     const { cpuSec, exitCode: wrapperExitCode, stderr: stderrText } = parseHostTimes(stderrTail.toString('utf8'));
     // The wrapper reports bpftrace's status on stderr too, for when SSH's exit-status went missing.
     if (outcome && outcome.exitCode === null && outcome.exitSignal === null && wrapperExitCode !== null) outcome.exitCode = wrapperExitCode;
-    const result = parser.finish();
+    const result = parser?.finish() ?? null;
     const base = {
       exitCode: outcome?.exitCode ?? null,
       stderrTail: stderrText || null,
@@ -171,7 +168,7 @@ export async function executeRun(runId: string, signal: AbortSignal): Promise<vo
       rawTruncated,
       recordCount: progress.records,
       lostEvents: progress.lostEvents,
-      resultJson: JSON.stringify(result),
+      resultJson: result === null ? null : JSON.stringify(result),
       hostCpuSec: cpuSec,
     };
     if (!outcome || outcome.cancelled) {

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Run } from '@/lib/db/client';
 import type { PublicRun, RunStatus } from '@/lib/runs/types';
+import { runViz } from '@/lib/runs/sources/kinds';
 
 /** What APIs return about a run: everything but the raw bytes and the result body. */
 export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
@@ -30,5 +31,10 @@ export function toPublicRun(r: Run & { host?: { name: string } }): PublicRun {
     hasResult: r.resultJson !== null,
     hostCpuSec: r.hostCpuSec,
     dashboardId: r.dashboardId,
+    scriptSource: r.scriptSource,
+    scriptPath: r.scriptPath,
+    bpftraceVersion: r.bpftraceVersion,
+    scriptFixes: r.scriptPatchJson ? (JSON.parse(r.scriptPatchJson) as PublicRun['scriptFixes']) : [],
+    viz: runViz(r),
   };
 }

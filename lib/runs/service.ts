@@ -17,6 +17,8 @@ import { toPublicRun } from '@/lib/runs/public';
 import { TERMINAL, type PublicRun, type RunStatus } from '@/lib/runs/types';
 import type { StartRunInput } from '@/lib/runs/schemas';
 import { deleteUnreferencedRawOutputs } from '@/lib/reports/raw-store';
+import { planUpstreamRun } from '@/lib/runs/upstream';
+import type { Prisma } from '@/lib/db/generated/client';
 
 const g = globalThis as unknown as { __bpfdeckRunner?: Runner; __bpfdeckRecovered?: Promise<number> };
 
@@ -72,28 +74,47 @@ export async function startRun(input: StartRunInput, requestedBy: string, opts: 
   // rebuild the exact text later; the script's sha256 covers them too.
   const params = resolveParams(tool, input.params);
   const script = loadScript(choice.variant, tool, params);
-  // Per-user limits (lib/auth/run-limits): active runs and starts per 10 minutes, checked and
-  // counted in one step.
+  return queueRun(
+    {
+      hostId: host.id,
+      toolId: tool.id,
+      variantId: choice.variant.id,
+      scriptSha256: script.sha256,
+      durationSec: input.durationSec,
+      paramsJson: tool.params?.length ? JSON.stringify(params) : null,
+      bpftraceVersion: caps?.bpftraceVersion ?? null,
+      dashboardId: opts.dashboardId ?? null,
+    },
+    requestedBy,
+  );
+}
+
+/**
+ * One of the host package's own upstream tools (/usr/sbin/<name>.bt), by its name in the host check's
+ * listing, as a Run (lib/runs/upstream.ts): the same queue, limits, live progress and storage as a
+ * catalog run, with the generic views.
+ */
+export async function startUpstreamRun(hostId: string, name: string, durationSec: number, requestedBy: string): Promise<PublicRun> {
+  await recoverInterruptedRuns();
+  const host = await getHostRow(hostId);
+  return queueRun(planUpstreamRun(host, name, durationSec), requestedBy);
+}
+
+/**
+ * Create a checked run as `queued` (within the per-user limits of lib/auth/run-limits: active runs and
+ * starts per 10 minutes, checked and counted in one step), announce it and hand it to the queue.
+ * Every kind of run starts here; what it runs is resolved when it executes (lib/runs/script.ts).
+ */
+export async function queueRun(data: Omit<Prisma.RunUncheckedCreateInput, 'id' | 'status' | 'requestedBy'>, requestedBy: string): Promise<PublicRun> {
   const run = await withRunQuota(requestedBy, () =>
     db().run.create({
-      data: {
-        id: newId(),
-        hostId: host.id,
-        toolId: tool.id,
-        variantId: choice.variant.id,
-        scriptSha256: script.sha256,
-        durationSec: input.durationSec,
-        paramsJson: tool.params?.length ? JSON.stringify(params) : null,
-        status: 'queued',
-        requestedBy,
-        dashboardId: opts.dashboardId ?? null,
-      },
+      data: { ...data, id: newId(), status: 'queued', requestedBy },
       include: { host: { select: { name: true } } },
     }),
   );
   const pub = toPublicRun(run);
   runBus.publish(run, { type: 'run', run: pub });
-  runner().enqueue(run.id, host.id, tool.id);
+  runner().enqueue(run.id, run.hostId, run.toolId);
   return pub;
 }
 

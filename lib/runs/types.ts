@@ -1,3 +1,5 @@
+import type { VizKind } from '@/lib/results/registry';
+
 export const RUN_STATUSES = ['queued', 'connecting', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
@@ -31,6 +33,16 @@ export interface PublicRun {
   /** CPU seconds bpftrace used on the host (user space; see Run.hostCpuSec) */
   hostCpuSec: number | null;
   dashboardId: string | null;
+  /** where the script came from (lib/runs/script.ts): catalog | upstream */
+  scriptSource: string;
+  /** the host file an upstream run read its script from; null for catalog runs */
+  scriptPath: string | null;
+  /** the host's bpftrace version when the run started */
+  bpftraceVersion: string | null;
+  /** the pinned upstream fixes bpfdeck applied to the host's file (lib/bpftrace/upstream-fixes); [] = none */
+  scriptFixes: Array<{ id: string; upstreamCommit: string; upstreamRelease: string; why: string; hostFileSha256: string }>;
+  /** the view its result is drawn with (the catalog tool's, or 'generic') */
+  viz: VizKind;
 }
 
 export interface RunProgress {

@@ -1,84 +1,104 @@
 /**
- * Running one of the host package's own upstream tools (/usr/sbin/<name>.bt, as the host check listed
- * it) for N seconds with the generic views. The host's file is read over SFTP, hashed, and that exact
- * text is pushed and run like a catalog script (lib/ssh/remote-bpftrace: a file, never shell text), so
- * the sha256 returned is the sha256 of what ran. The tool is named by the host's own listing only.
+ * Upstream runs: one of the host package's own .bt tools (/usr/sbin/<name>.bt, as the host check
+ * listed it) run as a Run like any catalog tool (same queue, live progress, stored result with the
+ * generic views, report, history, raw export).
  *
- * Not yet a stored run (no Run row, no live progress, no page): the library call that the host page's
- * "Upstream tools" run button and its route are to use.
+ *  - At start (planUpstreamRun): the name is looked up in the host check's listing, never used as a
+ *    path or in a command; the duration is checked against the limits below; a tool that cannot run
+ *    on this kernel (kprobes) is refused in plain words.
+ *  - When it runs (resolveUpstreamScript): the host's file is read over SFTP (at most 256 KiB), its
+ *    probes checked against the host check again (the listing may be older than the file), pinned
+ *    upstream fixes applied where they match (lib/bpftrace/upstream-fixes.ts), and that exact text is
+ *    pushed and run like a catalog script; its sha256, the host file's path and sha256, the fix (if
+ *    any) and the bpftrace version are recorded with the run, and the text itself too.
  */
+import 'server-only';
 import { createHash } from 'node:crypto';
+import type { Host, Run } from '@/lib/db/client';
 import { AppError, invalid } from '@/lib/errors';
-import { config } from '@/lib/env';
-import { createDecoder } from '@/lib/bpftrace/decoder';
 import type { HostCapabilities } from '@/lib/bpftrace/preflight';
-import { scriptUsesKprobes, upstreamBlocker } from '@/lib/bpftrace/upstream-tools';
-import { getHostRow, withConnection } from '@/lib/hosts/service';
+import { scriptBlocker, upstreamBlocker, type UpstreamTool } from '@/lib/bpftrace/upstream-tools';
+import { applyUpstreamFixes, type AppliedFix } from '@/lib/bpftrace/upstream-fixes';
 import { sftpReadFile } from '@/lib/ssh/exec';
-import { runBpftraceRemote } from '@/lib/ssh/remote-bpftrace';
 import { createGenericParser } from '@/lib/tools/generic/parse';
-import type { GenericResult } from '@/lib/tools/generic/types';
-import { meaningfulStderr } from '@/lib/runs/execute';
+import { UPSTREAM_TOOL_ID_SUFFIX } from '@/lib/runs/sources/kinds';
+import type { ResolvedRunScript, RunScriptContext } from '@/lib/runs/script';
 
+/** the same bounds as the catalog's tools (5 s at least, 300 s at most) */
+export const UPSTREAM_MIN_DURATION_SEC = 5;
+export const UPSTREAM_MAX_DURATION_SEC = 300;
+export const UPSTREAM_DEFAULT_DURATION_SEC = 10;
 const MAX_SCRIPT_BYTES = 256 * 1024;
-const STDERR_MAX_BYTES = 64 * 1024;
 
-export interface UpstreamRunResult {
-  name: string;
-  path: string;
-  /** sha256 (hex) of the script bytes read from the host: the text that ran */
-  scriptSha256: string;
-  exitCode: number | null;
-  /** bpftrace's own error lines when it failed (the harmless RLIMIT_MEMLOCK line left out) */
-  failure: string | null;
-  stderr: string;
-  result: GenericResult;
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+export function upstreamToolId(name: string): string {
+  return `${name}${UPSTREAM_TOOL_ID_SUFFIX}`;
 }
 
-export async function runUpstreamTool(hostId: string, name: string, durationSec: number): Promise<UpstreamRunResult> {
-  if (!Number.isInteger(durationSec) || durationSec < 1 || durationSec > 120) throw invalid('durationSec: a whole number from 1 to 120');
-  const host = await getHostRow(hostId);
-  if (!host.hostKeyBlob) throw new AppError('host_key_unknown', `the host key of ${host.name} is not pinned yet`);
-  const caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
-  if (!caps?.upstreamTools) throw invalid(`${host.name} has not been checked for upstream tools yet (run the host check)`);
+/** The tool of the host's listing by that name, or a plain refusal (unknown name, not listed, cannot run here). */
+export function findRunnableUpstreamTool(hostName: string, caps: HostCapabilities | null, name: string): UpstreamTool {
+  if (!caps) throw new AppError('tool_unavailable', `${hostName} has not been checked yet: run the host check first`);
+  if (!caps.upstreamTools) throw new AppError('tool_unavailable', `${hostName}'s last check did not list its upstream tools: run the host check again`);
   const tool = caps.upstreamTools.find((t) => t.name === name);
-  if (!tool) throw invalid(`${host.name}'s bpftrace package has no tool ${JSON.stringify(name).slice(0, 60)}`);
+  if (!tool) throw invalid(`${hostName}'s bpftrace package has no tool ${JSON.stringify(name).slice(0, 70)}`);
   const blocked = upstreamBlocker(tool, caps.probes.kprobe?.ok);
   if (blocked) throw new AppError('tool_unavailable', blocked);
+  return tool;
+}
 
-  return withConnection(host, async (client) => {
-    const bytes = await sftpReadFile(client, tool.path, MAX_SCRIPT_BYTES);
-    const text = bytes.toString('utf8');
-    // the listing may be older than the file: check what will run
-    if (scriptUsesKprobes(text) && caps.probes.kprobe?.ok === false) {
-      throw new AppError('tool_unavailable', upstreamBlocker({ ...tool, usesKprobes: true }, false)!);
-    }
-    const scriptSha256 = createHash('sha256').update(bytes).digest('hex');
-    const decoder = createDecoder({ version: caps.bpftraceVersion ?? undefined });
-    const parser = createGenericParser();
-    let stderr = '';
-    const out = await runBpftraceRemote(client, {
-      script: text,
-      durationSec,
-      graceSec: config().stopGraceSec,
-      onStdout: (chunk) => {
-        for (const r of decoder.push(chunk)) parser.push(r);
-      },
-      onStderr: (chunk) => {
-        if (stderr.length < STDERR_MAX_BYTES) stderr += chunk.toString('utf8');
-      },
-    });
-    for (const r of decoder.end()) parser.push(r);
-    const errors = meaningfulStderr(stderr);
-    const failed = out.exitCode !== 0 && !out.cancelled;
-    return {
-      name: tool.name,
-      path: tool.path,
-      scriptSha256,
-      exitCode: out.exitCode,
-      failure: failed ? `${tool.name}.bt failed on ${host.name} (exit ${out.exitCode}): ${errors.slice(0, 3).join(' / ') || 'no message'}` : null,
-      stderr: stderr.slice(0, STDERR_MAX_BYTES),
-      result: parser.finish(),
-    };
-  });
+/** The Run row fields of an upstream run, checked (see the top of the file); queued by lib/runs/service startUpstreamRun. */
+export function planUpstreamRun(host: Host, name: string, durationSec: number) {
+  if (!Number.isInteger(durationSec) || durationSec < UPSTREAM_MIN_DURATION_SEC || durationSec > UPSTREAM_MAX_DURATION_SEC) {
+    throw invalid(`upstream tools run for ${UPSTREAM_MIN_DURATION_SEC} to ${UPSTREAM_MAX_DURATION_SEC} s (asked for ${durationSec} s)`);
+  }
+  if (!host.hostKeyBlob) {
+    throw new AppError('host_key_unknown', `the host key of ${host.name} is not pinned yet: check and accept its fingerprint first`);
+  }
+  const caps: HostCapabilities | null = host.preflightJson ? JSON.parse(host.preflightJson) : null;
+  const tool = findRunnableUpstreamTool(host.name, caps, name);
+  return {
+    hostId: host.id,
+    toolId: upstreamToolId(tool.name),
+    variantId: 'host-file',
+    // known once the file is read, when the run starts
+    scriptSha256: '',
+    durationSec,
+    scriptSource: 'upstream',
+    scriptPath: tool.path,
+    bpftraceVersion: caps?.bpftraceVersion ?? null,
+  };
+}
+
+export async function resolveUpstreamScript(run: Run, { client, caps, hostName }: RunScriptContext): Promise<ResolvedRunScript> {
+  const name = run.toolId.endsWith(UPSTREAM_TOOL_ID_SUFFIX) ? run.toolId.slice(0, -UPSTREAM_TOOL_ID_SUFFIX.length) : '';
+  // the listing of the check just made (or within the hour) must still hold it, at the same path
+  const tool = findRunnableUpstreamTool(hostName, caps, name);
+  if (tool.path !== run.scriptPath)
+    throw new AppError('tool_unavailable', `${name}.bt is now at ${tool.path} on ${hostName}, not ${run.scriptPath}: start it again`);
+  const bytes = await sftpReadFile(client, tool.path, MAX_SCRIPT_BYTES);
+  const hostText = bytes.toString('utf8');
+  // what is hashed, stored and pushed must be the same bytes as the file
+  if (!Buffer.from(hostText, 'utf8').equals(bytes)) throw new AppError('tool_unavailable', `${tool.path} on ${hostName} is not UTF-8 text: not run`);
+  const blocked = scriptBlocker(name, hostText, caps.probes);
+  if (blocked) throw new AppError('tool_unavailable', blocked);
+  const hostFileSha256 = sha256(bytes);
+  const fixed = applyUpstreamFixes(name, hostText, { btf: caps.btf });
+  const applied: AppliedFix[] = fixed.applied.map((f) => ({ ...f, hostFileSha256 }));
+  const text = fixed.text;
+  const sha = applied.length ? sha256(text) : hostFileSha256;
+  const variantId = applied.length ? `host-file+${applied.map((f) => f.id).join('+')}` : 'host-file';
+  return {
+    scriptText: text,
+    sha256: sha,
+    resultKind: 'generic',
+    createParser: createGenericParser,
+    record: {
+      variantId,
+      scriptSha256: sha,
+      scriptText: text,
+      scriptPatchJson: applied.length ? JSON.stringify(applied) : null,
+      bpftraceVersion: caps.bpftraceVersion,
+    },
+  };
 }

@@ -31,6 +31,7 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/hosts/[id]': { GET: 'viewer', PATCH: 'admin', DELETE: 'admin' },
   '/api/hosts/[id]/check': { POST: 'operator' },
   '/api/hosts/[id]/dashboard': { POST: 'operator' },
+  '/api/hosts/[id]/upstream-runs': { POST: 'operator' },
   '/api/hosts/[id]/events': { GET: 'viewer' },
   '/api/hosts/[id]/hostkey/scan': { POST: 'admin' },
   '/api/hosts/[id]/hostkey/accept': { POST: 'admin' },
@@ -86,6 +87,8 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   '/api/hosts/[id]': { DELETE: 404, GET: 404, PATCH: 404 },
   '/api/hosts/[id]/check': { POST: 404 },
   '/api/hosts/[id]/dashboard': { POST: 404 },
+  // the body (tool, durationSec) is validated before the host is looked up
+  '/api/hosts/[id]/upstream-runs': { POST: 422 },
   '/api/hosts/[id]/events': { GET: 404 },
   '/api/hosts/[id]/hostkey/accept': { POST: 422 },
   '/api/hosts/[id]/hostkey/scan': { POST: 404 },

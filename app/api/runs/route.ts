@@ -2,16 +2,14 @@ import { z } from 'zod';
 import { parseJson, route } from '@/lib/http';
 import { startRunSchema } from '@/lib/runs/schemas';
 import { listRuns, startRun } from '@/lib/runs/service';
+import { RUN_TOOL_ID_RE } from '@/lib/runs/tool-id';
 
 const listQuery = z.object({
   hostId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{22}$/)
     .optional(),
-  toolId: z
-    .string()
-    .regex(/^[a-z0-9-]{1,32}$/)
-    .optional(),
+  toolId: z.string().regex(RUN_TOOL_ID_RE).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 

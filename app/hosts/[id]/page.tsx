@@ -10,6 +10,8 @@ import { RunStatusBadge } from '@/components/runs/RunStatusBadge';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
 import { formatDateTime } from '@/lib/format/date';
+import { upstreamBlocker, upstreamDocs } from '@/lib/bpftrace/upstream-tools';
+import type { UpstreamToolRow } from '@/components/dashboard/UpstreamTools';
 
 export const dynamic = 'force-dynamic';
 
@@ -48,6 +50,17 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
     };
   });
   const latest = await latestRunsByTool(id);
+  // the host package's own tools, from its last check: docs at its bpftrace release, the plain reason
+  // for those whose probes cannot attach here (checked again against the file when one runs)
+  const caps = host.capabilities;
+  const upstream: UpstreamToolRow[] | null =
+    caps?.upstreamTools?.map((t) => ({
+      name: t.name,
+      path: t.path,
+      description: t.description,
+      ...upstreamDocs(t.name, caps.bpftraceVersion),
+      blocker: upstreamBlocker(t, caps.probes.kprobe?.ok) ?? (caps.sudoOk ? null : (caps.sudoMessage ?? 'bpftrace cannot run on this host')),
+    })) ?? null;
   return (
     <div className="space-y-6">
       <div>
@@ -66,7 +79,14 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
       </div>
       <HostPanel initialHost={host} role={me.role} />
       {/* viewers see the dashboard; its run buttons stay disabled (the API refuses them anyway) */}
-      <HostDashboard hostId={host.id} pinned={!!host.hostKey && me.role !== 'viewer'} checked={!!host.capabilities} tools={tools} initialLatest={latest} />
+      <HostDashboard
+        hostId={host.id}
+        pinned={!!host.hostKey && me.role !== 'viewer'}
+        checked={!!host.capabilities}
+        tools={tools}
+        initialLatest={latest}
+        upstream={{ tools: upstream, bpftraceVersion: caps?.bpftraceVersion ?? null }}
+      />
       <section>
         <h2 className="mb-2 text-lg font-semibold">Recent runs</h2>
         {runs.length === 0 ? (

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
 import { getRun } from '@/lib/runs/service';
-import { getTool } from '@/lib/tools/catalog';
+import { runTitle } from '@/lib/runs/sources/kinds';
 import { RunLive } from '@/components/runs/RunLive';
 import { requirePage } from '@/lib/auth/page-guard';
 import { EscapedText } from '@/components/viz/EscapedText';
@@ -24,7 +24,6 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     if (e instanceof AppError && e.code === 'not_found') notFound();
     throw e;
   });
-  const tool = getTool(run.toolId);
   return (
     <div className="space-y-4">
       <div>
@@ -32,7 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           ← <EscapedText text={run.hostName} />
         </Link>
         <h1 className="text-xl font-semibold">
-          {tool?.title ?? run.toolId} on <EscapedText text={run.hostName} />
+          {runTitle(run)} on <EscapedText text={run.hostName} />
         </h1>
       </div>
       <RunLive initialRun={run} canCancel={me.role !== 'viewer'} />
