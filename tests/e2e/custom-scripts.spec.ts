@@ -146,7 +146,7 @@ test('3. an operator runs the approved version and sees the view chosen from its
     opener = spawn('sh', ['-c', `while :; do '${OPENER}' '${MARK_FILE}' >/dev/null; sleep 0.2; done`], { stdio: 'ignore', detached: true });
     await run.getByRole('button', { name: 'Run v2' }).click();
     await expect(page).toHaveURL(/\/runs\/[A-Za-z0-9_-]{22}$/);
-    await expect(page.getByRole('heading', { level: 1 })).toContainText(`${s.scriptName} v2 on ${s.hostName}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${s.scriptName} v2 (custom script) on ${s.hostName}`);
     await expect(page.getByTestId('run-status')).toHaveText('completed', { timeout: 120_000 });
     // the map became a table with the marker file and a bar chart; the printf lines a text section
     const map = page.locator('[data-testid=generic-section][data-section-type=map]');

@@ -1,4 +1,4 @@
--- Custom scripts (lib/scripts), PostgreSQL form of prisma/migrations/20261202140000_custom_scripts: named scripts and their immutable versions (text + sha256), with
+-- Custom scripts (lib/scripts), PostgreSQL form of prisma/migrations/20261202142000_custom_scripts: named scripts and their immutable versions (text + sha256), with
 -- approval and the last compile-only check on a host.
 
 -- CreateTable
