@@ -34,7 +34,8 @@ tracepoint:syscalls:sys_enter_openat /comm == "bpfdeckcsopen"/ {
 const FIXED = BROKEN.replace('count()\n', 'count();\n');
 
 async function signedIn(browser: Browser, who: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  // signed out first: the project's storageState (the admin's session) applies to new contexts too
+  const page = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
   await page.goto('/login');
   await signInWithForm(page, who);
   return page;
