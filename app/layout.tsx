@@ -27,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <NavLink href="/fleet-runs">Fleet</NavLink>
               <NavLink href="/reports">Reports</NavLink>
               <NavLink href="/compare">Compare</NavLink>
+              <NavLink href="/scripts">Scripts</NavLink>
               {me?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
               {me && <UserMenu email={me.email} role={me.role} />}
             </nav>

@@ -78,7 +78,8 @@ export function RunLive({ initialRun, canCancel = true }: { initialRun: PublicRu
         <ProgressBar value={fraction} label="Run progress" />
         <div className="font-mono text-xs text-slate-500">
           script sha256 {run.scriptSha256 ? `${run.scriptSha256.slice(0, 16)}…` : '(known when the file is read)'} · variant {run.variantId}
-          {run.scriptPath && <span data-testid="run-script-path"> · {run.scriptPath} (the host&apos;s own file)</span>}
+          {run.scriptPath && run.scriptSource === 'upstream' && <span data-testid="run-script-path"> · {run.scriptPath} (the host&apos;s own file)</span>}
+          {run.scriptSource === 'custom' && <span data-testid="run-script-version"> · custom script {run.scriptPath}</span>}
           {run.bpftraceVersion && <span> · bpftrace {run.bpftraceVersion}</span>}
           {run.params &&
             Object.entries(run.params).map(([name, value]) => (

@@ -121,6 +121,7 @@ export async function exportRun(runId: string, format: ExportFormat, opts: Expor
     select: {
       toolId: true,
       scriptSource: true,
+      scriptPath: true,
       startedAt: true,
       createdAt: true,
       resultJson: true,

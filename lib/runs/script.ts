@@ -6,11 +6,12 @@
  *  - catalog:  bpftrace-tools/<variant file>, the first variant the host supports, rendered with the
  *              run's parameters (lib/runs/sources/catalog.ts);
  *  - upstream: a .bt tool of the host's own bpftrace package, named by the host check's listing,
- *              read from the host over SFTP, with pinned upstream fixes applied (lib/runs/upstream.ts).
+ *              read from the host over SFTP, with pinned upstream fixes applied (lib/runs/upstream.ts);
+ *  - custom:   an approved version of an admin's custom script (lib/scripts; lib/runs/sources/custom.ts).
  *
  * Every source hands back text: the executor pushes it as a file (lib/ssh/remote-bpftrace.ts), never
- * as shell text, so the sha256 recorded is that of what ran. A new source (admin custom scripts) is
- * one more case below and one file beside the others; the executor (lib/runs/execute.ts) does not change.
+ * as shell text, so the sha256 recorded is that of what ran. A new source is one more case below and
+ * one file beside the others; the executor (lib/runs/execute.ts) does not change.
  */
 import 'server-only';
 import type { Client } from 'ssh2';
@@ -23,6 +24,7 @@ import type { ResultKind } from '@/lib/results/registry';
 import type { ToolParser } from '@/lib/tools/types';
 import { resolveCatalogScript } from '@/lib/runs/sources/catalog';
 import { resolveUpstreamScript } from '@/lib/runs/upstream';
+import { resolveCustomScript } from '@/lib/runs/sources/custom';
 import { SCRIPT_SOURCES, type ScriptSource } from '@/lib/runs/sources/kinds';
 
 export { SCRIPT_SOURCES, type ScriptSource };
@@ -56,6 +58,8 @@ export async function resolveRunScript(run: Run, ctx: RunScriptContext): Promise
       return resolveCatalogScript(run, ctx);
     case 'upstream':
       return resolveUpstreamScript(run, ctx);
+    case 'custom':
+      return resolveCustomScript(run, ctx);
     default:
       throw new AppError('validation', `run ${run.id} has an unknown script source ${JSON.stringify(run.scriptSource).slice(0, 40)}`);
   }

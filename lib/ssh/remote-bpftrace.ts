@@ -102,8 +102,8 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
   ].join('\n');
 }
 
-export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions): Promise<RemoteRunResult> {
-  const graceSec = opts.graceSec ?? DEFAULT_STOP_GRACE_SEC;
+/** A fresh private temp dir on the host with the script in it as SCRIPT_NAME (SFTP, or stdin of a fixed `cat`). */
+async function pushScript(client: Client, script: string): Promise<{ dir: string; pushedBy: 'sftp' | 'exec' }> {
   const mk = await execCollect(client, 'umask 077 && mktemp -d /tmp/bpfdeck.XXXXXXXXXX', { timeoutMs: 10_000 });
   const dir = mk.stdout.trim();
   // code null = the channel closed without an exit-status message (seen under heavy load); the
@@ -116,15 +116,21 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
   }
   let pushedBy: 'sftp' | 'exec' = 'sftp';
   try {
-    if (!(await sftpWriteFile(client, `${dir}/${SCRIPT_NAME}`, opts.script, 0o600))) {
+    if (!(await sftpWriteFile(client, `${dir}/${SCRIPT_NAME}`, script, 0o600))) {
       pushedBy = 'exec';
-      const w = await execCollect(client, `umask 077 && cat > '${dir}/${SCRIPT_NAME}'`, { timeoutMs: 15_000, stdin: opts.script });
+      const w = await execCollect(client, `umask 077 && cat > '${dir}/${SCRIPT_NAME}'`, { timeoutMs: 15_000, stdin: script });
       if (w.code !== 0) throw new AppError('remote_failed', `could not write the script on the host: ${w.stderr.trim().slice(0, 300)}`);
     }
   } catch (e) {
     await execCollect(client, `rm -rf '${dir}'`, { timeoutMs: 5_000 }).catch(() => {});
     throw e;
   }
+  return { dir, pushedBy };
+}
+
+export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions): Promise<RemoteRunResult> {
+  const graceSec = opts.graceSec ?? DEFAULT_STOP_GRACE_SEC;
+  const { dir, pushedBy } = await pushScript(client, opts.script);
 
   const channel = await openExec(client, buildRunnerCommand(dir, opts.durationSec, graceSec, opts.env));
   opts.onStarted?.();
@@ -177,4 +183,51 @@ export function parseHostTimes(stderr: string): { cpuSec: number | null; exitCod
   const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
   const cpuSec = secs.length === 2 ? Math.round((secs[0] + secs[1]) * 1000) / 1000 : null;
   return { cpuSec, exitCode: rc ? Number(rc[1]) : null, stderr: stderr.slice(0, i + 1) };
+}
+
+/** stderr marker of the check wrapper's exit status line */
+export const CHECK_MARKER = '@@bpfdeck-check';
+
+/**
+ * The compile-only check: `bpftrace --emit-elf <dir>/check.elf <dir>/tool.bt`. Both 0.17 and 0.23
+ * document --emit-elf as a dry run: the script is parsed, analysed and compiled to BPF bytecode, which
+ * is written to a file and never loaded, so no probe attaches (0.23's --dry-run attaches all probes
+ * before it stops, and 0.17's -d prints debug output: neither fits). The kernel verifier does not see
+ * the program, so a check cannot find what only loading finds. Time limit on the host: SIGTERM after
+ * timeoutSec (sudo relays it), SIGKILL 5 s later. Every interpolated value is a checked path or an integer.
+ */
+export function buildCheckCommand(dir: string, timeoutSec: number): string {
+  if (!TMPDIR_PATTERN.test(dir)) throw new AppError('remote_failed', `unexpected temporary directory name from host: ${JSON.stringify(dir)}`);
+  if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 600) throw new AppError('validation', `invalid check time limit ${timeoutSec}`);
+  return [
+    `d='${dir}'`,
+    'cd / || exit 97',
+    `timeout -k 5 -s TERM ${timeoutSec} sudo -n bpftrace --emit-elf "$d/check.elf" "$d/${SCRIPT_NAME}" </dev/null >/dev/null`,
+    'rc=$?',
+    'rm -rf "$d"',
+    `printf '\\n${CHECK_MARKER} rc=%d\\n' "$rc" >&2`,
+    'exit $rc',
+  ].join('\n');
+}
+
+export interface RemoteCheckResult {
+  exitCode: number | null;
+  /** bpftrace's stderr, without the wrapper's status line; what it says about the script (lib/scripts/diagnostics) */
+  stderr: string;
+}
+
+/** Push the script as a file and compile it on the host without loading it (buildCheckCommand). */
+export async function checkBpftraceRemote(client: Client, script: string, timeoutSec: number): Promise<RemoteCheckResult> {
+  const { dir } = await pushScript(client, script);
+  const r = await execCollect(client, buildCheckCommand(dir, timeoutSec), { timeoutMs: (timeoutSec + 15) * 1000 });
+  let stderr = r.stderr;
+  let exitCode = r.code;
+  const i = stderr.lastIndexOf(`\n${CHECK_MARKER} rc=`);
+  if (i >= 0) {
+    // the wrapper's own copy of the status: SSH's exit-status message was seen to go missing under load
+    const rc = /rc=(\d+)/.exec(stderr.slice(i));
+    if (exitCode === null && rc) exitCode = Number(rc[1]);
+    stderr = stderr.slice(0, i);
+  }
+  return { exitCode, stderr };
 }

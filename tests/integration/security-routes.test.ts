@@ -66,6 +66,12 @@ const API: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   '/api/fleet-runs/[id]/export': { GET: 'viewer' },
   '/api/reports/[id]/fleet-results': { GET: 'viewer' },
   '/api/reports/[id]/fleet-export': { GET: 'viewer' },
+  '/api/scripts': { GET: 'viewer', POST: 'admin' },
+  '/api/scripts/[id]': { GET: 'viewer' },
+  '/api/scripts/[id]/versions': { POST: 'admin' },
+  '/api/scripts/[id]/versions/[versionId]/approve': { POST: 'admin' },
+  '/api/scripts/[id]/check': { POST: 'admin' },
+  '/api/scripts/[id]/runs': { POST: 'operator' },
 };
 
 /**
@@ -126,6 +132,13 @@ const WITH_ROLE: Record<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
   '/api/tokens': { GET: 200, POST: 422 },
   '/api/tokens/[id]': { DELETE: 404 },
   '/api/tools': { GET: 200 },
+  '/api/scripts': { GET: 200, POST: 422 },
+  '/api/scripts/[id]': { GET: 404 },
+  // the body is checked before the script is looked up
+  '/api/scripts/[id]/versions': { POST: 422 },
+  '/api/scripts/[id]/versions/[versionId]/approve': { POST: 404 },
+  '/api/scripts/[id]/check': { POST: 422 },
+  '/api/scripts/[id]/runs': { POST: 422 },
 };
 
 /** Pages: the role requirePage() is called with; public pages do not call it. */
@@ -151,6 +164,8 @@ const PAGES: Record<string, Access> = {
   '/admin/users': 'admin',
   '/admin/tokens': 'admin',
   '/admin/audit': 'admin',
+  '/scripts': 'viewer',
+  '/scripts/[id]': 'viewer',
 };
 
 const RANK: Record<Exclude<Access, 'public'>, number> = { viewer: 1, operator: 2, admin: 3 };
