@@ -54,6 +54,8 @@ class RunCapture {
   rawTruncated = false;
   sawAttached = false;
   startedAt = 0;
+  /** when bpftrace's probes attached (its first record): the duration counts from here */
+  attachedAt = 0;
   private readonly gzip = zlib.createGzip({ level: 6 });
   private readonly gzChunks: Buffer[] = [];
   private readonly gzDone: Promise<void>;
@@ -93,10 +95,15 @@ class RunCapture {
   onStarted(): void {
     this.startedAt = Date.now();
     void this.publishRun({ status: 'running', startedAt: new Date(this.startedAt) });
-    this.progress.phase = 'tracing';
+    // the duration counts from the probes' attachment (lib/ssh/remote-bpftrace.ts): until then, loading
+    this.progress.phase = 'attaching probes';
     const d = this.run.durationSec;
     this.ticker = setInterval(() => {
-      this.progress.elapsedSec = Math.min(d, Math.round((Date.now() - this.startedAt) / 100) / 10);
+      if (!this.attachedAt) {
+        this.publishProgress();
+        return;
+      }
+      this.progress.elapsedSec = Math.min(d, Math.round((Date.now() - this.attachedAt) / 100) / 10);
       this.progress.remainingSec = Math.max(0, Math.round((d - this.progress.elapsedSec) * 10) / 10);
       if (this.progress.remainingSec === 0 && this.progress.phase === 'tracing') this.progress.phase = 'waiting for bpftrace to print its maps';
       this.publishProgress();
@@ -129,8 +136,13 @@ class RunCapture {
     const firstRecord = progress.records === 0 && records.length > 0;
     for (const r of records) {
       progress.records++;
-      if (r.type === 'attached_probes') this.sawAttached = true;
-      else if (r.type === 'lost_events') progress.lostEvents += r.events;
+      if (r.type === 'attached_probes') {
+        if (!this.sawAttached) {
+          this.attachedAt = Date.now();
+          if (this.progress.phase === 'attaching probes') this.progress.phase = 'tracing';
+        }
+        this.sawAttached = true;
+      } else if (r.type === 'lost_events') progress.lostEvents += r.events;
       else if (r.type !== 'malformed') sawMap = true;
       this.parser?.push(r);
     }

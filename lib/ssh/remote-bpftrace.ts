@@ -5,8 +5,14 @@
  *     it is used in any later command.
  *  2. The script is written there over SFTP (or, where the host disables SFTP, through the stdin of a
  *     fixed `cat` command). Script text never passes through a shell.
- *  3. A fixed POSIX sh wrapper runs `timeout -s INT <durationSec> sudo -n bpftrace -f json <dir>/tool.bt`:
- *     - the time limit lives on the host itself: if bpfdeck dies, the run still ends on time;
+ *  3. A fixed POSIX sh wrapper runs `timeout -s INT <durationSec + attach allowance> sudo -n bpftrace -f json <dir>/tool.bt`:
+ *     - the duration counts from the moment the probes are attached (bpftrace's first record,
+ *       `attached_probes`), not from the start: loading BTF and attaching can take longer than a whole
+ *       10 s run when many bpftraces start at once on a busy machine (seen with 32 at a time on 2 CPUs:
+ *       SIGINT came before the probes were attached and bpftrace died with 130, having traced nothing).
+ *       bpfdeck sends the SIGINT itself (EOF on the watchdog's stdin, below) durationSec after that
+ *       record; the host's own `timeout` at duration + ATTACH_ALLOWANCE_SEC is the backstop, so the run
+ *       still ends if bpfdeck stops reading, and the watchdog ends it if bpfdeck dies;
  *     - SIGINT (not KILL) so bpftrace prints its maps on the way out, and sudo relays it to bpftrace;
  *     - a watchdog reads the channel's stdin: EOF (cancel, a dead client, a dead bpfdeck server: sshd
  *       closes the pipe when the TCP connection goes) sends SIGINT at once. Without it, sshd does not
@@ -29,6 +35,8 @@ import { execCollect, openExec, sftpWriteFile } from '@/lib/ssh/exec';
 import { DEFAULT_STOP_GRACE_SEC } from '@/lib/bpftrace/stop';
 
 const TMPDIR_PATTERN = /^\/tmp\/bpfdeck\.[A-Za-z0-9]{10}$/;
+/** seconds the host's own timeout allows on top of the duration for bpftrace to load and attach */
+export const ATTACH_ALLOWANCE_SEC = 60;
 const SCRIPT_NAME = 'tool.bt';
 /** stderr marker of the wrapper's CPU accounting lines (see parseHostTimes) */
 export const TIMES_MARKER = '@@bpfdeck-times';
@@ -79,13 +87,13 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     `d='${dir}'`,
     'cd / || exit 97',
     'exec 3<&0',
-    `${envAssignments ? `env ${envAssignments} ` : ''}timeout --preserve-status -s INT ${durationSec} sudo -n bpftrace -f json "$d/${SCRIPT_NAME}" </dev/null &`,
+    `${envAssignments ? `env ${envAssignments} ` : ''}timeout --preserve-status -s INT ${durationSec + ATTACH_ALLOWANCE_SEC} sudo -n bpftrace -f json "$d/${SCRIPT_NAME}" </dev/null &`,
     'p=$!',
     // Writes to a vanished client must not kill this shell before it cleans up.
     "trap '' PIPE",
     '( cat <&3 >/dev/null 2>&1; [ -d "$d" ] && kill -INT $p 2>/dev/null ) &',
     // The stop limit: SIGHUP at duration + grace (also bounds a cancel), SIGKILL 10 s later.
-    `( i=0; while [ $i -lt ${durationSec + graceSec} ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;` +
+    `( i=0; while [ $i -lt ${durationSec + ATTACH_ALLOWANCE_SEC + graceSec} ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;` +
       ' kill -0 $p 2>/dev/null || exit 0; kill -HUP $p;' +
       ' i=0; while [ $i -lt 10 ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;' +
       ' kill -0 $p 2>/dev/null && kill -KILL -$p ) </dev/null >/dev/null 2>&1 3<&- &',
@@ -134,16 +142,41 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
 
   const channel = await openExec(client, buildRunnerCommand(dir, opts.durationSec, graceSec, opts.env));
   opts.onStarted?.();
-  // when the host's timeout sends its SIGINT (by our clock; the host's may differ by the network delay)
-  let stopAt = Date.now() + opts.durationSec * 1000;
+  // when bpftrace gets its SIGINT: durationSec after the probes attached (by our clock), or the
+  // host's backstop timeout if they never do
+  let stopAt = Date.now() + (opts.durationSec + ATTACH_ALLOWANCE_SEC) * 1000;
   return new Promise((resolve) => {
     let cancelled = false;
     let deadlineHit = false;
+    let stopped = false;
+    let durationTimer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      stopAt = Math.min(stopAt, Date.now());
+      channel.end(); // EOF on the watchdog's stdin -> SIGINT to bpftrace on the host
+    };
     const cancel = () => {
       if (cancelled) return;
       cancelled = true;
-      stopAt = Math.min(stopAt, Date.now());
-      channel.end(); // EOF on the watchdog's stdin -> SIGINT to bpftrace on the host
+      stop();
+    };
+    // the first record is `attached_probes` (both bpftrace versions, -f json); the text may be split
+    // across chunks, so the last bytes of the previous chunk are searched with the next one
+    let attached = false;
+    let carry = '';
+    const watchAttach = (b: Buffer) => {
+      if (attached) return;
+      const text = carry + b.toString('latin1');
+      if (!text.includes('attached_probes')) {
+        carry = text.slice(-32);
+        return;
+      }
+      attached = true;
+      carry = '';
+      if (stopped) return;
+      stopAt = Date.now() + opts.durationSec * 1000;
+      durationTimer = setTimeout(stop, opts.durationSec * 1000);
     };
     if (opts.signal?.aborted) cancel();
     opts.signal?.addEventListener('abort', cancel, { once: true });
@@ -153,12 +186,16 @@ export async function runBpftraceRemote(client: Client, opts: RemoteRunOptions):
         deadlineHit = true;
         channel.close();
       },
-      (opts.durationSec + graceSec + 15) * 1000,
+      (opts.durationSec + ATTACH_ALLOWANCE_SEC + graceSec + 15) * 1000,
     );
-    channel.on('data', (b: Buffer) => opts.onStdout(b));
+    channel.on('data', (b: Buffer) => {
+      watchAttach(b);
+      opts.onStdout(b);
+    });
     channel.stderr.on('data', (b: Buffer) => opts.onStderr(b));
     channel.on('close', () => {
       clearTimeout(deadline);
+      clearTimeout(durationTimer);
       opts.signal?.removeEventListener('abort', cancel);
       // recorded by openExec from the start (a script that fails at once exits before we listen)
       const { code: exitCode, signal: exitSignal } = channel.exitStatus;
