@@ -12,7 +12,7 @@ import { api } from '@/lib/api.client';
 import type { Role } from '@/lib/auth/roles';
 import { formatDateTime } from '@/lib/format/date';
 import { diffSummary, lineDiff } from '@/lib/scripts/diff';
-import { CUSTOM_DEFAULT_DURATION_SEC, CUSTOM_MAX_DURATION_SEC, CUSTOM_MIN_DURATION_SEC } from '@/lib/scripts/schemas';
+import { CUSTOM_DEFAULT_DURATION_SEC, CUSTOM_MAX_DURATION_SEC, CUSTOM_MIN_DURATION_SEC } from '@/lib/scripts/limits';
 import type { PublicScript, PublicScriptVersion, ScriptCheck } from '@/lib/scripts/types';
 import type { PublicRun } from '@/lib/runs/types';
 import { ErrorBox } from '@/components/ui/ErrorBox';

@@ -2,13 +2,12 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '@/lib/ids';
 import { wholeNumber } from '@/lib/validation';
+import { CUSTOM_MAX_DURATION_SEC, CUSTOM_MIN_DURATION_SEC } from '@/lib/scripts/limits';
 
 /** a script's text: what bpftrace reads from a file (never a shell) */
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 /** how long a custom script may run (the host's own timeout ends it; stop escalation as for catalog tools) */
-export const CUSTOM_MIN_DURATION_SEC = 1;
-export const CUSTOM_MAX_DURATION_SEC = 600;
-export const CUSTOM_DEFAULT_DURATION_SEC = 10;
+export { CUSTOM_DEFAULT_DURATION_SEC, CUSTOM_MAX_DURATION_SEC, CUSTOM_MIN_DURATION_SEC } from '@/lib/scripts/limits';
 
 export const scriptTextSchema = z
   .string()

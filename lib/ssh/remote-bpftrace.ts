@@ -17,7 +17,7 @@
  *     - a watchdog reads the channel's stdin: EOF (cancel, a dead client, a dead bpfdeck server: sshd
  *       closes the pipe when the TCP connection goes) sends SIGINT at once. Without it, sshd does not
  *       signal a command that has no pty, and a quiet bpftrace would run on until its timeout;
- *     - a bpftrace that has not exited graceSec after the end of its duration is killed, in two steps
+ *     - a bpftrace that has not exited graceSec after its SIGINT is killed, in two steps
  *       (lib/bpftrace/stop explains why stopping can be slow). SIGKILL cannot do it: where sudoers says
  *       `use_pty` (Debian's default) sudo runs bpftrace in a session of its own, and a SIGKILL ends only
  *       sudo while bpftrace lives on (seen on the fleet). So first SIGHUP, which timeout forwards to
@@ -71,6 +71,16 @@ export interface RemoteRunResult {
   stoppingSec: number | null;
 }
 
+/** sh: wait up to waitSec for bpftrace ($p) to end, then SIGHUP; SIGKILL to its process group 10 s later */
+function escalation(waitSec: number): string {
+  return (
+    `i=0; while [ $i -lt ${waitSec} ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;` +
+    ' kill -0 $p 2>/dev/null || exit 0; kill -HUP $p;' +
+    ' i=0; while [ $i -lt 10 ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;' +
+    ' kill -0 $p 2>/dev/null && kill -KILL -$p'
+  );
+}
+
 export function buildRunnerCommand(dir: string, durationSec: number, graceSec: number, env: BpftraceEnv = {}): string {
   if (!TMPDIR_PATTERN.test(dir)) throw new AppError('remote_failed', `unexpected temporary directory name from host: ${JSON.stringify(dir)}`);
   for (const n of [durationSec, graceSec]) {
@@ -91,12 +101,12 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     'p=$!',
     // Writes to a vanished client must not kill this shell before it cleans up.
     "trap '' PIPE",
-    '( cat <&3 >/dev/null 2>&1; [ -d "$d" ] && kill -INT $p 2>/dev/null ) &',
-    // The stop limit: SIGHUP at duration + grace (also bounds a cancel), SIGKILL 10 s later.
-    `( i=0; while [ $i -lt ${durationSec + ATTACH_ALLOWANCE_SEC + graceSec} ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;` +
-      ' kill -0 $p 2>/dev/null || exit 0; kill -HUP $p;' +
-      ' i=0; while [ $i -lt 10 ] && kill -0 $p 2>/dev/null; do sleep 1; i=$((i+1)); done;' +
-      ' kill -0 $p 2>/dev/null && kill -KILL -$p ) </dev/null >/dev/null 2>&1 3<&- &',
+    // SIGINT on EOF of stdin (the duration's end or a cancel, both sent by bpfdeck; a dead client or
+    // server), then the stop limit from that moment: SIGHUP graceSec later, SIGKILL 10 s after that.
+    `( cat <&3 >/dev/null 2>&1; [ -d "$d" ] || exit 0; kill -INT $p 2>/dev/null || exit 0; ${escalation(graceSec)} ) </dev/null >/dev/null 2>&1 &`,
+    // The backstop, if EOF never comes: the host's timeout sends SIGINT at duration + attach allowance;
+    // the same stop limit after it.
+    `( ${escalation(durationSec + ATTACH_ALLOWANCE_SEC + graceSec)} ) </dev/null >/dev/null 2>&1 3<&- &`,
     'exec 3<&-',
     'wait $p; rc=$?',
     'rm -rf "$d"',

@@ -164,6 +164,7 @@ const PAGES: Record<string, Access> = {
   '/admin/users': 'admin',
   '/admin/tokens': 'admin',
   '/admin/audit': 'admin',
+  '/admin/identities': 'admin',
   '/scripts': 'viewer',
   '/scripts/[id]': 'viewer',
 };
