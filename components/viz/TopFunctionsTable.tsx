@@ -134,7 +134,8 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null,
                         type="button"
                         onClick={() => onSandwich(f.name)}
                         className="text-fuchsia-800 hover:underline"
-                        aria-label={`Callers and callees of ${f.name}`}
+                        // the visible text starts the accessible name (axe: label-content-name-mismatch)
+                        aria-label={`callers/callees of ${f.name}`}
                         data-testid="sandwich-button"
                       >
                         callers/callees

@@ -256,5 +256,5 @@ test("ext4slower's threshold is set on its card: checked as typed, sent with the
   await card.screenshot({ path: 'test-results/dashboard-ext4slower-threshold.png' });
   // the run page says what it ran with
   await card.getByRole('link', { name: /^result of / }).click();
-  await expect(page.getByText(/variant ext4slower · minLatencyMs 0/)).toBeVisible();
+  await expect(page.getByText(/variant ext4slower · bpftrace [\d.]+ · minLatencyMs 0/)).toBeVisible();
 });

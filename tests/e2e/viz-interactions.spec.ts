@@ -175,7 +175,7 @@ test('profile: hide idle, the sandwich view, the tooltip, and the URL opens wher
   const leaf = 'bpfdeck_spin_step';
   const fn = 'bpfdeck_busy_loop';
   const ofLeaf = sandwich(idle.root, leaf);
-  await view.getByRole('button', { name: `Callers and callees of ${leaf}` }).click();
+  await view.getByRole('button', { name: `callers/callees of ${leaf}` }).click();
   const sw = page.getByTestId('sandwich-view');
   await expect(sw.getByTestId('sandwich-name')).toHaveText(leaf);
   await expect(sw.getByTestId('sandwich-summary')).toContainText(`total ${n(ofLeaf.total)} samples`);
