@@ -48,12 +48,12 @@ export function TopFunctionsTable({ root, limit = 30, onSelect, selected = null,
         samples)
       </div>
       <div ref={scroller} className="max-h-[560px] overflow-auto rounded border border-slate-200 bg-white">
-        {/* the fixed columns take 396 px: the Function column keeps at least 160 px, the box scrolls sideways below that */}
+        {/* the fixed columns take 396 px (516 with the sandwich column): the Function column keeps at least 160 px, the box scrolls sideways below that */}
         <table
           aria-label="Top functions by samples"
           data-testid="top-functions"
           className="w-full table-fixed border-collapse text-sm"
-          style={{ minWidth: 396 + FUNCTION_MIN_PX }}
+          style={{ minWidth: 396 + (onSandwich ? 120 : 0) + FUNCTION_MIN_PX }}
         >
           <colgroup>
             <col style={{ width: 36 }} />
