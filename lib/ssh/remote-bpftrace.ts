@@ -104,11 +104,15 @@ export function buildRunnerCommand(dir: string, durationSec: number, graceSec: n
     // SIGINT on EOF of stdin (the duration's end or a cancel, both sent by bpfdeck; a dead client or
     // server), then the stop limit from that moment: SIGHUP graceSec later, SIGKILL 10 s after that.
     `( cat <&3 >/dev/null 2>&1; [ -d "$d" ] || exit 0; kill -INT $p 2>/dev/null || exit 0; ${escalation(graceSec)} ) </dev/null >/dev/null 2>&1 &`,
+    'w1=$!',
     // The backstop, if EOF never comes: the host's timeout sends SIGINT at duration + attach allowance;
     // the same stop limit after it.
     `( ${escalation(durationSec + ATTACH_ALLOWANCE_SEC + graceSec)} ) </dev/null >/dev/null 2>&1 3<&- &`,
+    'w2=$!',
     'exec 3<&-',
     'wait $p; rc=$?',
+    // the watchers poll once a second: end them with bpftrace, so nothing of the run outlives it
+    'kill -KILL $w1 $w2 2>/dev/null',
     'rm -rf "$d"',
     // CPU used by bpftrace (+ sudo, timeout), accumulated in this shell's children times. `times` must
     // run in this shell itself: in a pipeline it would report a subshell's zeros.
