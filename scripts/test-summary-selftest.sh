@@ -27,6 +27,13 @@ expect() {
   if ((ok)); then echo "ok   $case: $line (exit $rc)"; else echo "FAIL $case: wanted $want, got '$line' (exit $rc)"; bad=1; fi
 }
 
+# named CASE TEXT: the summary names the failed test (CI keeps only the log's tail), e.g. its title and error.
+named() {
+  local out; out=$(node "$BPFDECK_ROOT/scripts/test-summary.mjs" "$OUT")  # exits 1: a test failed
+  if grep '^    failed: ' <<<"$out" | grep -qF -- "$2"; then echo "ok   $1: names '$2'"
+  else echo "FAIL $1: the summary does not name '$2'"; bad=1; fi
+}
+
 # vitest_case NAME WANT TEST-SOURCE: one test file, run as the test command runs vitest.
 vitest_case() {
   local name=$1 want=$2 dir="$tmp/$1"
@@ -39,6 +46,11 @@ vitest_case() {
 
 vitest_case healthy pass "import { it, expect } from 'vitest';
 it('passes', () => { expect(1).toBe(1); });"
+
+vitest_case one-fails fail=1 "import { it, expect } from 'vitest';
+it('passes', () => { expect(1).toBe(1); });
+it('the failing one', () => { expect('seen').toBe('wanted'); });"
+named 'vitest: one-fails' "case.test.ts > the failing one: AssertionError: expected 'seen' to be 'wanted'"
 
 vitest_case before-all-throws fail=2 "import { beforeAll, it, expect } from 'vitest';
 beforeAll(() => { throw new Error('deliberate beforeAll failure'); });
@@ -97,6 +109,7 @@ playwright_case web-server-exits fail "[{ name: 'e2e', testMatch: /ok\.spec\.ts$
   "{ command: 'exit 3', url: 'http://127.0.0.1:9/', timeout: 20_000, reuseExistingServer: false }"
 playwright_case setup-fails fail=2 \
   "[{ name: 'setup', testMatch: /setup\.spec\.ts$/ }, { name: 'e2e', testMatch: /ok\.spec\.ts$/, dependencies: ['setup'] }]" undefined
+named 'playwright: setup-fails' "setup.spec.ts > setup > deliberate setup failure: Error: expect(received).toBe(expected)"
 playwright_case only-forbidden fail "[{ name: 'e2e', testMatch: /only\.spec\.ts$/ }]" undefined
 
 # A runner that died before writing its report: the stage is recorded, its report missing.

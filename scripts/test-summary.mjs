@@ -28,8 +28,17 @@ if (!dir) {
 
 const readJson = (file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
+// CI keeps only the tail of the log: name each failed test (and its error's first line) next to its stage.
+function failedName(file, titles, message) {
+  const first = String(message ?? '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .find((l) => l.trim());
+  return `${[path.relative(process.cwd(), file), ...titles.filter(Boolean)].join(' > ')}${first ? `: ${first.trim().slice(0, 200)}` : ''}`;
+}
+
 function vitestStage(name) {
-  const r = { passed: 0, failed: 0, skipped: 0, why: [] };
+  const r = { passed: 0, failed: 0, skipped: 0, why: [], names: [] };
   let report, extra;
   try {
     report = readJson(`${name}.json`);
@@ -47,6 +56,11 @@ function vitestStage(name) {
   r.failed += report.numFailedTests;
   r.skipped = report.numPendingTests + report.numTodoTests;
   if (report.numFailedTests) r.why.push(`${report.numFailedTests} test(s) failed`);
+  for (const file of report.testResults) {
+    for (const t of file.assertionResults) {
+      if (t.status === 'failed') r.names.push(failedName(file.name, [...t.ancestorTitles, t.title], t.failureMessages?.[0]));
+    }
+  }
 
   // Tests that did not run in a file that failed: their beforeAll (or an enclosing one) threw.
   const notRun = [];
@@ -81,7 +95,7 @@ function vitestStage(name) {
 }
 
 function playwrightStage(name) {
-  const r = { passed: 0, failed: 0, skipped: 0, why: [] };
+  const r = { passed: 0, failed: 0, skipped: 0, why: [], names: [] };
   let report;
   try {
     report = readJson(`${name}.json`);
@@ -101,7 +115,13 @@ function playwrightStage(name) {
   let notRun = 0;
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests) if (t.status === 'skipped' && t.expectedStatus !== 'skipped') notRun++;
+      for (const t of spec.tests) {
+        if (t.status === 'skipped' && t.expectedStatus !== 'skipped') notRun++;
+        if (t.status === 'unexpected' || t.status === 'flaky') {
+          const last = t.results?.[t.results.length - 1];
+          r.names.push(failedName(spec.file, [t.projectName, spec.title], last?.error?.message ?? last?.errors?.[0]?.message));
+        }
+      }
     }
     for (const child of suite.suites ?? []) walk(child);
   };
@@ -148,6 +168,7 @@ for (const [kind, name, rcText] of stages) {
   total.skipped += r.skipped;
   const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
   console.log(`[${name}] ${r.passed} passed, ${r.failed} failed${skipped}${r.why.length ? ` (${r.why.join('; ')})` : ''}`);
+  for (const n of (r.names ?? []).slice(0, 20)) console.log(`    failed: ${n}`);
 }
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed ? 1 : 0);
