@@ -67,8 +67,9 @@ async function makeRun(hostId: string, over: Record<string, unknown> = {}) {
       durationSec: 10,
       status: 'completed',
       requestedBy: 'alice',
-      startedAt: new Date('2026-11-25T18:00:00Z'),
-      endedAt: new Date('2026-11-25T18:00:11Z'),
+      // an hour ago, not a fixed date: the retention test below counts runs ended more than 7 days ago
+      startedAt: new Date(Date.now() - 3600_000),
+      endedAt: new Date(Date.now() - 3600_000 + 11_000),
       exitCode: 0,
       rawOutputGz: new Uint8Array(zlib.gzipSync(CAPTURE)),
       rawOutputBytes: CAPTURE.length,
