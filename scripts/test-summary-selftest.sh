@@ -89,7 +89,9 @@ test('passes', () => { expect(1).toBe(1); });
 SPEC
   cat >"$dir/setup.spec.ts" <<'SPEC'
 import { test, expect } from '@playwright/test';
-test('deliberate setup failure', () => { expect('signed in').toBe('not signed in'); });
+test.describe('signing in', () => {
+  test('deliberate setup failure', () => { expect('signed in').toBe('not signed in'); });
+});
 SPEC
   cat >"$dir/only.spec.ts" <<'SPEC'
 import { test, expect } from '@playwright/test';
@@ -109,7 +111,7 @@ playwright_case web-server-exits fail "[{ name: 'e2e', testMatch: /ok\.spec\.ts$
   "{ command: 'exit 3', url: 'http://127.0.0.1:9/', timeout: 20_000, reuseExistingServer: false }"
 playwright_case setup-fails fail=2 \
   "[{ name: 'setup', testMatch: /setup\.spec\.ts$/ }, { name: 'e2e', testMatch: /ok\.spec\.ts$/, dependencies: ['setup'] }]" undefined
-named 'playwright: setup-fails' "setup.spec.ts > setup > deliberate setup failure: Error: expect(received).toBe(expected)"
+named 'playwright: setup-fails' "setup.spec.ts > setup > signing in > deliberate setup failure: Error: expect(received).toBe(expected)"
 playwright_case only-forbidden fail "[{ name: 'e2e', testMatch: /only\.spec\.ts$/ }]" undefined
 
 # A runner that died before writing its report: the stage is recorded, its report missing.

@@ -113,19 +113,20 @@ function playwrightStage(name) {
   }
   // A test that was expected to run (not test.skip) but did not: a project it depends on failed.
   let notRun = 0;
-  const walk = (suite) => {
+  // describes: the titles of the describe() blocks around a spec (a file's own suite is titled by its path)
+  const walk = (suite, describes) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests) {
         if (t.status === 'skipped' && t.expectedStatus !== 'skipped') notRun++;
         if (t.status === 'unexpected' || t.status === 'flaky') {
           const last = t.results?.[t.results.length - 1];
-          r.names.push(failedName(spec.file, [t.projectName, spec.title], last?.error?.message ?? last?.errors?.[0]?.message));
+          r.names.push(failedName(spec.file, [t.projectName, ...describes, spec.title], last?.error?.message ?? last?.errors?.[0]?.message));
         }
       }
     }
-    for (const child of suite.suites ?? []) walk(child);
+    for (const child of suite.suites ?? []) walk(child, [...describes, child.title]);
   };
-  for (const suite of report.suites ?? []) walk(suite);
+  for (const suite of report.suites ?? []) walk(suite, []);
   if (notRun) {
     r.failed += notRun;
     r.skipped -= notRun;
@@ -168,7 +169,9 @@ for (const [kind, name, rcText] of stages) {
   total.skipped += r.skipped;
   const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
   console.log(`[${name}] ${r.passed} passed, ${r.failed} failed${skipped}${r.why.length ? ` (${r.why.join('; ')})` : ''}`);
-  for (const n of (r.names ?? []).slice(0, 20)) console.log(`    failed: ${n}`);
+  const names = r.names ?? []; // check stages have none: their own output says why
+  for (const n of names.slice(0, 20)) console.log(`    failed: ${n}`);
+  if (names.length > 20) console.log(`    ... and ${names.length - 20} more failed (the stage's report: ${path.join(dir, `${name}.json`)})`);
 }
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed ? 1 : 0);
