@@ -108,6 +108,40 @@ export class PgRunQueue implements RunQueue {
   }
 }
 
+/**
+ * A run is written before its job is sent (lib/runs/service queueRun, lib/fleet startFleetRun): a web
+ * instance that dies in between leaves a `queued` run that no job will ever take. A queued run older
+ * than this with no live job is sent again. The grace keeps a send that is under way (a 500-host fleet
+ * run enqueues host after host) from being doubled; a doubled job would do no harm anyway: claimRun
+ * starts only a `queued` run, so the second job finds it gone and completes.
+ */
+export const STRANDED_AFTER_SEC = 60;
+
+/** Sends a job again for every queued run without one (see STRANDED_AFTER_SEC); returns their ids. */
+export async function requeueStrandedRuns(olderThanSec = STRANDED_AFTER_SEC): Promise<string[]> {
+  const b = await boss({ supervise: true });
+  const r = await sql<{ id: string; hostId: string; toolId: string; durationSec: number; fleetRunId: string | null; fanout: number | null }>(
+    `SELECT r."id", r."hostId", r."toolId", r."durationSec", r."fleetRunId", f."fanout"
+       FROM "Run" r LEFT JOIN "FleetRun" f ON f."id" = r."fleetRunId"
+      WHERE r."status" = 'queued' AND r."createdAt" < now() - make_interval(secs => $1)
+        AND NOT EXISTS (SELECT 1 FROM pgboss.job j
+                         WHERE j."name" = $2 AND j."state" IN ('created', 'retry', 'active') AND j."data"->>'runId' = r."id")
+      ORDER BY r."createdAt" LIMIT 1000`,
+    [olderThanSec, RUN_QUEUE],
+  );
+  for (const run of r.rows) {
+    const job: RunJob = {
+      runId: run.id,
+      hostId: run.hostId,
+      toolId: run.toolId,
+      ...(run.fleetRunId ? { groupId: run.fleetRunId, groupLimit: run.fanout ?? DEFAULT_GROUP_LIMIT } : {}),
+    };
+    await b.send(RUN_QUEUE, job, { expireInSeconds: jobExpirySec(run.durationSec) });
+  }
+  if (r.rows.length) await notify(CHANNEL_QUEUE, r.rows[0].id);
+  return r.rows.map((x) => x.id);
+}
+
 export type ClaimOutcome = 'claimed' | 'busy' | 'gone';
 
 /**

@@ -9,6 +9,8 @@
  * - Cancel: a NOTIFY on bpfdeck_cancel reaches it at once; the cancelRequested flag, polled every
  *   second, covers a NOTIFY lost to a dropped connection. Either way: SIGINT on the host, maps kept.
  * - SIGTERM/SIGINT drain: stop taking jobs, stop the running runs (maps kept and stored), exit.
+ * - Queued runs without a job (their web instance died between writing the run and sending the job)
+ *   are sent again after a minute (requeueStrandedRuns).
  */
 import 'server-only';
 import type { Job } from 'pg-boss';
@@ -16,7 +18,18 @@ import { config } from '@/lib/env';
 import { executeRun } from '@/lib/runs/execute';
 import { failLostRuns } from '@/lib/runs/service';
 import { pruneLiveRows } from '@/lib/runs/pg-bus';
-import { boss, cancelRequested, claimRun, newWorkerId, releaseClaim, renewLeases, RUN_QUEUE, stopBoss, type RunJob } from '@/lib/runs/pg-queue';
+import {
+  boss,
+  cancelRequested,
+  claimRun,
+  newWorkerId,
+  releaseClaim,
+  renewLeases,
+  requeueStrandedRuns,
+  RUN_QUEUE,
+  stopBoss,
+  type RunJob,
+} from '@/lib/runs/pg-queue';
 import { CHANNEL_CANCEL, CHANNEL_QUEUE, closeRunsPg, listener } from '@/lib/runs/pg-shared';
 
 /** an idle worker looks for jobs this often even without a NOTIFY */
@@ -69,6 +82,9 @@ export class RunWorker {
       if (this.stopping) return;
       await failLostRuns();
       await pruneLiveRows();
+      // runs whose web instance died between writing them and sending their job
+      const stranded = await requeueStrandedRuns();
+      if (stranded.length) this.log(`queued again ${stranded.length} run(s) that had no job (their web instance stopped before sending it)`);
     });
     this.loopDone = this.loop();
     this.log(`${this.id} started: up to ${this.concurrency} runs here, ${config().maxConcurrentRuns} over all workers, lease ${config().runLeaseSec} s`);

@@ -2,6 +2,7 @@
  * The scaled form end to end: two web instances (`next start` of the production build on two ports)
  * and two `bpfdeck worker` processes on one PostgreSQL database, the test fleet as hosts.
  * - a run started on web A is watched on web B (SSE), cancelled from B, and its maps are kept
+ * - the same for a fleet run over four hosts executing on both workers, one host still waiting its turn
  * - restarting the whole web tier while workers run fails nothing
  * - the web instance a client streams from is killed: the stream resumes from the other instance
  */
@@ -77,6 +78,9 @@ let a: Server;
 let b: Server;
 let workers: WorkerProcess[] = [];
 let tok: Who;
+let adminTok: Who;
+/** each worker executes at most this many runs: a fleet run of three executing hosts needs both */
+const WORKER_CONCURRENCY = 2;
 
 async function web(label: string, port?: number): Promise<Server> {
   const s = new Server(port ?? (await freePort()), fs.mkdtempSync(path.join(os.tmpdir(), `bpfdeck-web-${label}-`)), webEnv);
@@ -91,9 +95,10 @@ beforeAll(async () => {
   void _own;
   webEnv = shared;
   [a, b] = await Promise.all([web('a'), web('b')]);
-  workers = await startWorkers(env, 2);
+  workers = await startWorkers(env, 2, ['--concurrency', String(WORKER_CONCURRENCY)]);
   const admin = await a.setupAdmin();
   tok = await a.createToken(admin, 'scaled-it', 'operator');
+  adminTok = await a.createToken(admin, 'scaled-it-admin', 'admin');
 });
 
 afterAll(async () => {
@@ -135,6 +140,70 @@ describe('two web instances, two workers', () => {
     const raw = zlib.gunzipSync((await getRawOutput(id))!).toString('utf8');
     expect(raw).toMatch(/"@samples": \d+/);
     expect(await listRemoteBpftrace(fleet, { onlyThisHost: true })).toEqual([]);
+  });
+
+  it('a fleet run started on web A is watched on web B and cancelled from B: every host keeps its maps, nothing is left on the hosts', async () => {
+    const { getRawOutput } = await import('@/lib/runs/service');
+    const { db } = await import('@/lib/db/client');
+    const { PENDING_KIND } = await import('@/lib/fleet/report');
+    const hosts = await Promise.all(['fleet41', 'fleet42', 'fleet43', 'fleet44'].map((n) => registerFleetHost(n, { check: true })));
+    // fan-out 3: three hosts execute (more than one worker holds), the fourth waits its turn
+    const put = await a.req('PUT', '/api/settings/fleet', { who: adminTok, body: { fanout: 3 } });
+    expect(put.status, put.text).toBe(200);
+    const started = await a.req('POST', '/api/fleet-runs', { who: tok, body: { hostIds: hosts.map((h) => h.hostId), toolIds: ['profile'], durationSec: 60 } });
+    expect(started.status, started.text).toBe(201);
+    const fleetId = started.json.fleetRun.id as string;
+    const sse = new SseClient(b, `/api/fleet-runs/${fleetId}/events?partials=0`, tok);
+    let final: SseEvent;
+    let waitingHostId: string;
+    try {
+      const snap = await sse.waitFor((e) => e.event === 'snapshot', 30_000);
+      expect(snap.data.hosts).toHaveLength(4);
+      const progressing = () => new Set(sse.events.filter((e) => e.event === 'progress' && e.data.progress.elapsedSec >= 2).map((e) => e.data.hostId as string));
+      await pollUntil(
+        async () => progressing().size,
+        (n) => n >= 3,
+        90_000,
+      );
+      const claims = await db().runClaim.findMany({ where: { groupId: fleetId } });
+      expect(claims).toHaveLength(3);
+      expect(new Set(claims.map((c) => c.workerId)).size).toBe(2);
+      const before = await b.req('GET', `/api/fleet-runs/${fleetId}`, { who: tok });
+      const waiting = (before.json.fleetRun.hosts as Array<{ hostId: string; runs: Array<{ status: string }> }>).filter((h) => h.runs[0].status === 'queued');
+      expect(waiting).toHaveLength(1);
+      waitingHostId = waiting[0].hostId;
+      expect(progressing().has(waiting[0].hostId)).toBe(false);
+
+      const c = await b.req('POST', `/api/fleet-runs/${fleetId}/cancel`, { who: tok });
+      expect(c.status, c.text).toBe(200);
+      final = await sse.waitFor((e) => e.event === 'fleet', 90_000);
+    } finally {
+      sse.close();
+    }
+    expect(final.data.status).toBe('cancelled');
+    const done = sse.events.filter((e) => e.event === 'done');
+    expect(new Set(done.map((e) => e.data.runId)).size).toBe(4);
+    for (const h of final.data.hosts as Array<{ hostId: string; hostName: string; runs: Array<{ id: string; status: string; startedAt: string | null; errorMessage: string | null }> }>) {
+      const [run] = h.runs;
+      expect(run.status, `${h.hostName}: ${run.errorMessage}`).toBe('cancelled');
+      if (run.startedAt === null) {
+        // the host that was waiting its turn: dequeued, never reached
+        expect(h.hostId).toBe(waitingHostId);
+        expect(run.errorMessage).toMatch(/before it started/);
+        continue;
+      }
+      // executed: SIGINT on the host, and bpftrace's exit-time dump of its maps was kept
+      const raw = zlib.gunzipSync((await getRawOutput(run.id))!).toString('utf8');
+      expect(raw, h.hostName).toMatch(/"@samples": \d+/);
+    }
+    for (const h of hosts) expect(await listRemoteBpftrace(h.fleet, { onlyThisHost: true }), h.fleet.name).toEqual([]);
+    // the fleet report is made by the worker whose run ended last, and B serves it
+    const report = await pollUntil(
+      () => db().report.findUnique({ where: { fleetRunId: fleetId }, select: { id: true, kind: true } }),
+      (r) => r !== null && r.kind !== PENDING_KIND,
+      30_000,
+    );
+    expect((await b.req('GET', `/api/reports/${report!.id}`, { who: tok })).status).toBe(200);
   });
 
   it('restarting the whole web tier while workers run fails nothing', async () => {

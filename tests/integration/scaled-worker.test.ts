@@ -6,6 +6,7 @@
  *   bpftrace is left on the host (the host's stdin watchdog)
  * - SIGTERM drains: the running run stops with its maps kept and stored, the worker exits 0
  * - one run per host+tool over two workers, and a group's limit over two workers
+ * - a run whose web instance died between writing it and sending its job is sent again and executed
  */
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,30 @@ describe('bpfdeck worker (PostgreSQL queue)', () => {
     const done = await waitForRun(run.id, 90_000);
     expect(done.status, done.errorMessage ?? '').toBe('completed');
     expect(((await getRunResult(run.id)) as { samplesCounted: number }).samplesCounted).toBeGreaterThan(0);
+    w.signal('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+
+  it('a run its web instance wrote but died before sending the job for is sent again by a worker and executed', async () => {
+    const { startRun, waitForRun, getRun } = await import('@/lib/runs/service');
+    const { db } = await import('@/lib/db/client');
+    const { STRANDED_AFTER_SEC } = await import('@/lib/runs/pg-queue');
+    const { hostId } = await registerFleetHost('fleet41', { check: true });
+    // The crash window, in this process: the queue's enqueue does nothing, as if the process had died
+    // right after the run's row was written (the row and the live "queued" event exist, no job does).
+    const g = globalThis as unknown as { __bpfdeckPgQueue?: unknown };
+    const real = g.__bpfdeckPgQueue;
+    g.__bpfdeckPgQueue = { enqueue: () => {}, cancel: () => 'unknown', shutdown: async () => {} };
+    const run = await startRun({ hostId, toolId: 'runqlat', durationSec: 5 }, 'it').finally(() => (g.__bpfdeckPgQueue = real));
+    const [w] = await spawnWorkers(1);
+    // within the grace a queued run without a job is left alone (its web instance may be sending it)
+    await new Promise((r) => setTimeout(r, (TEST_LEASE_SEC / 3 + 2) * 1000));
+    expect((await getRun(run.id)).status).toBe('queued');
+    // the grace has passed (the clock moved on, not the test's wait)
+    await db().run.update({ where: { id: run.id }, data: { createdAt: new Date(Date.now() - (STRANDED_AFTER_SEC + 5) * 1000) } });
+    const done = await waitForRun(run.id, 90_000);
+    expect(done.status, done.errorMessage ?? '').toBe('completed');
+    expect(w.log()).toMatch(/queued again 1 run\(s\) that had no job/);
     w.signal('SIGTERM');
     expect(await w.exited).toBe(0);
   });
