@@ -6,6 +6,7 @@
  * stacks is ~100 KB of JSON.
  */
 import type { FullStacks, ToolResult } from '@/lib/tools/types';
+import type { FlatTrie } from '@/lib/tools/profile/flat-trie';
 
 /** distinct stacks kept; beyond it a stack's samples go to "<comm>;[more stacks than bpfdeck keeps]" */
 export const MAX_FULL_STACKS = 200_000;
@@ -14,46 +15,46 @@ export const OVERFLOW_FRAME = '[more stacks than bpfdeck keeps]';
 export type FrameKind = 'process' | 'user' | 'kernel';
 const PREFIX: Record<FrameKind, string> = { process: 'p:', user: 'u:', kernel: 'k:' };
 
-export interface FullStacksBuilder {
-  /** one stack: comm, user and kernel frames as parseStack gives them (leaf first) */
-  add(comm: string, userLeafFirst: readonly string[], kernelLeafFirst: readonly string[], samples: number): void;
-  build(): FullStacks;
-}
-
-export function createFullStacksBuilder(maxStacks = MAX_FULL_STACKS): FullStacksBuilder {
+/**
+ * The full stacks of a profile's trie (lib/tools/profile/flat-trie.ts): one per node with samples of
+ * its own, its path from the comm down. Built when the run finishes, from the trie the parser keeps
+ * anyway, rather than kept beside it while the run streams (that copy was about a third of a
+ * profile run's memory). Past maxStacks, a stack's samples go to its comm's overflow stack.
+ */
+export function fullStacksFromTrie(trie: FlatTrie, maxStacks = MAX_FULL_STACKS): FullStacks {
   const frameIds = new Map<string, number>();
   const frames: string[] = [];
-  const stacks = new Map<string, number[]>();
-  let overflowSamples = 0;
-  const id = (kind: FrameKind, name: string): number => {
-    const k = PREFIX[kind] + name;
-    let i = frameIds.get(k);
+  const id = (key: string): number => {
+    let i = frameIds.get(key);
     if (i === undefined) {
       i = frames.length;
-      frames.push(k);
-      frameIds.set(k, i);
+      frames.push(key);
+      frameIds.set(key, i);
     }
     return i;
   };
-  return {
-    add(comm, user, kernel, samples) {
-      const ids = [id('process', comm)];
-      for (let i = user.length - 1; i >= 0; i--) ids.push(id('user', user[i]));
-      for (let i = kernel.length - 1; i >= 0; i--) ids.push(id('kernel', kernel[i]));
-      const key = ids.join(',');
-      const s = stacks.get(key);
-      if (s) s[0] += samples;
-      else if (stacks.size < maxStacks) stacks.set(key, [samples, ...ids]);
-      else {
-        overflowSamples += samples;
-        const ok = [ids[0], id('process', OVERFLOW_FRAME)].join(',');
-        const o = stacks.get(ok);
-        if (o) o[0] += samples;
-        else stacks.set(ok, [samples, ids[0], frameIds.get(`p:${OVERFLOW_FRAME}`)!]);
-      }
-    },
-    build: () => ({ frames: [...frames], stacks: [...stacks.values()].map((s) => [...s]), overflowSamples }),
-  };
+  const stacks: number[][] = [];
+  const overflowByComm = new Map<number, number[]>();
+  let overflowSamples = 0;
+  trie.forEachStack((path, samples) => {
+    const ids = path.map((node) => {
+      const f = trie.frameOf(node);
+      return id(PREFIX[f.kind as FrameKind] + f.name);
+    });
+    if (stacks.length < maxStacks) {
+      stacks.push([samples, ...ids]);
+      return;
+    }
+    overflowSamples += samples;
+    let o = overflowByComm.get(ids[0]);
+    if (!o) {
+      o = [0, ids[0], id(PREFIX.process + OVERFLOW_FRAME)];
+      overflowByComm.set(ids[0], o);
+      stacks.push(o);
+    }
+    o[0] += samples;
+  });
+  return { frames, stacks, overflowSamples };
 }
 
 export interface DecodedFrame {
