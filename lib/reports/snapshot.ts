@@ -232,7 +232,7 @@ export async function createDashboardReport(dashboardId: string, opts: { force?:
  */
 export async function afterRunFinished(runId: string): Promise<void> {
   try {
-    const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, resultJson: true, dashboardId: true, fleetRunId: true } });
+    const run = await db().run.findUnique({ where: { id: runId }, select: { status: true, dashboardId: true, fleetRunId: true } });
     if (!run) return;
     if (run.fleetRunId) {
       // One host's part of a fleet run: its report is the fleet report, made when the last host's run ends.
@@ -245,8 +245,10 @@ export async function afterRunFinished(runId: string): Promise<void> {
       // Move now: the dashboard's report, made when its last run ends, finds it in the store.
       await moveRunRawToStore(runId);
       await createDashboardReport(run.dashboardId);
-    } else if (isReportable(run)) {
-      await createRunReport(runId);
+    } else {
+      // whether there is a result, without reading its text (a profile's is megabytes)
+      const withResult = await db().run.count({ where: { id: runId, resultJson: { not: null } } });
+      if (isReportable({ status: run.status, resultJson: withResult ? '' : null })) await createRunReport(runId);
     }
   } catch (e) {
     console.error(`bpfdeck: no report for run ${runId}`, e);

@@ -33,6 +33,8 @@ const PREFLIGHT_MAX_AGE_MS = 60 * 60 * 1000;
 const STDERR_TAIL_BYTES = 8 * 1024;
 const PARTIAL_MIN_INTERVAL_MS = 1000;
 const PARTIAL_MAX_JSON_CHARS = 2_000_000;
+/** progress phase from the moment a cancel reaches the executor (SIGINT on its way to the host) */
+export const STOPPING_PHASE = 'stopping: bpftrace prints its maps';
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
 type Script = ResolvedRunScript;
@@ -250,6 +252,15 @@ async function scriptStep(cap: RunCapture, client: Client, caps: HostCapabilitie
 async function streamStep(cap: RunCapture, client: Client, script: Script, signal: AbortSignal): Promise<RemoteEnding> {
   cap.progress.phase = 'starting bpftrace';
   cap.publishProgress();
+  // a cancel (or a draining worker) is news at once: every viewer sees the stop begin, and P5 times it
+  signal.addEventListener(
+    'abort',
+    () => {
+      cap.progress.phase = STOPPING_PHASE;
+      cap.publishProgress();
+    },
+    { once: true },
+  );
   return runBpftraceRemote(client, {
     script: script.scriptText,
     durationSec: cap.run.durationSec,
@@ -268,6 +279,7 @@ async function outcomeStep(cap: RunCapture, outcome: RemoteEnding | null): Promi
   // The wrapper reports bpftrace's status on stderr too, for when SSH's exit-status went missing.
   if (outcome && outcome.exitCode === null && outcome.exitSignal === null && wrapperExitCode !== null) outcome.exitCode = wrapperExitCode;
   const result = cap.finishParser();
+  cap.parser = null; // its state (a profile's trie) is not needed past this point
   const base = {
     exitCode: outcome?.exitCode ?? null,
     stderrTail: stderrText || null,
@@ -280,7 +292,7 @@ async function outcomeStep(cap: RunCapture, outcome: RemoteEnding | null): Promi
     hostCpuSec: cpuSec,
   };
   if (!outcome || outcome.cancelled) {
-    await finish(cap.run.id, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' });
+    await finish(cap.run.id, 'cancelled', { ...base, errorMessage: outcome ? null : 'cancelled before bpftrace started' }, result);
     return;
   }
   const verdict = classifyOutcome({
@@ -294,21 +306,26 @@ async function outcomeStep(cap: RunCapture, outcome: RemoteEnding | null): Promi
     stderr: stderrText,
     userStopped: false,
   });
-  await finish(cap.run.id, verdict.status, { ...base, errorMessage: verdict.status === 'completed' ? verdict.warning : verdict.failure });
+  await finish(cap.run.id, verdict.status, { ...base, errorMessage: verdict.status === 'completed' ? verdict.warning : verdict.failure }, result);
 }
 
-async function finish(runId: string, status: RunStatus, data: Prisma.RunUncheckedUpdateInput): Promise<void> {
+/**
+ * Stores the ending and announces it. `result` is the parser's result the data's resultJson was made
+ * from: "done" carries it as it is (the view's form), not a parse of the stored text, and the stored
+ * text and raw output are not read back (a fleet run ends many runs at once: each copy counts).
+ */
+async function finish(runId: string, status: RunStatus, data: Prisma.RunUncheckedUpdateInput, result: unknown = null): Promise<void> {
   const updated = await db().run.update({
     where: { id: runId },
     data: { ...data, status, endedAt: new Date() },
+    omit: { resultJson: true, rawOutputGz: true },
     include: { host: { select: { name: true } } },
   });
   // The report (lib/reports) is made before "done" goes out, so whoever sees the run end finds it.
   await afterRunFinished(runId);
-  await liveBus().publish(
-    { id: runId, hostId: updated.hostId },
-    { type: 'done', run: toPublicRun(updated), result: updated.resultJson ? resultForView(JSON.parse(updated.resultJson)) : null },
-  );
+  // the text just stored, by reference (toPublicRun only asks whether there is one)
+  const stored = { ...updated, rawOutputGz: null, resultJson: typeof data.resultJson === 'string' ? data.resultJson : null };
+  await liveBus().publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(stored), result: result === null ? null : resultForView(result) });
 }
 
 // Outcome classification is pure and shared with the CLI (lib/cli/run-local.ts).
