@@ -32,9 +32,11 @@ export class RunBus implements LiveBus {
     else if (ev.type === 'progress') st.progress = ev.progress;
     else if (ev.type === 'partial') st.partial = ev.result;
     else if (ev.type === 'done') {
-      // a page that subscribes in the next seconds gets the final run from the snapshot, not a stale "running"
+      // a page that subscribes in the next seconds gets the final run from the snapshot, not a stale
+      // "running"; the final result it reads from the API (subscribers now get it with this event).
+      // Not kept here: a fleet run ends dozens of runs at once, each result megabytes of objects.
       st.run = ev.run;
-      st.partial = ev.result ?? st.partial;
+      st.partial = undefined;
     }
     this.states.set(runId, st);
     this.emitter.emit(runId, ev);

@@ -6,14 +6,16 @@
  *  2. queue overhead per run, enqueue (startRun called) to SSH connect start (the TCP connection
  *     reaching the host: each host is reached through a proxy in this process, which timestamps it),
  *     in the scaled form (pg-boss + worker) against the in-process runner (the SQLite default);
- *  3. live-event latency, a worker's event to the browser's SSE stream (the real events route), p50
+ *  3. cancel latency: cancelRun (from this process, as a web instance) to the executor's "stopping"
+ *     event (SIGINT on its way to the host) and to the run's end, in both modes;
+ *  4. live-event latency, a worker's event to the browser's SSE stream (the real events route), p50
  *     and p99, in PostgreSQL mode (publisher and web instance in two processes, NOTIFY between) against
  *     in-process mode (one process, the in-memory bus).
  * Each mode runs in a child process of its own (the database is chosen once per process). Bounded: a
  * phase that does not finish within its limit is killed and the benchmark exits 1.
  *
  *   flock /tmp/bpfdeck-fleet.lock npx tsx --conditions=react-server tests/bench/p5-scale-out.ts \
- *     [--runs 200] [--duration 10] [--hosts 20] [--concurrency 10] [--events 400]
+ *     [--runs 200] [--duration 10] [--hosts 20] [--concurrency 10] [--events 400] [--cancels 10]
  * `--concurrency` is BPFDECK_WORKER_CONCURRENCY (runs one worker executes at once).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +40,7 @@ const CONCURRENCY = Number(opt('concurrency', '10'));
 const EVENTS = Number(opt('events', '400'));
 const EVENT_INTERVAL_MS = 25;
 const OVERHEAD_RUNS = Math.min(HOSTS, 20);
+const CANCELS = Number(opt('cancels', '10'));
 const phase = opt('phase', '');
 /** --smoke: the live-event latency only, on a host row that is never connected to (no fleet, no runs) */
 const SMOKE = args.includes('--smoke');
@@ -164,8 +167,23 @@ async function waitAllEnded(ids: string[], limitMs: number): Promise<Record<stri
   }
 }
 
-/** RUNS runs spread over the hosts (tool i of host j), all enqueued at once; wall time to the last end. */
-async function throughput(hosts: BenchHost[], rss?: () => number): Promise<{ wallSec: number; byStatus: Record<string, number>; peakRssMb: number }> {
+/** busy and total CPU time of the whole machine so far (/proc/stat, in clock ticks) */
+function machineCpu(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + f[4]; // idle + iowait
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * RUNS runs spread over the hosts (tool i of host j), all enqueued at once; wall time to the last end,
+ * and how busy the machine's CPUs were meanwhile: every "host" is this machine, so near 100 % the runs
+ * are host-bound (more workers cannot make them faster).
+ */
+async function throughput(
+  hosts: BenchHost[],
+  rss?: () => number,
+): Promise<{ wallSec: number; byStatus: Record<string, number>; peakRssMb: number; machineCpuBusy: number }> {
   const { startRun } = await import('@/lib/runs/service');
   const pairs: Array<{ hostId: string; toolId: string }> = [];
   for (let round = 0; pairs.length < RUNS; round++) {
@@ -175,12 +193,58 @@ async function throughput(hosts: BenchHost[], rss?: () => number): Promise<{ wal
   let peakRssMb = 0;
   const sampler = rss ? setInterval(() => (peakRssMb = Math.max(peakRssMb, rss())), 500) : undefined;
   const t0 = performance.now();
+  const cpu0 = machineCpu();
   const ids: string[] = [];
   for (const p of pairs) ids.push((await startRun({ ...p, durationSec: DURATION_SEC }, USER)).id);
   const byStatus = await waitAllEnded(ids, 8 * 60_000);
   const wallSec = (performance.now() - t0) / 1000;
+  const cpu1 = machineCpu();
   clearInterval(sampler);
-  return { wallSec, byStatus, peakRssMb };
+  return { wallSec, byStatus, peakRssMb, machineCpuBusy: (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total) };
+}
+
+/**
+ * Cancel latency: CANCELS runs (profile, 60 s), one at a time; once each is tracing, cancelRun (what
+ * POST /api/runs/[id]/cancel calls) is timed to the executor's "stopping" progress event (published
+ * the moment the cancel reaches it, as SIGINT goes to the host) arriving back on this process's bus,
+ * and to the run's end (bpftrace prints its maps, the result is stored).
+ */
+async function cancelLatency(hosts: BenchHost[]): Promise<{ toStopMs: number[]; toDoneMs: number[] }> {
+  const { startRun, cancelRun } = await import('@/lib/runs/service');
+  const { liveBus } = await import('@/lib/runs/backend');
+  const { STOPPING_PHASE } = await import('@/lib/runs/execute');
+  const toStopMs: number[] = [];
+  const toDoneMs: number[] = [];
+  for (const h of hosts.filter((x) => x.tools.includes('profile')).slice(0, CANCELS)) {
+    const run = await startRun({ hostId: h.id, toolId: 'profile', durationSec: 60 }, USER);
+    let tracing = false;
+    let stopAt = 0;
+    let doneAt = 0;
+    const unsubscribe = liveBus().subscribe(run.id, (ev) => {
+      if (ev.type === 'progress' && ev.progress.phase === 'tracing' && ev.progress.elapsedSec >= 1) tracing = true;
+      if (ev.type === 'progress' && ev.progress.phase === STOPPING_PHASE && !stopAt) stopAt = performance.now();
+      if (ev.type === 'done') doneAt = performance.now();
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!tracing) {
+        if (Date.now() > deadline) throw new Error(`run ${run.id} was not tracing within 60 s`);
+        await sleep(5);
+      }
+      const t0 = performance.now();
+      await cancelRun(run.id);
+      while (!doneAt) {
+        if (performance.now() - t0 > 60_000) throw new Error(`run ${run.id} did not end within 60 s of its cancel`);
+        await sleep(1);
+      }
+      if (!stopAt) throw new Error(`run ${run.id} ended without a "${STOPPING_PHASE}" event`);
+      toStopMs.push(stopAt - t0);
+      toDoneMs.push(doneAt - t0);
+    } finally {
+      unsubscribe();
+    }
+  }
+  return { toStopMs, toDoneMs };
 }
 
 /** Publishes EVENTS progress events on a live run and times each one to its arrival on the SSE stream. */
@@ -273,6 +337,7 @@ async function phaseInprocess(): Promise<unknown> {
   const hosts = await registerHosts(HOSTS);
   const overhead = await queueOverhead(hosts);
   await waitAllEnded(overhead.runIds, 3 * 60_000);
+  const cancel = await cancelLatency(hosts);
   const { runBus } = await import('@/lib/runs/bus');
   const { serveEventsRoute } = await import('./p5-web');
   const web = await serveEventsRoute();
@@ -281,7 +346,7 @@ async function phaseInprocess(): Promise<unknown> {
   const { runner } = await import('@/lib/runs/service');
   await runner().shutdown(10_000);
   for (const h of hosts) h.proxy.close();
-  return { overheadMs: overhead.overheadMs, latency };
+  return { overheadMs: overhead.overheadMs, cancel, latency };
 }
 
 class Child {
@@ -375,9 +440,11 @@ async function phasePg(): Promise<unknown> {
     workers = await startWorkers(2);
     children.push(...workers);
     const two = await throughput(hosts, () => Math.max(...workers.map((w) => rssMbOf(w.proc.pid!))));
+    // cancel from this process (as from a web instance) to the worker holding the run
+    const cancel = await cancelLatency(hosts);
     for (const w of workers) await w.stop();
     const latency = await pgLatency(hosts[0].id, children);
-    return { overheadMs: overhead.overheadMs, one, two, latency };
+    return { overheadMs: overhead.overheadMs, one, two, cancel, latency };
   } finally {
     for (const c of children) c.kill();
     for (const h of hosts) h.proxy.close();
@@ -455,17 +522,24 @@ async function main(): Promise<void> {
   console.log(`\nbenchmark time: ${((Date.now() - t0) / 60_000).toFixed(1)} min`);
 }
 
-type InprocResult = { overheadMs: number[]; latency: { p50: number; p99: number; delivered: number; sent: number } };
+type InprocResult = {
+  overheadMs: number[];
+  cancel: { toStopMs: number[]; toDoneMs: number[] };
+  latency: { p50: number; p99: number; delivered: number; sent: number };
+};
 type PgResult = InprocResult & {
-  one: { wallSec: number; byStatus: Record<string, number>; peakRssMb: number };
-  two: { wallSec: number; byStatus: Record<string, number>; peakRssMb: number };
+  one: { wallSec: number; byStatus: Record<string, number>; peakRssMb: number; machineCpuBusy: number };
+  two: { wallSec: number; byStatus: Record<string, number>; peakRssMb: number; machineCpuBusy: number };
 };
 
 function printRuns(inproc: InprocResult, pg: PgResult): void {
   console.log('\n== throughput (PostgreSQL, pg-boss, bpfdeck worker)');
-  console.log(`1 worker : ${pg.one.wallSec.toFixed(1)} s wall   runs ${JSON.stringify(pg.one.byStatus)}   worker peak RSS ${pg.one.peakRssMb.toFixed(0)} MB`);
+  const busy = (x: number) => `machine CPU ${(x * 100).toFixed(0)} % busy`;
   console.log(
-    `2 workers: ${pg.two.wallSec.toFixed(1)} s wall   runs ${JSON.stringify(pg.two.byStatus)}   worker peak RSS ${pg.two.peakRssMb.toFixed(0)} MB (each)`,
+    `1 worker : ${pg.one.wallSec.toFixed(1)} s wall   runs ${JSON.stringify(pg.one.byStatus)}   worker peak RSS ${pg.one.peakRssMb.toFixed(0)} MB   ${busy(pg.one.machineCpuBusy)}`,
+  );
+  console.log(
+    `2 workers: ${pg.two.wallSec.toFixed(1)} s wall   runs ${JSON.stringify(pg.two.byStatus)}   worker peak RSS ${pg.two.peakRssMb.toFixed(0)} MB (each)   ${busy(pg.two.machineCpuBusy)}`,
   );
   console.log(
     `ratio (1 worker / 2 workers): ${(pg.one.wallSec / pg.two.wallSec).toFixed(2)}x   (ideal lower bound: ${Math.ceil(RUNS / CONCURRENCY) * DURATION_SEC} s / ${Math.ceil(RUNS / (2 * CONCURRENCY)) * DURATION_SEC} s of tracing alone)`,
@@ -475,6 +549,11 @@ function printRuns(inproc: InprocResult, pg: PgResult): void {
   console.log(`in-process runner (SQLite): ${o(inproc.overheadMs)}`);
   console.log(`pg-boss + worker          : ${o(pg.overheadMs)}`);
   console.log(`added by the queue (p50)  : ${ms(pct(pg.overheadMs, 50) - pct(inproc.overheadMs, 50))}`);
+  console.log(`\n== cancel: cancelRun called -> the executor's "stopping" event (SIGINT on its way to the host) -> run ended`);
+  const c = (x: { toStopMs: number[]; toDoneMs: number[] }) =>
+    `to stopping p50 ${ms(pct(x.toStopMs, 50))}  max ${ms(Math.max(...x.toStopMs))};  to ended p50 ${ms(pct(x.toDoneMs, 50))}  max ${ms(Math.max(...x.toDoneMs))}  (n=${x.toStopMs.length})`;
+  console.log(`in-process runner (SQLite)    : ${c(inproc.cancel)}`);
+  console.log(`web -> worker (NOTIFY, 2 procs): ${c(pg.cancel)}   (target: to stopping under 1 s)`);
 }
 
 if (phase) {

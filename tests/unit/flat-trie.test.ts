@@ -119,3 +119,28 @@ describe('FlatTrie', () => {
     expect(flat.nameId('other')).not.toBe(id);
   });
 });
+
+describe('FlatTrie.pruned', () => {
+  it('is pruneTree of toStackNode, node for node, for several limits', async () => {
+    const { pruneTree } = await import('@/lib/tools/profile/parse');
+    const flat = new FlatTrie();
+    for (const { frames, samples } of randomStacks(4000, 23)) {
+      flat.add(flat.root, samples);
+      let f = flat.root;
+      for (const [name, kind] of frames) {
+        f = flat.child(f, flat.nameId(name), kind);
+        flat.add(f, samples);
+      }
+    }
+    const tree = flat.toStackNode();
+    for (const opts of [
+      { maxNodes: 1, minShare: 0 },
+      { maxNodes: 50, minShare: 0 },
+      { maxNodes: 1000, minShare: 0.0005 },
+      { maxNodes: 100_000, minShare: 0.01 },
+      { maxNodes: 100_000, minShare: 0 },
+    ]) {
+      expect(flat.pruned(opts), JSON.stringify(opts)).toEqual(pruneTree(tree, opts));
+    }
+  });
+});

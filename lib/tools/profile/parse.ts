@@ -17,6 +17,8 @@ import { FlatTrie } from '@/lib/tools/profile/flat-trie';
 
 export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
+/** node cap of live snapshots (the final result keeps up to maxNodes) */
+export const LIVE_MAX_NODES = 5_000;
 export const DEFAULT_MIN_SHARE = 0.0005;
 export const DEFAULT_MAX_PROCESSES = 100;
 /** process node for stack keys that do not split as pid,kstack,ustack,comm */
@@ -264,7 +266,8 @@ export function createProfileParser(opts: ProfileParserOptions = {}): ToolParser
   };
 
   const result = (withFullStacks: boolean): ProfileResult => {
-    const pr = pruneTree(trie.toStackNode(), { maxNodes, minShare });
+    // a live snapshot (every second, to every open view) is drawn with fewer nodes than the final result
+    const pr = trie.pruned({ maxNodes: withFullStacks ? maxNodes : Math.min(maxNodes, LIVE_MAX_NODES), minShare });
     const processes = [...perProcess.values()]
       .sort((a, b) => b.samples - a.samples || a.pid - b.pid)
       .slice(0, maxProcesses)
