@@ -352,7 +352,10 @@ async function finish(runId: string, status: RunStatus, data: Prisma.RunUnchecke
   await afterRunFinished(runId);
   // the text just stored, by reference (toPublicRun only asks whether there is one)
   const stored = { ...updated, rawOutputGz: null, resultJson: typeof data.resultJson === 'string' ? data.resultJson : null };
-  await liveBus().publish({ id: runId, hostId: updated.hostId }, { type: 'done', run: toPublicRun(stored), result: result === null ? null : resultForView(result) });
+  await liveBus().publish(
+    { id: runId, hostId: updated.hostId },
+    { type: 'done', run: toPublicRun(stored), result: result === null ? null : resultForView(result) },
+  );
 }
 
 // Outcome classification is pure and shared with the CLI (lib/cli/run-local.ts).

@@ -39,8 +39,9 @@ const base = process.memoryUsage();
 const live = runs.map(() => ({ dec: createDecoder({ version: '0.17.0' }), parser: createProfileParser({ sampleHz: 99 }) }));
 const CHUNK = 32 * 1024;
 let peakRss = base.rss;
+let snapshotChars = 0;
 const t0 = performance.now();
-for (let active = K; active > 0; ) {
+for (let active = K; active > 0;) {
   active = 0;
   for (const [i, r] of runs.entries()) {
     if (r.off >= r.raw.length) continue;
@@ -49,7 +50,7 @@ for (let active = K; active > 0; ) {
     r.off += CHUNK;
     for (const rec of recs) live[i].parser.push(rec);
     // as the executor: a snapshot, and its size measured as JSON
-    if (snapshots && recs.some((x) => x.type === 'map')) JSON.stringify(live[i].parser.snapshot()).length;
+    if (snapshots && recs.some((x) => x.type === 'map')) snapshotChars += JSON.stringify(live[i].parser.snapshot()).length;
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }
@@ -61,4 +62,5 @@ const perRun = (fed.heapUsed - base.heapUsed) / K;
 console.log(`profile parsing: ${K} runs at once from ${raws.length} captures (${MB(rawPerRun)} MB of output a run), snapshots ${snapshots ? 'on' : 'off'}`);
 console.log(`  retained heap per run (all output in, after GC): ${MB(perRun)} MB = ${(perRun / rawPerRun).toFixed(2)}x its output`);
 console.log(`  peak RSS growth while feeding: ${MB(peakRss - base.rss)} MB = ${MB((peakRss - base.rss) / K)} MB a run`);
-console.log(`  feeding CPU: ${(feedMs / K).toFixed(1)} ms a run = ${((feedMs / K / (rawPerRun / 1048576)) | 0)} ms per MB of output`);
+console.log(`  live snapshots: ${MB(snapshotChars / K)} MB of JSON a run`);
+console.log(`  feeding CPU: ${(feedMs / K).toFixed(1)} ms a run = ${(feedMs / K / (rawPerRun / 1048576)) | 0} ms per MB of output`);

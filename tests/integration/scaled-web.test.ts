@@ -159,7 +159,8 @@ describe('two web instances, two workers', () => {
     try {
       const snap = await sse.waitFor((e) => e.event === 'snapshot', 30_000);
       expect(snap.data.hosts).toHaveLength(4);
-      const progressing = () => new Set(sse.events.filter((e) => e.event === 'progress' && e.data.progress.elapsedSec >= 2).map((e) => e.data.hostId as string));
+      const progressing = () =>
+        new Set(sse.events.filter((e) => e.event === 'progress' && e.data.progress.elapsedSec >= 2).map((e) => e.data.hostId as string));
       await pollUntil(
         async () => progressing().size,
         (n) => n >= 3,
@@ -183,7 +184,11 @@ describe('two web instances, two workers', () => {
     expect(final.data.status).toBe('cancelled');
     const done = sse.events.filter((e) => e.event === 'done');
     expect(new Set(done.map((e) => e.data.runId)).size).toBe(4);
-    for (const h of final.data.hosts as Array<{ hostId: string; hostName: string; runs: Array<{ id: string; status: string; startedAt: string | null; errorMessage: string | null }> }>) {
+    for (const h of final.data.hosts as Array<{
+      hostId: string;
+      hostName: string;
+      runs: Array<{ id: string; status: string; startedAt: string | null; errorMessage: string | null }>;
+    }>) {
       const [run] = h.runs;
       expect(run.status, `${h.hostName}: ${run.errorMessage}`).toBe('cancelled');
       if (run.startedAt === null) {

@@ -14,7 +14,6 @@ import { countRecord } from '@/lib/tools/record-stats';
 import { fullStacksFromTrie } from '@/lib/tools/profile/full-stacks';
 import { FlatTrie } from '@/lib/tools/profile/flat-trie';
 
-
 export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
 /** node cap of live snapshots (the final result keeps up to maxNodes) */
