@@ -7,6 +7,7 @@
  * toStackNode() gives the object tree the views and pruneTree() take, children sorted by name then kind.
  */
 import type { StackNode } from '@/lib/tools/types';
+import { MaxHeap } from '@/lib/tools/profile/max-heap';
 
 export type NodeKind = StackNode['kind'];
 const KINDS: readonly NodeKind[] = ['root', 'process', 'user', 'kernel'];
@@ -132,43 +133,14 @@ export class FlatTrie {
     const kept = new Uint8Array(this.size);
     kept[this.root] = 1;
     let keptCount = 1;
-    // the max-heap of pruneTree's NodeHeap, on node indices: the same order of pops, ties included
-    const heap: number[] = [];
-    const push = (n: number) => {
-      heap.push(n);
-      let i = heap.length - 1;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (v[heap[p]] >= v[heap[i]]) break;
-        [heap[p], heap[i]] = [heap[i], heap[p]];
-        i = p;
-      }
-    };
-    const pop = (): number => {
-      const top = heap[0];
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < heap.length && v[heap[l]] > v[heap[m]]) m = l;
-          if (r < heap.length && v[heap[r]] > v[heap[m]]) m = r;
-          if (m === i) break;
-          [heap[m], heap[i]] = [heap[i], heap[m]];
-          i = m;
-        }
-      }
-      return top;
-    };
+    // pruneTree's heap, on node indices: the same order of pops, ties included
+    const heap = new MaxHeap<number>((n) => v[n]);
     const offer = (n: number) => {
-      for (const c of this.sortedChildren(n)) if (v[c] >= minValue && v[c] > 0) push(c);
+      for (const c of this.sortedChildren(n)) if (v[c] >= minValue && v[c] > 0) heap.push(c);
     };
     offer(this.root);
-    while (heap.length > 0 && keptCount < maxNodes) {
-      const n = pop();
+    while (heap.size > 0 && keptCount < maxNodes) {
+      const n = heap.pop();
       kept[n] = 1;
       keptCount++;
       offer(n);

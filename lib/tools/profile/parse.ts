@@ -13,6 +13,7 @@ import type { ProfileResult, ResultStats, StackNode, ToolParser } from '@/lib/to
 import { countRecord } from '@/lib/tools/record-stats';
 import { fullStacksFromTrie } from '@/lib/tools/profile/full-stacks';
 import { FlatTrie } from '@/lib/tools/profile/flat-trie';
+import { MaxHeap } from '@/lib/tools/profile/max-heap';
 
 export const PROFILE_DEFAULT_SAMPLE_HZ = 99;
 export const DEFAULT_MAX_NODES = 20_000;
@@ -97,45 +98,6 @@ export function countNodes(root: StackNode): number {
   return n;
 }
 
-/** Max-heap of nodes by value (for best-first selection). */
-class NodeHeap {
-  private items: StackNode[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(n: StackNode): void {
-    const a = this.items;
-    a.push(n);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p].value >= a[i].value) break;
-      [a[p], a[i]] = [a[i], a[p]];
-      i = p;
-    }
-  }
-  pop(): StackNode {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l].value > a[m].value) m = l;
-        if (r < a.length && a[r].value > a[m].value) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i], a[m]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 /**
  * Prune a flame tree for the browser: drop nodes narrower than minShare of the root's value, then keep
  * at most maxNodes nodes, the widest ones. A child is never wider than its parent, so taking nodes
@@ -149,7 +111,7 @@ export function pruneTree(root: StackNode, opts: PruneOptions = {}): PruneResult
   const nodesBefore = countNodes(root);
 
   const kept = new Set<StackNode>([root]);
-  const heap = new NodeHeap();
+  const heap = new MaxHeap<StackNode>((n) => n.value);
   const offer = (n: StackNode) => {
     for (const c of n.children) if (c.value >= minValue && c.value > 0) heap.push(c);
   };
