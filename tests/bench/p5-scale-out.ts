@@ -136,7 +136,7 @@ const USER = 'p5@bench.test';
 
 /** Enqueue to connect start, one run per host, one after the other (each waits for its connection). */
 async function queueOverhead(hosts: BenchHost[]): Promise<{ overheadMs: number[]; runIds: string[] }> {
-  const { startRun } = await import('@/lib/runs/service');
+  const { startRun, cancelRun } = await import('@/lib/runs/service');
   const overheadMs: number[] = [];
   const runIds: string[] = [];
   for (const h of hosts.slice(0, OVERHEAD_RUNS)) {
@@ -150,6 +150,12 @@ async function queueOverhead(hosts: BenchHost[]): Promise<{ overheadMs: number[]
       await sleep(1);
     }
     overheadMs.push(h.proxy.accepts[before] - t0);
+    // One run at a time, truly: it has reached its host, which is all this measures; stopped and
+    // ended before the next starts, so that no run waits for a worker's concurrency limit (with 10
+    // runs a worker, the 11th of 20 runs left going had waited for a free slot: the ~10 s "tail" an
+    // earlier version of this benchmark printed).
+    await cancelRun(run.id).catch(() => {});
+    await waitAllEnded([run.id], 60_000);
   }
   return { overheadMs, runIds };
 }
