@@ -142,6 +142,23 @@ async function bpfdeckRun(
  */
 type PsshTimer = 'attach' | 'start';
 
+/**
+ * pssh's limit per host: with `start`, a SIGINT that reaches bpftrace 0.17 while it attaches can be
+ * lost (seen here: one bpftrace ran on for 5 minutes after its timeout's only SIGINT; a second one
+ * stopped it). bpfdeck sends its SIGINT after the attachment and has a backstop.
+ */
+const PSSH_HOST_TIMEOUT_SEC = DURATION_SEC + 90;
+/** the pssh scripts' bpftrace processes (mktemp's default /tmp/tmp.* directories; bpfdeck's are /tmp/bpfdeck.*) */
+const LEFTOVER_PATTERN = '^bpftrace -f json /tmp/tmp\\.';
+
+function leftoverBpftrace(): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', LEFTOVER_PATTERN], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
 async function psshRun(script: string, env: Record<string, number>, hostNames: string[], dir: string, timer: PsshTimer): Promise<Side> {
   const hostsFile = path.join(dir, 'hosts');
   fs.writeFileSync(hostsFile, `${hostNames.join('\n')}\n`);
@@ -161,7 +178,21 @@ async function psshRun(script: string, env: Record<string, number>, hostNames: s
   const first = new Map<string, number>();
   const child = spawn(
     'parallel-ssh',
-    ['-h', hostsFile, '-p', String(FANOUT), '-t', '0', '-P', '-I', '-x', `-F ${fleetPaths().sshConfig}`, '-x', '-oBatchMode=yes', remote],
+    [
+      '-h',
+      hostsFile,
+      '-p',
+      String(FANOUT),
+      '-t',
+      String(PSSH_HOST_TIMEOUT_SEC),
+      '-P',
+      '-I',
+      '-x',
+      `-F ${fleetPaths().sshConfig}`,
+      '-x',
+      '-oBatchMode=yes',
+      remote,
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   child.stdin.end(script);
@@ -183,6 +214,16 @@ async function psshRun(script: string, env: Record<string, number>, hostNames: s
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
   await new Promise((r) => child.on('close', r));
   const wallMs = performance.now() - t0;
+  // pssh's per-host limit (-t) ends ssh, not bpftrace: whatever it left on the hosts (all on this
+  // machine) is stopped here, and counted
+  const left = leftoverBpftrace();
+  if (left.length) {
+    console.log(`  pssh (${timer}) left ${left.length} bpftrace running on the hosts after -t ${PSSH_HOST_TIMEOUT_SEC} s: stopped by the benchmark`);
+    for (const sig of ['INT', 'KILL']) {
+      spawn('pkill', [`-${sig}`, '-f', LEFTOVER_PATTERN]);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  }
   const failed = [...summary.matchAll(/\[FAILURE\] (\S+)(.*)/g)].map((m) => [m[1], m[2].trim()] as [string, string]);
   if (!summary && stderr) console.error(stderr.slice(0, 2000));
   return {
