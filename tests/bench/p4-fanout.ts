@@ -91,7 +91,7 @@ async function bpfdeckRun(
   toolId: string,
   hostIds: string[],
   names: Map<string, string>,
-): Promise<Side & { peakRssGrowth: number; peakHeapGrowth: number; peakBuffersGrowth: number }> {
+): Promise<Side & { peakRssGrowth: number; peakHeapGrowth: number; peakHeapTotalGrowth: number; peakBuffersGrowth: number }> {
   const { startFleetRun } = await import('@/lib/fleet/service');
   const { runBus } = await import('@/lib/runs/bus');
   const { db } = await import('@/lib/db/client');
@@ -130,6 +130,7 @@ async function bpfdeckRun(
     cpuSec: cpu,
     peakRssGrowth: peak.rss - idle.rss,
     peakHeapGrowth: peak.heapUsed - idle.heapUsed,
+    peakHeapTotalGrowth: peak.heapTotal - idle.heapTotal,
     peakBuffersGrowth: peak.arrayBuffers - idle.arrayBuffers,
   };
 }
@@ -319,7 +320,7 @@ async function main(): Promise<void> {
       );
       console.log(
         `  memory   server peak RSS growth ${MB(b!.peakRssGrowth)} MB = ${MB(b!.peakRssGrowth / concurrent)} MB per concurrent host (${concurrent}; target < 5 MB); ` +
-          `at that peak: JS heap +${MB(b!.peakHeapGrowth)} MB, buffers +${MB(b!.peakBuffersGrowth)} MB`,
+          `at that peak: JS heap used +${MB(b!.peakHeapGrowth)} MB of +${MB(b!.peakHeapTotalGrowth)} MB reserved, buffers +${MB(b!.peakBuffersGrowth)} MB`,
       );
       for (const [side, x] of [
         ['bpfdeck', b!],
